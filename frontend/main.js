@@ -1,0 +1,76 @@
+// Our own small behaviours; everything is wired by data- attributes, never inline script.
+import htmx from "htmx.org";
+
+window.htmx = htmx;
+
+function onClick(selector, handler) {
+  document.addEventListener("click", (event) => {
+    const el = event.target.closest(selector);
+    if (el) handler(el, event);
+  });
+}
+
+// <button data-open-dialog="id"> opens <dialog id="id"> as a modal; focus goes to its first field.
+onClick("[data-open-dialog]", (el) => {
+  const dialog = document.getElementById(el.dataset.openDialog);
+  if (!dialog) return;
+  dialog.showModal();
+  const first = dialog.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
+  if (first) first.focus();
+});
+onClick("[data-close-dialog]", (el) => el.closest("dialog")?.close());
+
+// <button data-copy="#selector"> copies the text of that element.
+onClick("[data-copy]", async (el) => {
+  const target = document.querySelector(el.dataset.copy);
+  if (!target) return;
+  try {
+    await navigator.clipboard.writeText(target.textContent.trim());
+    el.dataset.copied = "true";
+    el.querySelector(".copy-label")?.replaceChildren(el.dataset.copiedLabel || "Copied");
+  } catch {
+    window.getSelection().selectAllChildren(target);
+  }
+});
+
+// "/" focuses the global search from anywhere but a text field.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+  const tag = document.activeElement?.tagName;
+  if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || document.activeElement?.isContentEditable) return;
+  const search = document.querySelector("[data-global-search]");
+  if (search) {
+    event.preventDefault();
+    search.focus();
+    search.select();
+  }
+});
+
+// Close an open <details> menu when clicking elsewhere or pressing Escape.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.menu[open]").forEach((menu) => {
+    menu.removeAttribute("open");
+    menu.querySelector("summary")?.focus();
+  });
+});
+
+// Messages that say something went well fade after a while; errors stay.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll(".message.success[data-autohide]").forEach((el) => {
+    setTimeout(() => el.classList.add("hidden"), 6000);
+  });
+});
+
+// A dialog whose form came back with errors opens again on load, errors in view.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("dialog[data-open-on-load]").forEach((dialog) => {
+    dialog.showModal();
+    (dialog.querySelector("[aria-invalid=true]") || dialog.querySelector("input, select"))?.focus();
+  });
+});

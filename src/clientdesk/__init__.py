@@ -1,0 +1,1 @@
+"""Clientdesk: client management for service businesses."""

@@ -1,0 +1,29 @@
+"""Every staff page lives below /a/<account_slug>/; AccountMiddleware resolves the account."""
+
+from django.urls import include, path
+
+from clientdesk.core.views import home, settings
+from clientdesk.integrations import views as integration_views
+
+urlpatterns = [
+    path("", home.account_home, name="account_home"),
+    path("settings/", settings.account_settings, name="account_settings"),
+    path("settings/team/", settings.team, name="team"),
+    path("settings/team/invite/", settings.team_invite, name="team_invite"),
+    path("settings/team/<int:membership_id>/role/", settings.team_change_role, name="team_role"),
+    path("settings/team/<int:membership_id>/remove/", settings.team_remove, name="team_remove"),
+    path(
+        "settings/team/invitations/<int:invitation_id>/revoke/",
+        settings.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("settings/outbox/", settings.outbox, name="outbox"),
+    path("settings/outbox/<int:message_id>/", settings.outbox_message, name="outbox_message"),
+    path(
+        "settings/outbox/<int:message_id>/html/",
+        settings.outbox_message_html,
+        name="outbox_message_html",
+    ),
+    path("settings/activity/", settings.activity, name="activity"),
+    path("settings/tokens/", include(integration_views.token_urls)),
+]

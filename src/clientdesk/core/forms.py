@@ -1,0 +1,97 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils.translation import gettext_lazy as _
+
+from clientdesk.core.emails import email_queue
+from clientdesk.core.models import PRIORITIES, Account
+from clientdesk.core.roles import Role
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label=_("Email"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class ResetForm(PasswordResetForm):
+    """Sends the reset link through the app's message store instead of send_mail."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        email_queue(
+            account=None,
+            to=to_email,
+            kind="password_reset",
+            template="core/email/password_reset",
+            context=context,
+        )
+
+
+class AccountForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"), choices=[(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
+    )
+
+    class Meta:
+        model = Account
+        fields = ["name", "time_zone", "currency", "ticket_number_format"]
+        help_texts = {
+            "ticket_number_format": _(
+                "Tokens: {account}, {client}, {seq}. Example: {client}-{seq}."
+            ),
+            "currency": _("Three letters, e.g. EUR, USD, GBP."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        sla = self.instance.default_sla or {}
+        for priority in PRIORITIES:
+            times = sla.get(priority, {})
+            for kind, label in (("response", _("first response")), ("resolution", _("resolution"))):
+                self.fields[f"sla_{priority}_{kind}"] = forms.IntegerField(
+                    label=f"{priority.capitalize()}: {label} (minutes)",
+                    min_value=1,
+                    max_value=60 * 24 * 365,
+                    initial=times.get(f"{kind}_minutes"),
+                )
+
+    def sla_fields(self):
+        return [self[name] for name in self.fields if name.startswith("sla_")]
+
+    def cleaned_sla(self) -> dict:
+        return {
+            priority: {
+                "response_minutes": self.cleaned_data[f"sla_{priority}_response"],
+                "resolution_minutes": self.cleaned_data[f"sla_{priority}_resolution"],
+            }
+            for priority in PRIORITIES
+        }
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.TECHNICIAN)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class AcceptInvitationForm(SetPasswordForm):
+    name = forms.CharField(label=_("Your name"), max_length=150)
+    field_order = ["name", "new_password1", "new_password2"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(None, *args, **kwargs)
+        self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())

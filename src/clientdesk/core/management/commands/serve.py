@@ -1,0 +1,110 @@
+"""`clientdesk serve`: the production web server and a task worker, started and stopped together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+SERVERS = ("gunicorn", "granian")
+
+
+def web_command(server: str, host: str, port: int, workers: int) -> list[str]:
+    if server == "gunicorn":
+        return [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "clientdesk.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--control-socket",
+            os.path.join(os.environ.get("CLIENTDESK_VAR_DIR", "var"), "gunicorn.ctl"),
+        ]
+    return [
+        sys.executable,
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "clientdesk.wsgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--blocking-threads",
+        "4",
+        "--no-ws",
+        "--access-log",
+    ]
+
+
+class Command(BaseCommand):
+    help = "Serve Clientdesk with a production web server and a background task worker."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=os.cpu_count() or 2,
+            help="web worker processes (default: one per core)",
+        )
+        parser.add_argument("--server", choices=SERVERS, default="gunicorn")
+        parser.add_argument("--no-worker", action="store_true", help="serve without a task worker")
+
+    def handle(self, *args, host, port, workers, server, no_worker, **options):
+        commands = {"web": web_command(server, host, port, workers)}
+        if not no_worker:
+            commands["worker"] = [sys.executable, "-m", "clientdesk", "worker"]
+        procs = {
+            name: subprocess.Popen(cmd)  # noqa: S603 - our own fixed argv
+            for name, cmd in commands.items()
+        }
+        self.stdout.write(
+            f"Clientdesk is serving on http://{host}:{port}/ ({server}, "
+            f"{workers} workers{'' if no_worker else ', 1 task worker'}). Ctrl-C stops."
+        )
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        code = 0
+        while not stopping:
+            exited = [name for name, proc in procs.items() if proc.poll() is not None]
+            if exited:
+                code = procs[exited[0]].returncode or 1
+                self.stderr.write(
+                    f"the {exited[0]} process stopped (exit {code}); stopping the rest"
+                )
+                break
+            time.sleep(0.3)
+        for proc in procs.values():
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 20
+        for proc in procs.values():
+            try:
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if code:
+            raise CommandError(f"stopped: a process exited with {code}")

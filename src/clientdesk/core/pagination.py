@@ -1,0 +1,81 @@
+"""Keyset (cursor) pagination shared by list pages and the API.
+
+A page costs the same whatever its depth: the cursor carries the sort values of the last row
+seen, and the next page starts strictly after them (no OFFSET, no COUNT).
+"""
+
+import base64
+import binascii
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db.models import Model, Q, QuerySet
+
+
+class BadCursor(ValueError):
+    pass
+
+
+@dataclass
+class Page:
+    items: list
+    next: str | None
+
+
+def _plain(value):
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def encode_cursor(values: list) -> str:
+    raw = json.dumps([_plain(v) for v in values], separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str, size: int) -> list:
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise BadCursor("cursor is not one this server gave") from exc
+    if not isinstance(values, list) or len(values) != size:
+        raise BadCursor("cursor is not one this server gave")
+    return values
+
+
+def _after(order: list[str], values: list) -> Q:
+    """Rows strictly after `values` in `order` (a lexicographic comparison, field by field)."""
+    condition = Q()
+    for i in reversed(range(len(order))):
+        field = order[i].lstrip("-")
+        op = "lt" if order[i].startswith("-") else "gt"
+        step = Q(**{f"{field}__{op}": values[i]})
+        if i < len(order) - 1:
+            step |= Q(**{field: values[i]}) & condition
+        condition = step
+    return condition
+
+
+def keyset_page(qs: QuerySet, *, order: list[str], cursor: str | None, limit: int) -> Page:
+    """One page of `qs` sorted by `order`, whose last field must be unique (e.g. `id`)."""
+    qs = qs.order_by(*order)
+    if cursor:
+        qs = qs.filter(_after(order, decode_cursor(cursor, len(order))))
+    rows = list(qs[: limit + 1])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    next_cursor = None
+    if more and rows:
+        last = rows[-1]
+        next_cursor = encode_cursor([_attr(last, f.lstrip("-")) for f in order])
+    return Page(items=rows, next=next_cursor)
+
+
+def _attr(obj, path: str):
+    for part in path.split("__"):
+        obj = getattr(obj, part)
+    return obj.pk if isinstance(obj, Model) else obj

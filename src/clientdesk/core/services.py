@@ -1,0 +1,246 @@
+"""Writes on accounts, memberships and staff invitations: the one write path for tenancy."""
+
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientdesk.audit.services import activity_record, diff_fields
+from clientdesk.core.emails import email_queue
+from clientdesk.core.models import Account, Membership, StaffInvitation
+from clientdesk.core.roles import Role, can
+from clientdesk.core.secrets import token_hash, token_new
+
+User = get_user_model()
+INVITATION_DAYS = 7
+ACCOUNT_FIELDS = ("name", "time_zone", "currency", "ticket_number_format", "default_sla")
+
+
+def user_create(*, email: str, password: str, name: str = "") -> "User":
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone already uses this email address.")})
+    user = User(email=email, name=name.strip())
+    validate_password(password, user)
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def account_create(
+    *, name: str, slug: str, owner: "User", time_zone: str = "UTC", currency: str = "EUR"
+) -> Account:
+    if Account.objects.filter(slug=slug).exists():
+        raise ValidationError({"slug": _("Another account already uses this slug.")})
+    account = Account(name=name.strip(), slug=slug, time_zone=time_zone, currency=currency)
+    account.full_clean()
+    account.save()
+    membership = Membership.objects.create(account=account, user=owner, role=Role.OWNER)
+    activity_record(account=account, actor=owner, verb="account.created", target=account)
+    activity_record(
+        account=account,
+        actor=owner,
+        verb="member.added",
+        target=membership,
+        target_repr=owner.email,
+        changes={"role": [None, Role.OWNER]},
+    )
+    return account
+
+
+@transaction.atomic
+def account_update(*, account: Account, actor: "User", **fields) -> Account:
+    unknown = set(fields) - set(ACCOUNT_FIELDS)
+    if unknown:
+        raise ValueError(f"not account fields: {sorted(unknown)}")
+    before = {name: getattr(account, name) for name in fields}
+    for name, value in fields.items():
+        setattr(account, name, value)
+    account.full_clean()
+    _validate_ticket_format(account.ticket_number_format)
+    changes = diff_fields(before, fields)
+    if changes:
+        account.save(update_fields=list(changes))
+        activity_record(
+            account=account, actor=actor, verb="account.updated", target=account, changes=changes
+        )
+    return account
+
+
+def _validate_ticket_format(fmt: str) -> None:
+    if "{seq}" not in fmt:
+        raise ValidationError({"ticket_number_format": _("The format must contain {seq}.")})
+    leftover = fmt.replace("{account}", "").replace("{client}", "").replace("{seq}", "")
+    if "{" in leftover or "}" in leftover:
+        raise ValidationError(
+            {
+                "ticket_number_format": _(
+                    "Only the tokens {account}, {client} and {seq} may be used."
+                )
+            }
+        )
+
+
+def _guard_owner_change(
+    *, actor_membership: Membership, membership: Membership, new_role: str | None
+) -> None:
+    """Only owners grant or take the owner role, and an account always keeps one owner."""
+    touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
+    if touches_owner and not can(actor_membership, "team.manage_owners"):
+        raise ValidationError({"role": _("Only an owner can grant or change the owner role.")})
+    if membership.role == Role.OWNER and new_role != Role.OWNER:
+        owners = Membership.objects.select_for_update().filter(
+            account_id=membership.account_id, role=Role.OWNER
+        )
+        if len(owners) <= 1:
+            raise ValidationError(
+                {"role": _("This is the account's last owner. Make someone else an owner first.")}
+            )
+
+
+@transaction.atomic
+def membership_change_role(
+    *, actor_membership: Membership, membership: Membership, role: str
+) -> Membership:
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    if role == membership.role:
+        return membership
+    _guard_owner_change(actor_membership=actor_membership, membership=membership, new_role=role)
+    old = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    activity_record(
+        account=membership.account,
+        actor=actor_membership.user,
+        verb="member.role_changed",
+        target=membership,
+        target_repr=membership.user.email,
+        changes={"role": [old, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor_membership: Membership, membership: Membership) -> None:
+    _guard_owner_change(actor_membership=actor_membership, membership=membership, new_role=None)
+    activity_record(
+        account=membership.account,
+        actor=actor_membership.user,
+        verb="member.removed",
+        target=membership,
+        target_repr=membership.user.email,
+        changes={"role": [membership.role, None]},
+    )
+    membership.delete()
+
+
+@transaction.atomic
+def membership_add(
+    *, account: Account, user: "User", role: str, actor: "User | None"
+) -> Membership:
+    if Membership.objects.filter(account=account, user=user).exists():
+        raise ValidationError(
+            {"email": _("%(email)s is already in this team.") % {"email": user.email}}
+        )
+    membership = Membership.objects.create(account=account, user=user, role=role)
+    activity_record(
+        account=account,
+        actor=actor,
+        verb="member.added",
+        target=membership,
+        target_repr=user.email,
+        changes={"role": [None, role]},
+    )
+    return membership
+
+
+@transaction.atomic
+def staff_invite(
+    *, actor_membership: Membership, email: str, role: str
+) -> tuple[StaffInvitation, str]:
+    """Invite a person by email; answers the invitation and the raw token of its link."""
+    account = actor_membership.account
+    email = User.objects.normalize_email(email).strip().lower()
+    if role not in Role.values:
+        raise ValidationError({"role": _("Choose one of the listed roles.")})
+    if role == Role.OWNER and not can(actor_membership, "team.manage_owners"):
+        raise ValidationError({"role": _("Only an owner can invite another owner.")})
+    if Membership.objects.filter(account=account, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("%(email)s is already in this team.") % {"email": email}})
+    raw, hashed = token_new()
+    invitation = StaffInvitation.objects.create(
+        account=account,
+        email=email,
+        role=role,
+        token_hash=hashed,
+        invited_by=actor_membership.user,
+        expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
+    )
+    activity_record(
+        account=account,
+        actor=actor_membership.user,
+        verb="member.invited",
+        target=invitation,
+        target_repr=email,
+        changes={"role": [None, role]},
+    )
+    email_queue(
+        account=account,
+        to=email,
+        kind="staff_invitation",
+        template="core/email/staff_invitation",
+        context={
+            "invitation": invitation,
+            "token": raw,
+            "inviter": actor_membership.user,
+            "days": INVITATION_DAYS,
+        },
+    )
+    return invitation, raw
+
+
+@transaction.atomic
+def staff_invitation_revoke(*, actor_membership: Membership, invitation: StaffInvitation) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    activity_record(
+        account=invitation.account,
+        actor=actor_membership.user,
+        verb="member.invitation_revoked",
+        target=invitation,
+        target_repr=invitation.email,
+    )
+
+
+def staff_invitation_by_token(raw: str) -> StaffInvitation | None:
+    """The open invitation behind a link's token, or None (unknown, used, revoked or expired)."""
+    invitation = (
+        StaffInvitation.objects.select_related("account").filter(token_hash=token_hash(raw)).first()
+    )
+    return invitation if invitation and invitation.is_open else None
+
+
+@transaction.atomic
+def staff_invitation_accept(
+    *, invitation: StaffInvitation, user: "User | None" = None, name: str = "", password: str = ""
+) -> Membership:
+    """Accept as the signed-in `user`, or create the person from `name` and `password`."""
+    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    if not invitation.is_open:
+        raise ValidationError(
+            _("This invitation has already been used, was revoked or has expired.")
+        )
+    if user is None:
+        user = user_create(email=invitation.email, password=password, name=name)
+    elif user.email.lower() != invitation.email.lower():
+        raise ValidationError(_("This invitation was sent to another email address."))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return membership_add(account=invitation.account, user=user, role=invitation.role, actor=user)

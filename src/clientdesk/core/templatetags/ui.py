@@ -1,0 +1,32 @@
+"""Small template helpers for the app frame: icons, account-scoped URLs, badges."""
+
+from django import template
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+
+@register.simple_tag
+def icon(name: str, label: str = "") -> str:
+    """An inline SVG icon from lucide (copied into templates/icons/ by the front-end build)."""
+    try:
+        svg = get_template(f"icons/{name}.svg").render()
+    except TemplateDoesNotExist:
+        return ""
+    svg = svg.replace("<svg", '<svg class="icon" focusable="false"', 1)
+    if label:
+        svg = svg.replace("<svg", format_html('<svg role="img" aria-label="{}"', label), 1)
+    else:
+        svg = svg.replace("<svg", '<svg aria-hidden="true"', 1)
+    return mark_safe(svg)  # noqa: S308 - our own build output, not user input
+
+
+@register.simple_tag(takes_context=True)
+def aurl(context, name: str, *args) -> str:
+    """reverse() for a URL below /a/<account-slug>/, using the request's account."""
+    account = context["request"].account
+    return reverse(name, args=[account.slug, *args])
