@@ -40,8 +40,10 @@ SECRET_KEY = _secret_key()
 
 ALLOWED_HOSTS = env_list("CLIENTDESK_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS:
-    if DEBUG or TESTING:
+    if TESTING:
         ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
+    elif DEBUG:
+        ALLOWED_HOSTS = ["*"]  # development: `make run HOST=0.0.0.0` answers on any address
     else:
         raise ImproperlyConfigured(
             "CLIENTDESK_ALLOWED_HOSTS is not set. With CLIENTDESK_DEBUG off, list the host names "
@@ -238,7 +240,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 EMAIL_URL = env_str("CLIENTDESK_EMAIL_URL")
 if EMAIL_URL:
     globals().update(parse_email_url(EMAIL_URL))
-EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # used by name in core.emails
 EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = env_str("CLIENTDESK_FROM_EMAIL", "Clientdesk <noreply@clientdesk.localhost>")
 EMAIL_MAX_ATTEMPTS = env_int("CLIENTDESK_EMAIL_MAX_ATTEMPTS", 5)

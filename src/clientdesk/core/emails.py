@@ -80,7 +80,8 @@ def _send_smtp(message: Message) -> None:
         body=message.body_text,
         from_email=message.from_email,
         to=[message.to],
-        connection=get_connection(fail_silently=False),
+        # SMTP by name: this is the one place mail leaves, and tests must not swap it for locmem.
+        connection=get_connection("django.core.mail.backends.smtp.EmailBackend", fail_silently=False),
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

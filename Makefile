@@ -1,0 +1,53 @@
+# Clientdesk: `make run` serves the app with a demo account; `make test` runs every check.
+PYTHON ?= python3
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+DEV := CLIENTDESK_DEBUG=1
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-sqlite test-postgres lint bench frontend clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+frontend: node_modules/.installed
+	npm run --silent build
+
+setup: $(VENV)/.installed frontend
+	$(DEV) $(BIN)/clientdesk migrate --verbosity 0
+
+run: setup
+	@$(DEV) CLIENTDESK_BASE_URL=http://$(HOST):$(PORT) $(BIN)/clientdesk demo
+	@$(DEV) CLIENTDESK_BASE_URL=http://$(HOST):$(PORT) $(BIN)/clientdesk serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(DEV) CLIENTDESK_DATABASE_URL=sqlite:///:memory: $(BIN)/clientdesk makemigrations --check --dry-run
+
+test-sqlite: setup
+	@echo "=== the suite on SQLite"
+	CLIENTDESK_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	@echo "=== the suite on PostgreSQL"
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint test-sqlite test-postgres
+
+bench: setup
+	$(BIN)/python bench/servers.py
+
+clean:
+	rm -rf $(VENV) node_modules var src/clientdesk/core/static/clientdesk/dist src/clientdesk/core/templates/icons

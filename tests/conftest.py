@@ -1,0 +1,58 @@
+"""The fixed cast of STYLE habit 7, shared by every test."""
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.management import call_command
+
+from clientdesk.core.models import Account, Membership
+from tests.factories import make_account, make_member
+
+
+@dataclass
+class Cast:
+    account: Account  # "acme", the account the tests act in
+    owner: Membership
+    admin: Membership
+    manager: Membership
+    technician: Membership
+    viewer: Membership
+    other_account: Account  # "globex", whose people must never see acme's data
+    outsider: Membership  # the owner of globex
+
+    def member(self, role: str) -> Membership:
+        return getattr(self, role)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    account = make_account("acme", name="Acme IT")
+    owner = Membership.objects.get(account=account, role="owner")
+    other = make_account("globex", name="Globex Services")
+    return Cast(
+        account=account,
+        owner=owner,
+        admin=make_member(account, "admin"),
+        manager=make_member(account, "manager"),
+        technician=make_member(account, "technician"),
+        viewer=make_member(account, "viewer"),
+        other_account=other,
+        outsider=Membership.objects.get(account=other, role="owner"),
+    )
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run every queued background task now with the real worker (the database backend).
+
+    The worker drops connections that are not in autocommit between tasks; inside a test's
+    transaction that would close the test's own connection, so that one call is disabled here.
+    """
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    return run

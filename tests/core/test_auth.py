@@ -1,0 +1,96 @@
+import re
+
+import pytest
+from django.test import Client
+
+from clientdesk.core.models import Message
+from clientdesk.core.services import membership_add
+from tests.factories import PASSWORD
+
+
+def sign_in(client: Client, email: str, password: str):
+    return client.post("/sign-in/", {"username": email, "password": password})
+
+
+def test_signing_in_leads_to_the_persons_account(cast):
+    client = Client()
+    response = sign_in(client, cast.manager.user.email.upper(), PASSWORD)
+    assert response.status_code == 302
+    assert client.get("/").url == "/a/acme/"
+
+
+def test_a_wrong_password_says_so_and_signs_nobody_in(cast):
+    client = Client()
+    page = sign_in(client, cast.manager.user.email, "not-the-password")
+    assert page.status_code == 200
+    assert "Please enter a correct email and password" in page.text
+    assert client.get("/a/acme/").status_code == 302
+
+
+def test_sign_in_locks_after_five_failures_even_with_the_right_password(cast):
+    client = Client()
+    for _ in range(5):
+        sign_in(client, cast.viewer.user.email, "wrong-password")
+    locked = sign_in(client, cast.viewer.user.email, PASSWORD)
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.text
+    # Another person from the same place is not locked out by it.
+    assert sign_in(Client(), cast.manager.user.email, PASSWORD).status_code == 302
+
+
+def test_signed_out_people_are_sent_to_sign_in_and_come_back(cast):
+    response = Client().get("/a/acme/settings/team/")
+    assert response.status_code == 302
+    assert response.url == "/sign-in/?next=/a/acme/settings/team/"
+
+
+def test_signing_out_takes_a_post(cast):
+    client = Client()
+    client.force_login(cast.viewer.user)
+    assert client.get("/sign-out/").status_code == 405
+    assert client.post("/sign-out/").status_code == 302
+    assert client.get("/a/acme/").status_code == 302
+
+
+def test_a_forgotten_password_is_reset_through_an_emailed_link(cast, run_tasks):
+    client = Client()
+    response = client.post("/password-reset/", {"email": cast.viewer.user.email})
+    assert response.status_code == 302
+    run_tasks()
+    message = Message.objects.get(kind="password_reset")
+    assert message.to == cast.viewer.user.email and message.state == "sent"
+    link = re.search(r"https?://[^/\s]+(/reset/\S+/)", message.body_text).group(1)
+    form = client.get(link, follow=True)
+    assert "Choose a new password" in form.text
+    done = client.post(form.redirect_chain[-1][0], {
+        "new_password1": "brand-new-secret-77", "new_password2": "brand-new-secret-77"})
+    assert done.status_code == 302
+    assert sign_in(Client(), cast.viewer.user.email, "brand-new-secret-77").status_code == 302
+    assert client.get(link, follow=True).context["validlink"] is False
+
+
+def test_an_unknown_address_gets_the_same_answer_and_no_email(db):
+    response = Client().post("/password-reset/", {"email": "nobody@example.com"})
+    assert response.status_code == 302
+    assert not Message.objects.exists()
+
+
+def test_a_person_in_several_accounts_chooses_and_switches(cast):
+    membership_add(account=cast.other_account, user=cast.viewer.user, role="viewer", actor=None)
+    client = Client()
+    client.force_login(cast.viewer.user)
+    chooser = client.get("/")
+    assert chooser.status_code == 200
+    assert "Acme IT" in chooser.text and "Globex Services" in chooser.text
+    page = client.get("/a/globex/")
+    assert "Globex Services" in page.text and 'href="/a/acme/"' in page.text  # the switcher
+    assert client.get("/").url == "/a/globex/"  # remembered
+
+
+@pytest.mark.parametrize("path", ["/a/acme/", "/a/no-such-account/"])
+def test_a_non_member_gets_the_same_404_for_a_real_and_a_missing_account(cast, path):
+    client = Client()
+    client.force_login(cast.outsider.user)
+    response = client.get(path)
+    assert response.status_code == 404
+    assert "Nothing here" in response.text

@@ -1,0 +1,96 @@
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from clientdesk.core.demo import DEMO_PASSWORD, demo_logins
+from clientdesk.core.models import Account, Membership
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_newaccount_then_apitoken_give_a_working_token(db):
+    run("newaccount", "--name", "Swell IT", "--slug", "swell", "--owner-email", "boss@swell.example",
+        "--password", "a-long-owner-secret")
+    token = run("apitoken", "--account", "swell", "--user", "boss@swell.example").strip()
+    response = Client(headers={"authorization": f"Bearer {token}"}).get("/api/v1/account")
+    assert response.json()["slug"] == "swell"
+    assert Membership.objects.get(account__slug="swell").role == "owner"
+
+
+def test_newaccount_explains_a_taken_slug_and_a_weak_password(db):
+    run("newaccount", "--name", "A", "--slug", "taken", "--owner-email", "a@x.example",
+        "--password", "a-long-owner-secret")
+    with pytest.raises(CommandError, match="slug: Another account already uses this slug"):
+        run("newaccount", "--name", "B", "--slug", "taken", "--owner-email", "b@x.example",
+            "--password", "a-long-owner-secret")
+    with pytest.raises(CommandError, match="too short"):
+        run("newaccount", "--name", "C", "--slug", "other", "--owner-email", "c@x.example",
+            "--password", "short")
+
+
+def test_apitoken_refuses_someone_outside_the_account(cast):
+    with pytest.raises(CommandError, match="is not a member"):
+        run("apitoken", "--account", "acme", "--user", cast.outsider.user.email)
+
+
+def test_demo_makes_one_person_per_role_once_and_prints_the_logins(db):
+    first = run("demo")
+    again = run("demo")
+    assert Account.objects.filter(slug="demo").count() == 1
+    roles = set(Membership.objects.filter(account__slug="demo").values_list("role", flat=True))
+    assert roles == {"owner", "admin", "manager", "technician", "viewer"}
+    for _role, email, _pw in demo_logins():
+        assert email in first and email in again
+    assert "Created" in first and "Using" in again
+    client = Client()
+    assert client.post("/sign-in/", {"username": demo_logins()[0][1], "password": DEMO_PASSWORD}).status_code == 302
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("CLIENTDESK_", "DJANGO_"))},
+           "CLIENTDESK_DEBUG": "1", "CLIENTDESK_VAR_DIR": str(tmp_path)}
+    subprocess.run([sys.executable, "-m", "clientdesk", "migrate", "-v0"], env=env, check=True)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clientdesk", "serve", "--port", str(port), "--workers", "1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )
+    try:
+        deadline, status = time.monotonic() + 30, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in/", timeout=2).status
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200
+        children = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert len(children) >= 3  # serve, the web server, the task worker
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+        assert proc.returncode == 0, output
+        assert "Starting worker" in output or "worker" in output
+        time.sleep(0.5)
+        left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert left == []
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
