@@ -1,5 +1,7 @@
 // Our own small behaviours; everything is wired by data- attributes, never inline script.
 import htmx from "htmx.org";
+import "./clients-list.js";
+import "./client-detail.js";
 
 window.htmx = htmx;
 

@@ -9,9 +9,9 @@ os.environ.setdefault("CLIENTDESK_VAR_DIR", tempfile.mkdtemp(prefix="clientdesk-
 # Browser tests drive a live server from the test thread (TOOLCHAIN.md).
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from clientdesk.settings import *  # noqa: E402, F403
+from clientdesk.settings import *  # noqa: F403
 
 # Argon2 is the real hasher (tests/core/test_settings.py checks it); tests hash thousands of times.
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # noqa: S303
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405 - whitenoise warns (= fails) otherwise

@@ -20,7 +20,10 @@ def test_account_answers_the_tokens_account(cast, token):
     response = api(token).get("/api/v1/account")
     assert response.status_code == 200
     assert response.json() == {
-        "slug": "acme", "name": "Acme IT", "time_zone": "UTC", "currency": "EUR",
+        "slug": "acme",
+        "name": "Acme IT",
+        "time_zone": "UTC",
+        "currency": "EUR",
     }
 
 

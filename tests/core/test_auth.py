@@ -62,8 +62,10 @@ def test_a_forgotten_password_is_reset_through_an_emailed_link(cast, run_tasks):
     link = re.search(r"https?://[^/\s]+(/reset/\S+/)", message.body_text).group(1)
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.text
-    done = client.post(form.redirect_chain[-1][0], {
-        "new_password1": "brand-new-secret-77", "new_password2": "brand-new-secret-77"})
+    done = client.post(
+        form.redirect_chain[-1][0],
+        {"new_password1": "brand-new-secret-77", "new_password2": "brand-new-secret-77"},
+    )
     assert done.status_code == 302
     assert sign_in(Client(), cast.viewer.user.email, "brand-new-secret-77").status_code == 302
     assert client.get(link, follow=True).context["validlink"] is False

@@ -22,8 +22,17 @@ def run(*args) -> str:
 
 
 def test_newaccount_then_apitoken_give_a_working_token(db):
-    run("newaccount", "--name", "Swell IT", "--slug", "swell", "--owner-email", "boss@swell.example",
-        "--password", "a-long-owner-secret")
+    run(
+        "newaccount",
+        "--name",
+        "Swell IT",
+        "--slug",
+        "swell",
+        "--owner-email",
+        "boss@swell.example",
+        "--password",
+        "a-long-owner-secret",
+    )
     token = run("apitoken", "--account", "swell", "--user", "boss@swell.example").strip()
     response = Client(headers={"authorization": f"Bearer {token}"}).get("/api/v1/account")
     assert response.json()["slug"] == "swell"
@@ -31,14 +40,41 @@ def test_newaccount_then_apitoken_give_a_working_token(db):
 
 
 def test_newaccount_explains_a_taken_slug_and_a_weak_password(db):
-    run("newaccount", "--name", "A", "--slug", "taken", "--owner-email", "a@x.example",
-        "--password", "a-long-owner-secret")
+    run(
+        "newaccount",
+        "--name",
+        "A",
+        "--slug",
+        "taken",
+        "--owner-email",
+        "a@x.example",
+        "--password",
+        "a-long-owner-secret",
+    )
     with pytest.raises(CommandError, match="slug: Another account already uses this slug"):
-        run("newaccount", "--name", "B", "--slug", "taken", "--owner-email", "b@x.example",
-            "--password", "a-long-owner-secret")
+        run(
+            "newaccount",
+            "--name",
+            "B",
+            "--slug",
+            "taken",
+            "--owner-email",
+            "b@x.example",
+            "--password",
+            "a-long-owner-secret",
+        )
     with pytest.raises(CommandError, match="too short"):
-        run("newaccount", "--name", "C", "--slug", "other", "--owner-email", "c@x.example",
-            "--password", "short")
+        run(
+            "newaccount",
+            "--name",
+            "C",
+            "--slug",
+            "other",
+            "--owner-email",
+            "c@x.example",
+            "--password",
+            "short",
+        )
 
 
 def test_apitoken_refuses_someone_outside_the_account(cast):
@@ -56,7 +92,12 @@ def test_demo_makes_one_person_per_role_once_and_prints_the_logins(db):
         assert email in first and email in again
     assert "Created" in first and "Using" in again
     client = Client()
-    assert client.post("/sign-in/", {"username": demo_logins()[0][1], "password": DEMO_PASSWORD}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in/", {"username": demo_logins()[0][1], "password": DEMO_PASSWORD}
+        ).status_code
+        == 302
+    )
 
 
 def _free_port() -> int:
@@ -66,30 +107,43 @@ def _free_port() -> int:
 
 
 def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("CLIENTDESK_", "DJANGO_"))},
-           "CLIENTDESK_DEBUG": "1", "CLIENTDESK_VAR_DIR": str(tmp_path)}
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("CLIENTDESK_", "DJANGO_"))},
+        "CLIENTDESK_DEBUG": "1",
+        "CLIENTDESK_VAR_DIR": str(tmp_path),
+    }
     subprocess.run([sys.executable, "-m", "clientdesk", "migrate", "-v0"], env=env, check=True)
     port = _free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "clientdesk", "serve", "--port", str(port), "--workers", "1"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     try:
         deadline, status = time.monotonic() + 30, None
         while time.monotonic() < deadline and status is None:
             try:
-                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/sign-in/", timeout=2).status
+                status = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/sign-in/", timeout=2
+                ).status
             except OSError:
                 time.sleep(0.3)
         assert status == 200
-        children = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
         assert len(children) >= 3  # serve, the web server, the task worker
         proc.send_signal(signal.SIGTERM)
         output, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0, output
         assert "Starting worker" in output or "worker" in output
         time.sleep(0.5)
-        left = subprocess.run(["pgrep", "-g", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        left = subprocess.run(
+            ["pgrep", "-g", str(proc.pid)], capture_output=True, text=True
+        ).stdout.split()
         assert left == []
     finally:
         if proc.poll() is None:

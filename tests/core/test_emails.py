@@ -18,7 +18,9 @@ class Inbox:
         self.messages = []
 
     async def handle_DATA(self, server, session, envelope):
-        self.messages.append((envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default_policy)))
+        self.messages.append(
+            (envelope.rcpt_tos, message_from_bytes(envelope.content, policy=default_policy))
+        )
         return "250 OK"
 
 
@@ -77,9 +79,13 @@ def test_a_message_is_retried_until_the_server_comes_back(cast, settings, run_ta
 
 
 def test_without_an_email_server_messages_stay_in_the_outbox_for_owners_and_admins(cast, run_tasks):
-    email_queue(account=cast.account, to="a@example.com", kind="test",
-                template="core/email/password_reset",
-                context={"email": "a@example.com", "uid": "MQ", "token": "abc"})
+    email_queue(
+        account=cast.account,
+        to="a@example.com",
+        kind="test",
+        template="core/email/password_reset",
+        context={"email": "a@example.com", "uid": "MQ", "token": "abc"},
+    )
     run_tasks()
     message = Message.objects.get()
     assert (message.state, message.via_outbox) == ("sent", True)
@@ -90,9 +96,13 @@ def test_without_an_email_server_messages_stay_in_the_outbox_for_owners_and_admi
 
 
 def test_the_html_body_is_served_sandboxed(cast):
-    message = email_queue(account=cast.account, to="a@example.com", kind="test",
-                          template="core/email/password_reset",
-                          context={"email": "a@example.com", "uid": "MQ", "token": "abc"})
+    message = email_queue(
+        account=cast.account,
+        to="a@example.com",
+        kind="test",
+        template="core/email/password_reset",
+        context={"email": "a@example.com", "uid": "MQ", "token": "abc"},
+    )
     client = Client()
     client.force_login(cast.owner.user)
     response = client.get(f"/a/acme/settings/outbox/{message.pk}/html/")

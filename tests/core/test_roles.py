@@ -1,3 +1,5 @@
+import itertools
+
 import pytest
 
 from clientdesk.core.roles import ALL_CAPABILITIES, CAPABILITIES, Role, can
@@ -5,7 +7,7 @@ from clientdesk.core.roles import ALL_CAPABILITIES, CAPABILITIES, Role, can
 
 def test_each_role_can_do_at_most_what_the_role_above_it_can():
     order = [Role.VIEWER, Role.TECHNICIAN, Role.MANAGER, Role.ADMIN, Role.OWNER]
-    for lower, higher in zip(order, order[1:], strict=False):
+    for lower, higher in itertools.pairwise(order):
         assert CAPABILITIES[lower] < CAPABILITIES[higher], (lower, higher)
 
 

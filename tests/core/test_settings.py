@@ -16,7 +16,10 @@ def clientdesk(*args: str, **env: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "clientdesk", *args],
         env={**base, "CLIENTDESK_VAR_DIR": os.environ["CLIENTDESK_VAR_DIR"], **env},
-        capture_output=True, text=True, timeout=60, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
     )
 
 
@@ -48,18 +51,38 @@ def test_a_bad_database_url_is_named():
 
 
 def test_production_sets_secure_cookies_and_argon2():
-    result = clientdesk("shell", "--no-imports", "-c", "from django.conf import settings as s; print("
-                        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
-                        " s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.X_FRAME_OPTIONS)", **PRODUCTION)
-    assert result.stdout.splitlines()[-1].split() == ["True", "True", "True", "Argon2PasswordHasher", "DENY"]
+    result = clientdesk(
+        "shell",
+        "--no-imports",
+        "-c",
+        "from django.conf import settings as s; print("
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SESSION_COOKIE_HTTPONLY,"
+        " s.PASSWORD_HASHERS[0].rsplit('.', 1)[1], s.X_FRAME_OPTIONS)",
+        **PRODUCTION,
+    )
+    assert result.stdout.splitlines()[-1].split() == [
+        "True",
+        "True",
+        "True",
+        "Argon2PasswordHasher",
+        "DENY",
+    ]
 
 
 def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
-    code = ("from django.db import connection; c = connection.cursor();"
-            " print(c.execute('PRAGMA journal_mode').fetchone()[0],"
-            " connection.settings_dict['OPTIONS']['transaction_mode'])")
-    result = clientdesk("shell", "--no-imports", "-c", code, CLIENTDESK_DEBUG="1",
-                        CLIENTDESK_DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3")
+    code = (
+        "from django.db import connection; c = connection.cursor();"
+        " print(c.execute('PRAGMA journal_mode').fetchone()[0],"
+        " connection.settings_dict['OPTIONS']['transaction_mode'])"
+    )
+    result = clientdesk(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        CLIENTDESK_DEBUG="1",
+        CLIENTDESK_DATABASE_URL=f"sqlite:///{tmp_path}/x.sqlite3",
+    )
     assert result.stdout.splitlines()[-1].split() == ["wal", "IMMEDIATE"], result.stderr
 
 
@@ -75,8 +98,12 @@ def test_boolean_and_number_variables_refuse_what_they_cannot_read(monkeypatch):
 
 def test_the_email_url_becomes_smtp_settings():
     assert parse_email_url("smtp+tls://me%40x.org:p%3Ass@mail.x.org:587") == {
-        "EMAIL_HOST": "mail.x.org", "EMAIL_PORT": 587, "EMAIL_HOST_USER": "me@x.org",
-        "EMAIL_HOST_PASSWORD": "p:ss", "EMAIL_USE_SSL": False, "EMAIL_USE_TLS": True,
+        "EMAIL_HOST": "mail.x.org",
+        "EMAIL_PORT": 587,
+        "EMAIL_HOST_USER": "me@x.org",
+        "EMAIL_HOST_PASSWORD": "p:ss",
+        "EMAIL_USE_SSL": False,
+        "EMAIL_USE_TLS": True,
     }
     with pytest.raises(ImproperlyConfigured, match="CLIENTDESK_EMAIL_URL must look like"):
         parse_email_url("mail.x.org")

@@ -29,7 +29,9 @@ def test_only_owners_and_admins_open_the_team_page(cast, role):
 
 def test_inviting_sends_an_email_whose_link_creates_the_person_and_signs_them_in(cast, run_tasks):
     owner = signed_in(cast.owner)
-    response = owner.post("/a/acme/settings/team/invite/", {"email": "New@Example.com", "role": "technician"})
+    response = owner.post(
+        "/a/acme/settings/team/invite/", {"email": "New@Example.com", "role": "technician"}
+    )
     assert response.status_code == 302
     message = Message.objects.get(kind="staff_invitation")
     assert message.to == "new@example.com" and "Acme IT" in message.subject
@@ -42,8 +44,14 @@ def test_inviting_sends_an_email_whose_link_creates_the_person_and_signs_them_in
     link = invitation_link(message)
     page = newcomer.get(link)
     assert page.status_code == 200 and "Join Acme IT" in page.text
-    response = newcomer.post(link, {"name": "Nia New", "new_password1": "a-long-new-secret-9",
-                                    "new_password2": "a-long-new-secret-9"})
+    response = newcomer.post(
+        link,
+        {
+            "name": "Nia New",
+            "new_password1": "a-long-new-secret-9",
+            "new_password2": "a-long-new-secret-9",
+        },
+    )
     assert response.status_code == 302 and response["Location"] == "/a/acme/"
     membership = Membership.objects.get(account=cast.account, user__email="new@example.com")
     assert membership.role == "technician" and membership.user.name == "Nia New"
@@ -53,37 +61,53 @@ def test_inviting_sends_an_email_whose_link_creates_the_person_and_signs_them_in
 
 def test_an_invitation_link_works_once(cast):
     _inv, token = staff_invite(actor_membership=cast.owner, email="once@example.com", role="viewer")
-    data = {"name": "O", "new_password1": "a-long-new-secret-9", "new_password2": "a-long-new-secret-9"}
+    data = {
+        "name": "O",
+        "new_password1": "a-long-new-secret-9",
+        "new_password2": "a-long-new-secret-9",
+    }
     assert Client().post(f"/invitations/{token}/", data).status_code == 302
     again = Client().post(f"/invitations/{token}/", data)
     assert again.status_code == 404 and "no longer works" in again.text
 
 
 def test_an_expired_revoked_or_tampered_invitation_is_refused(cast):
-    invitation, token = staff_invite(actor_membership=cast.owner, email="late@example.com", role="viewer")
+    invitation, token = staff_invite(
+        actor_membership=cast.owner, email="late@example.com", role="viewer"
+    )
     assert Client().get(f"/invitations/{token}x/").status_code == 404
-    StaffInvitation.objects.filter(pk=invitation.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    StaffInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(seconds=1)
+    )
     assert Client().get(f"/invitations/{token}/").status_code == 404
-    _inv2, token2 = staff_invite(actor_membership=cast.owner, email="rev@example.com", role="viewer")
+    _inv2, token2 = staff_invite(
+        actor_membership=cast.owner, email="rev@example.com", role="viewer"
+    )
     signed_in(cast.owner).post(f"/a/acme/settings/team/invitations/{_inv2.pk}/revoke/")
     assert Client().get(f"/invitations/{token2}/").status_code == 404
 
 
 def test_a_weak_or_mismatched_password_is_refused_beside_its_field(cast):
     _inv, token = staff_invite(actor_membership=cast.owner, email="weak@example.com", role="viewer")
-    page = Client().post(f"/invitations/{token}/", {"name": "W", "new_password1": "12345678",
-                                                    "new_password2": "12345678"})
+    page = Client().post(
+        f"/invitations/{token}/",
+        {"name": "W", "new_password1": "12345678", "new_password2": "12345678"},
+    )
     assert page.status_code == 200
     assert "too short" in page.text and 'aria-invalid="true"' in page.text
     assert not Membership.objects.filter(user__email="weak@example.com").exists()
 
 
 def test_someone_with_a_login_signs_in_then_accepts(cast):
-    _inv, token = staff_invite(actor_membership=cast.outsider, email=cast.viewer.user.email, role="manager")
+    _inv, token = staff_invite(
+        actor_membership=cast.outsider, email=cast.viewer.user.email, role="manager"
+    )
     assert "Sign in to accept" in Client().get(f"/invitations/{token}/").text
     viewer = signed_in(cast.viewer)
     assert viewer.post(f"/invitations/{token}/").status_code == 302
-    assert Membership.objects.get(account=cast.other_account, user=cast.viewer.user).role == "manager"
+    assert (
+        Membership.objects.get(account=cast.other_account, user=cast.viewer.user).role == "manager"
+    )
 
 
 def test_inviting_a_member_again_names_the_email_field(cast):
@@ -99,8 +123,9 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(cast):
         membership_change_role(actor_membership=cast.owner, membership=cast.owner, role="admin")
     with pytest.raises(ValidationError, match="last owner"):
         membership_remove(actor_membership=cast.owner, membership=cast.owner)
-    page = signed_in(cast.owner).post(f"/a/acme/settings/team/{cast.owner.pk}/role/", {"role": "viewer"},
-                                     follow=True)
+    page = signed_in(cast.owner).post(
+        f"/a/acme/settings/team/{cast.owner.pk}/role/", {"role": "viewer"}, follow=True
+    )
     assert "last owner" in page.text
     cast.owner.refresh_from_db()
     assert cast.owner.role == "owner"

@@ -64,9 +64,7 @@ def test_switch_account_moves_to_the_other_account(
     page: Page, live_server, cast, sign_in, check_a11y, shot
 ):
     owner = cast.owner.user
-    membership_add(
-        account=cast.other_account, user=owner, role="manager", actor=cast.outsider.user
-    )
+    membership_add(account=cast.other_account, user=owner, role="manager", actor=cast.outsider.user)
     sign_in(page, live_server, owner.email, PASSWORD)
     page.goto(account_url(live_server, "acme"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Acme IT")
@@ -151,6 +149,9 @@ def test_invite_journey(
     row.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/a/acme/settings/outbox/\d+/$"))
     expect(page.locator("dd", has_text=NEWBIE_EMAIL)).to_be_visible()
+    # The HTML body renders in its sandboxed frame (a full-page screenshot leaves it blank).
+    mail_html = page.frame_locator("iframe.mail-html")
+    expect(mail_html.get_by_role("heading", name="Join Acme IT")).to_be_visible()
     check_a11y(page)
     shot(page, "outbox-message")
 

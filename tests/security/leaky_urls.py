@@ -4,7 +4,8 @@ from django.http import HttpResponse
 from django.urls import path
 
 from clientdesk.integrations.models import ApiToken
-from clientdesk.urls import handler404, urlpatterns as real_patterns  # noqa: F401
+from clientdesk.urls import handler404  # noqa: F401
+from clientdesk.urls import urlpatterns as real_patterns
 
 
 def leaky_token_name(request, token_id: int):

@@ -46,11 +46,18 @@ def test_every_page_without_parameters_has_a_strict_csp_and_no_inline_code(owner
 
 
 def test_pages_with_objects_and_error_pages_are_strict_too(cast, owner_client):
-    message = email_queue(account=cast.account, to="a@example.com", kind="test",
-                          template="core/email/password_reset",
-                          context={"email": "a", "uid": "MQ", "token": "t"})
-    for path, status in [(f"/a/acme/settings/outbox/{message.pk}/", 200), ("/a/acme/nope/", 404),
-                         ("/a/globex/", 404)]:
+    message = email_queue(
+        account=cast.account,
+        to="a@example.com",
+        kind="test",
+        template="core/email/password_reset",
+        context={"email": "a", "uid": "MQ", "token": "t"},
+    )
+    for path, status in [
+        (f"/a/acme/settings/outbox/{message.pk}/", 200),
+        ("/a/acme/nope/", 404),
+        ("/a/globex/", 404),
+    ]:
         response = owner_client.get(path)
         assert response.status_code == status
         assert_strict(response)

@@ -1,29 +1,260 @@
-"""Clients: the organisations an account serves."""
+"""Clients, their status history, and the derived tables the metrics read (DESIGN §2–3)."""
 
+from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models import Q
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class Status(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    PROSPECT = "prospect", _("Prospect")
+    INVITED = "invited", _("Invited")
+    WAITING = "waiting", _("Waiting")
+    ACTIVE = "active", _("Active")
+    AT_RISK = "at_risk", _("At risk")
+    OFFBOARDING = "offboarding", _("Off-boarding")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class Engagement(models.TextChoices):
+    SILENT = "silent", _("Silent")
+    ACCESS_SENT = "access_sent", _("Access sent")
+    ENGAGED = "engaged", _("Engaged")
+
+
+IN_SERVICE = frozenset({Status.ACTIVE, Status.AT_RISK, Status.OFFBOARDING})
+
+PREFIX_VALIDATOR = RegexValidator(
+    r"^[A-Z0-9]{2,10}$", _("Use 2–10 characters, letters A–Z and digits 0–9 only.")
+)
+
+
+class Industry(models.Model):
+    """An account-editable list of sectors, seeded with common ones."""
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint("account", Lower("name"), name="industry_name_ci_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=40)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint("account", Lower("name"), name="tag_name_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Client(models.Model):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="clients")
-    prefix = models.CharField(_("prefix"), max_length=10)
+    prefix = models.CharField(_("prefix"), max_length=10, validators=[PREFIX_VALIDATOR])
     name = models.CharField(_("name"), max_length=200)
-    parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices)
+    status_changed_at = models.DateTimeField(_("status since"))
+    engagement = models.CharField(
+        _("engagement"), max_length=12, choices=Engagement.choices, default=Engagement.SILENT
     )
-    archived = models.BooleanField(default=False)
+    industry = models.ForeignKey(
+        Industry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("industry"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent client"),
+    )
+    manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("manager"),
+    )
+    license = models.CharField(_("license"), max_length=100, blank=True)
+    billing_email = models.EmailField(_("billing email"), blank=True)
+    billing_address = models.TextField(_("billing address"), blank=True)
+    tax_id = models.CharField(_("tax id"), max_length=40, blank=True)
+    payment_terms = models.CharField(_("payment terms"), max_length=40, blank=True)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code."))],
+    )
+    tags = models.ManyToManyField(Tag, through="ClientTag", related_name="clients", blank=True)
+    archived = models.BooleanField(_("archived"), default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(_("first activated"), null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(
                 "account", Upper("prefix"), name="client_prefix_ci_unique_per_account"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")), name="client_not_own_parent"
+            ),
         ]
-        indexes = [models.Index(fields=["account", "name", "id"], name="client_account_name_idx")]
+        indexes = [
+            models.Index(fields=["account", "name", "id"], name="client_account_name_idx"),
+            models.Index(fields=["account", "status", "name", "id"], name="client_status_name_idx"),
+            models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
+            models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
+            models.Index(fields=["account", "parent", "name"], name="client_parent_idx"),
+            models.Index(fields=["account", "industry", "name", "id"], name="client_industry_idx"),
+            models.Index(fields=["account", "manager", "name", "id"], name="client_manager_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.prefix} {self.name}"
+        return f"{self.name} ({self.prefix})"
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+class ClientTag(models.Model):
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "client", "tag"], name="client_tag_unique")
+        ]
+        indexes = [models.Index(fields=["account", "tag", "client"], name="client_tag_tag_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}:{self.tag_id}"
+
+
+class StatusChange(models.Model):
+    """One row per status change: the truth every status and metric is derived from."""
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=12, choices=Status.choices, null=True, blank=True)
+    to_status = models.CharField(max_length=12, choices=Status.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=500, blank=True)
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "client", "at", "id"], name="status_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.from_status} → {self.to_status} at {self.at}"
+
+
+class StatusDayDelta(models.Model):
+    """Per account, day and status: how the count of clients with that status moved that day."""
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    status = models.CharField(max_length=12, choices=Status.choices)
+    delta = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "day", "status"], name="status_day_delta_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.status} {self.delta:+d}"
+
+
+class ServicePeriod(models.Model):
+    """A spell in service (active, at risk or off-boarding at the end of each of its days)."""
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    start_day = models.DateField()
+    end_day = models.DateField(null=True, blank=True)  # last day in service; null: ongoing
+    first_day = models.DateField()  # the client's first day in service ever
+    next_start_day = models.DateField(null=True, blank=True)  # the next spell's start, if any
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "start_day", "end_day"], name="service_period_idx"),
+            models.Index(fields=["account", "client"], name="service_period_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id}: {self.start_day}–{self.end_day or '…'}"
+
+
+class StatusInterval(models.Model):
+    """The days a client held a status: valid_from ≤ day < valid_to (valid_to null: still)."""
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=12, choices=Status.choices)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["account", "status", "valid_to", "valid_from", "client"],
+                name="status_interval_cover_idx",
+            ),
+            models.Index(fields=["account", "client"], name="status_interval_client_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.status} {self.valid_from}–{self.valid_to or '…'}"
+
+
+class ListPreference(models.Model):
+    """A person's remembered choices for one list page (columns shown, page size)."""
+
+    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_name = models.CharField(max_length=40)
+    columns = models.JSONField(default=list)
+    page_size = models.PositiveSmallIntegerField(default=50)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user", "list_name"], name="list_preference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.list_name}"

@@ -26,4 +26,5 @@ urlpatterns = [
     ),
     path("settings/activity/", settings.activity, name="activity"),
     path("settings/tokens/", include(integration_views.token_urls)),
+    path("clients/", include("clientdesk.clients.urls")),
 ]

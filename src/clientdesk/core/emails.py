@@ -81,7 +81,9 @@ def _send_smtp(message: Message) -> None:
         from_email=message.from_email,
         to=[message.to],
         # SMTP by name: this is the one place mail leaves, and tests must not swap it for locmem.
-        connection=get_connection("django.core.mail.backends.smtp.EmailBackend", fail_silently=False),
+        connection=get_connection(
+            "django.core.mail.backends.smtp.EmailBackend", fail_silently=False
+        ),
     )
     if message.body_html:
         email.attach_alternative(message.body_html, "text/html")

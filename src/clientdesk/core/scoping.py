@@ -5,7 +5,7 @@ and "not there" are the same 404; every read of clients goes through `clients_vi
 """
 
 from django.core.exceptions import ValidationError
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from clientdesk.core.models import Account, ClientAccess, Membership, MembershipClient
@@ -30,20 +30,43 @@ def get_in_account(model_or_qs: type[Model] | QuerySet, *, account: Account, **l
 def clients_visible(membership: Membership, qs: QuerySet | None = None) -> QuerySet:
     """The account's clients this membership may see, honouring its allow-list or deny-list.
 
-    A listed client brings its sub-clients along (the client-registry issue extends the match to
-    every depth of the tree; today the list matches the client and its direct children).
+    A listed client brings its whole subtree along, at any depth.
     """
     from clientdesk.clients.models import Client
 
     qs = in_account(qs if qs is not None else Client.objects.all(), account=membership.account)
     if membership.client_access == ClientAccess.ALL:
         return qs
-    listed = MembershipClient.objects.filter(membership_id=membership.pk)
-    matches = Exists(listed.filter(client_id=OuterRef("pk"))) | Exists(
-        listed.filter(client_id=OuterRef("parent_id"))
-    )
+    ids = _listed_subtree(membership)
     return (
-        qs.filter(matches)
+        qs.filter(pk__in=ids)
         if membership.client_access == ClientAccess.ALLOW
-        else qs.exclude(matches)
+        else qs.exclude(pk__in=ids)
     )
+
+
+def _listed_subtree(membership: Membership) -> set[int]:
+    """The listed clients and all their descendants; one query per tree level, once a request."""
+    cached = getattr(membership, "_listed_subtree", None)
+    if cached is not None:
+        return cached
+    from clientdesk.clients.models import Client
+
+    found = set(
+        MembershipClient.objects.filter(membership_id=membership.pk).values_list(
+            "client_id", flat=True
+        )
+    )
+    level = set(found)
+    while level:
+        level = (
+            set(
+                Client.objects.filter(account_id=membership.account_id, parent_id__in=level)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            - found
+        )
+        found |= level
+    membership._listed_subtree = found
+    return found

@@ -14,6 +14,7 @@ from clientdesk.core.emails import email_queue
 from clientdesk.core.models import Account, Membership, StaffInvitation
 from clientdesk.core.roles import Role, can
 from clientdesk.core.secrets import token_hash, token_new
+from clientdesk.core.signals import account_created, account_updated
 
 User = get_user_model()
 INVITATION_DAYS = 7
@@ -42,6 +43,7 @@ def account_create(
     account.full_clean()
     account.save()
     membership = Membership.objects.create(account=account, user=owner, role=Role.OWNER)
+    account_created.send(sender=Account, account=account)
     activity_record(account=account, actor=owner, verb="account.created", target=account)
     activity_record(
         account=account,
@@ -70,6 +72,7 @@ def account_update(*, account: Account, actor: "User", **fields) -> Account:
         activity_record(
             account=account, actor=actor, verb="account.updated", target=account, changes=changes
         )
+        account_updated.send(sender=Account, account=account, changes=changes)
     return account
 
 

@@ -1,0 +1,207 @@
+"""Reads on clients shared by the pages and the API; every one starts from clients_visible."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, Lower
+
+from clientdesk.clients.models import Client, Engagement, Industry, Status, StatusChange, Tag
+from clientdesk.clients.search import search
+from clientdesk.core.models import Membership
+from clientdesk.core.pagination import Page, keyset_page
+from clientdesk.core.scoping import clients_visible, get_in_account
+
+TABS: dict[str, tuple[str, ...] | None] = {
+    "leads": (Status.LEAD, Status.PROSPECT),
+    "onboarding": (Status.INVITED, Status.WAITING),
+    "active": (Status.ACTIVE, Status.AT_RISK),
+    "offboarding": (Status.OFFBOARDING,),
+    "inactive": (Status.INACTIVE,),
+    "archived": None,
+    "all": None,
+}
+STATUS_RANK = Case(
+    *[When(status=s, then=Value(i)) for i, s in enumerate(Status.values)],
+    output_field=IntegerField(),
+)
+# Sortable columns: the expression sorted on (never NULL, so the cursor can compare it).
+SORTS = {
+    "name": Lower("name"),
+    "prefix": "prefix",
+    "status": STATUS_RANK,
+    "engagement": "engagement",
+    "industry": Coalesce(Lower("industry__name"), Value(""), output_field=CharField()),
+    "manager": Coalesce(Lower("manager__email"), Value(""), output_field=CharField()),
+    "created": "created_at",
+    "status_since": "status_changed_at",
+}
+DEFAULT_SORT = "name"
+
+
+@dataclass
+class ClientFilters:
+    tab: str = "all"
+    q: str = ""
+    status: list[str] = field(default_factory=list)
+    engagement: list[str] = field(default_factory=list)
+    industry: int | None = None
+    manager: int | None = None
+    tag: int | None = None
+    parent: int | None = None
+    archived: bool | None = None  # None: follow the tab (the Archived tab shows archived only)
+
+
+def live_clients(membership: Membership) -> QuerySet[Client]:
+    """The clients this person may see, not deleted."""
+    return clients_visible(membership).filter(deleted_at=None)
+
+
+def get_client(*, membership: Membership, pk) -> Client:
+    """A client this person may see, else 404 (missing, deleted, other account or not allowed)."""
+    return get_in_account(
+        live_clients(membership).select_related("account", "industry", "manager", "parent"),
+        account=membership.account,
+        pk=pk,
+    )
+
+
+def get_deleted_client(*, membership: Membership, pk) -> Client:
+    return get_in_account(
+        clients_visible(membership).exclude(deleted_at=None), account=membership.account, pk=pk
+    )
+
+
+def filtered(
+    membership: Membership, f: ClientFilters, *, with_tab: bool = True
+) -> QuerySet[Client]:
+    qs = live_clients(membership)
+    archived = f.archived
+    if archived is None:
+        archived = with_tab and f.tab == "archived"
+    if with_tab or f.archived is not None:
+        qs = qs.filter(archived=archived)
+    if with_tab and TABS.get(f.tab):
+        qs = qs.filter(status__in=TABS[f.tab])
+    if f.status:
+        qs = qs.filter(status__in=f.status)
+    if f.engagement:
+        qs = qs.filter(engagement__in=f.engagement)
+    if f.industry:
+        qs = qs.filter(industry_id=f.industry)
+    if f.manager:
+        qs = qs.filter(manager_id=f.manager)
+    if f.tag:
+        qs = qs.filter(pk__in=Tag.objects.filter(pk=f.tag).values("clients"))
+    if f.parent:
+        qs = qs.filter(parent_id=f.parent)
+    return search(qs, f.q)
+
+
+def client_page(
+    *,
+    membership: Membership,
+    filters: ClientFilters,
+    sort: str = DEFAULT_SORT,
+    descending: bool = False,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> Page:
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    qs = (
+        filtered(membership, filters)
+        .annotate(sort_key=SORTS[sort])
+        .select_related("industry", "manager", "parent")
+    )
+    prefix = "-" if descending else ""
+    page = keyset_page(qs, order=[f"{prefix}sort_key", f"{prefix}id"], cursor=cursor, limit=limit)
+    _attach_tags(page.items)
+    return page
+
+
+def _attach_tags(clients: list[Client]) -> None:
+    """Each client's tag names in one query for the whole page."""
+    by_client: dict[int, list[str]] = {c.pk: [] for c in clients}
+    rows = Tag.clients.through.objects.filter(client_id__in=by_client).select_related("tag")
+    for row in rows.order_by("tag__name"):
+        by_client[row.client_id].append(row.tag.name)
+    for client in clients:
+        client.tag_names = by_client[client.pk]
+
+
+def tab_counts(*, membership: Membership, filters: ClientFilters) -> dict[str, int]:
+    """The live count behind each tab, for the current filters, in one query."""
+    qs = filtered(membership, filters, with_tab=False)
+    aggregates = {
+        tab: Count("id", filter=Q(archived=False, status__in=statuses))
+        for tab, statuses in TABS.items()
+        if statuses
+    }
+    aggregates["archived"] = Count("id", filter=Q(archived=True))
+    aggregates["all"] = Count("id", filter=Q(archived=False))
+    return qs.aggregate(**aggregates)
+
+
+def history(*, client: Client) -> QuerySet[StatusChange]:
+    return (
+        StatusChange.objects.filter(account_id=client.account_id, client=client)
+        .select_related("by")
+        .order_by("at", "id")
+    )
+
+
+def children(*, membership: Membership, parent_id: int | None) -> list[Client]:
+    """Visible direct children, each with how many visible children it has itself."""
+    visible = live_clients(membership).filter(archived=False)
+    return list(
+        visible.filter(parent_id=parent_id)
+        .annotate(
+            child_count=Count(
+                "children", filter=Q(children__deleted_at=None, children__archived=False)
+            )
+        )
+        .order_by(Lower("name"), "id")
+    )
+
+
+def ancestors(*, client: Client) -> list[Client]:
+    """From the root down to the client's parent (a few queries: trees are shallow)."""
+    chain, seen, node = [], {client.pk}, client.parent
+    while node is not None and node.pk not in seen:
+        chain.append(node)
+        seen.add(node.pk)
+        node = node.parent
+    return list(reversed(chain))
+
+
+def descendant_ids(*, client: Client) -> set[int]:
+    """Every sub-client at any depth, one query per level."""
+    found: set[int] = set()
+    level = {client.pk}
+    while level:
+        level = set(
+            Client.objects.filter(
+                account_id=client.account_id, parent_id__in=level, deleted_at=None
+            )
+            .exclude(pk__in=found)
+            .values_list("pk", flat=True)
+        )
+        found |= level
+    return found
+
+
+def industries(*, account) -> QuerySet[Industry]:
+    return Industry.objects.filter(account=account).order_by(Lower("name"))
+
+
+def tags(*, account) -> QuerySet[Tag]:
+    return Tag.objects.filter(account=account).order_by(Lower("name"))
+
+
+def managers(*, account):
+    from clientdesk.core.queries import team_members
+
+    return [m.user for m in team_members(account=account)]
+
+
+def engagement_choices():
+    return Engagement.choices

@@ -1,0 +1,481 @@
+"""Every write on clients: create, edit, status changes, tree moves, archive, delete, tags.
+
+Each function is one transaction that validates, writes, keeps the derived status tables of
+DESIGN §3 in step with the history, and records the activity entry.
+"""
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientdesk.audit.services import activity_record, diff_fields
+from clientdesk.clients import status as rules
+from clientdesk.clients.models import (
+    PREFIX_VALIDATOR,
+    Client,
+    ClientTag,
+    Engagement,
+    Industry,
+    ServicePeriod,
+    Status,
+    StatusChange,
+    StatusDayDelta,
+    StatusInterval,
+    Tag,
+)
+from clientdesk.core.models import Account, Membership
+from clientdesk.core.roles import can
+
+DEFAULT_INDUSTRIES = (
+    "Automotive",
+    "Construction",
+    "Biotechnology",
+    "Healthcare",
+    "Legal",
+    "Retail",
+    "Hospitality",
+    "Manufacturing",
+    "Finance",
+    "Education",
+    "Non-profit",
+    "Technology",
+    "Other",
+)
+EDITABLE = (
+    "prefix",
+    "name",
+    "description",
+    "industry",
+    "manager",
+    "license",
+    "billing_email",
+    "billing_address",
+    "tax_id",
+    "payment_terms",
+    "currency",
+)
+UNDO_DAYS = 30
+
+
+class StaleVersion(Exception):
+    """The client changed since the caller read it; `current` holds its values now."""
+
+    def __init__(self, client: Client):
+        super().__init__("stale version")
+        self.current = client
+
+
+def industries_seed(*, account: Account) -> None:
+    Industry.objects.bulk_create(
+        [Industry(account=account, name=name) for name in DEFAULT_INDUSTRIES], ignore_conflicts=True
+    )
+
+
+def normalize_prefix(value: str) -> str:
+    return (value or "").strip().upper()
+
+
+def _check_prefix(account: Account, prefix: str, exclude_pk: int | None = None) -> None:
+    try:
+        PREFIX_VALIDATOR(prefix)
+    except ValidationError as exc:
+        raise ValidationError({"prefix": exc.messages}) from None
+    taken = Client.objects.filter(account=account, prefix__iexact=prefix)
+    if exclude_pk:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "prefix": _("Another client of this account already uses %(prefix)s.")
+                % {"prefix": prefix}
+            }
+        )
+
+
+def _check_parent(client_pk: int | None, parent: Client | None, account: Account) -> None:
+    if parent is None:
+        return
+    if parent.account_id != account.pk or parent.deleted_at is not None:
+        raise ValidationError({"parent": _("Choose a client of this account as the parent.")})
+    if client_pk is None:
+        return
+    ancestor, seen = parent, set()
+    while ancestor is not None and ancestor.pk not in seen:
+        if ancestor.pk == client_pk:
+            raise ValidationError(
+                {"parent": _("A client cannot sit under itself or one of its own sub-clients.")}
+            )
+        seen.add(ancestor.pk)
+        ancestor = ancestor.parent
+
+
+def _check_manager(account: Account, manager) -> None:
+    if (
+        manager is not None
+        and not Membership.objects.filter(account=account, user=manager).exists()
+    ):
+        raise ValidationError(
+            {"manager": _("The manager must be a member of this account's team.")}
+        )
+
+
+def _check_at(*, at: datetime | None, previous: datetime | None, actor_membership) -> datetime:
+    now = timezone.now()
+    if at is None:
+        return max(now, previous) if previous else now
+    if actor_membership is not None and not can(actor_membership, "clients.backdate"):
+        raise ValidationError({"at": _("Only managers and above may give a past date.")})
+    if at > now + timedelta(seconds=5):
+        raise ValidationError({"at": _("The date cannot be in the future.")})
+    if previous is not None and at < previous:
+        raise ValidationError(
+            {
+                "at": _("The date cannot be before the client's previous status change (%(when)s).")
+                % {"when": timezone.localtime(previous).strftime("%Y-%m-%d %H:%M")}
+            }
+        )
+    return at
+
+
+def _record_status(
+    *, client: Client, from_status: str | None, to_status: str, at: datetime, actor, reason: str
+) -> StatusChange:
+    change = StatusChange.objects.create(
+        account_id=client.account_id,
+        client=client,
+        from_status=from_status,
+        to_status=to_status,
+        at=at,
+        by=actor if getattr(actor, "pk", None) else None,
+        reason=reason[:500],
+    )
+    tz = client.account.time_zone
+    for day, status, delta in rules.day_deltas(from_status, to_status, rules.local_day(at, tz)):
+        _add_delta(client.account_id, day, status, delta)
+    derived_rebuild_client(client=client)
+    return change
+
+
+def _add_delta(account_id: int, day, status: str, delta: int) -> None:
+    updated = StatusDayDelta.objects.filter(account_id=account_id, day=day, status=status).update(
+        delta=F("delta") + delta
+    )
+    if not updated:
+        StatusDayDelta.objects.create(account_id=account_id, day=day, status=status, delta=delta)
+
+
+def derived_rebuild_client(*, client: Client) -> None:
+    """Rebuild the client's status intervals and service periods from its (few) history rows."""
+    history = list(StatusChange.objects.filter(client=client).order_by("at", "id"))
+    changes = rules.changes_of(history, client.account.time_zone)
+    StatusInterval.objects.filter(account_id=client.account_id, client=client).delete()
+    ServicePeriod.objects.filter(account_id=client.account_id, client=client).delete()
+    StatusInterval.objects.bulk_create(
+        [
+            StatusInterval(
+                account_id=client.account_id,
+                client=client,
+                status=status,
+                valid_from=start,
+                valid_to=end,
+            )
+            for status, start, end in rules.intervals(changes)
+        ]
+    )
+    periods = rules.service_periods(changes)
+    if periods:
+        first = periods[0][0]
+        ServicePeriod.objects.bulk_create(
+            [
+                ServicePeriod(
+                    account_id=client.account_id,
+                    client=client,
+                    start_day=start,
+                    end_day=end,
+                    first_day=first,
+                    next_start_day=periods[i + 1][0] if i + 1 < len(periods) else None,
+                )
+                for i, (start, end) in enumerate(periods)
+            ]
+        )
+
+
+@transaction.atomic
+def client_create(
+    *,
+    account: Account,
+    actor,
+    actor_membership: Membership | None = None,
+    prefix: str,
+    name: str,
+    status: str = Status.ACTIVE,
+    status_since: datetime | None = None,
+    engagement: str = Engagement.SILENT,
+    parent: Client | None = None,
+    tags: list[str] | None = None,
+    **fields: Any,
+) -> Client:
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not client fields: {sorted(unknown)}")
+    prefix = normalize_prefix(prefix)
+    _check_prefix(account, prefix)
+    if status not in rules.INITIAL:
+        raise ValidationError(
+            {
+                "status": _("A new client starts as one of: %(allowed)s.")
+                % {"allowed": ", ".join(rules.INITIAL)}
+            }
+        )
+    if engagement not in (Engagement.SILENT, Engagement.ENGAGED):
+        raise ValidationError({"engagement": _("A new client is either silent or engaged.")})
+    _check_parent(None, parent, account)
+    _check_manager(account, fields.get("manager"))
+    at = _check_at(at=status_since, previous=None, actor_membership=actor_membership)
+    client = Client(
+        account=account,
+        prefix=prefix,
+        name=(name or "").strip(),
+        status=status,
+        status_changed_at=at,
+        engagement=engagement,
+        parent=parent,
+        currency=fields.pop("currency", "") or account.currency,
+        activated_at=at if status == Status.ACTIVE else None,
+        **fields,
+    )
+    client.full_clean(exclude=["account", "parent", "manager", "industry"])
+    try:
+        with transaction.atomic():
+            client.save()
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "prefix": _("Another client of this account already uses %(prefix)s.")
+                % {"prefix": prefix}
+            }
+        ) from None
+    _record_status(
+        client=client, from_status=None, to_status=status, at=at, actor=actor, reason=_("Created")
+    )
+    if tags:
+        _tags_add(client, tags)
+    activity_record(
+        account=account,
+        actor=actor,
+        verb="client.created",
+        target=client,
+        changes={"status": [None, status], "engagement": [None, engagement]},
+    )
+    return client
+
+
+def _lock(client: Client) -> Client:
+    return (
+        Client.objects.select_for_update(of=("self",))
+        .select_related("account", "parent")
+        .get(pk=client.pk)
+    )
+
+
+@transaction.atomic
+def client_update(
+    *, client: Client, actor, version: int | None, parent: Any = "unchanged", **fields: Any
+) -> Client:
+    """Edit fields; `version` is the one the editor read (None: no check, e.g. bulk actions)."""
+    unknown = set(fields) - set(EDITABLE)
+    if unknown:
+        raise TypeError(f"not client fields: {sorted(unknown)}")
+    locked = _lock(client)
+    if version is not None and locked.version != version:
+        raise StaleVersion(locked)
+    if "prefix" in fields:
+        fields["prefix"] = normalize_prefix(fields["prefix"])
+        _check_prefix(locked.account, fields["prefix"], exclude_pk=locked.pk)
+    if "manager" in fields:
+        _check_manager(locked.account, fields["manager"])
+    if parent != "unchanged":
+        _check_parent(locked.pk, parent, locked.account)
+        fields["parent"] = parent
+    before = {name: _plain(getattr(locked, name)) for name in fields}
+    for name, value in fields.items():
+        setattr(locked, name, value)
+    if "name" in fields:
+        locked.name = (locked.name or "").strip()
+    locked.full_clean(exclude=["account", "parent", "manager", "industry"])
+    changes = diff_fields(before, {name: _plain(getattr(locked, name)) for name in fields})
+    if changes:
+        locked.version += 1
+        locked.save()
+        activity_record(
+            account=locked.account,
+            actor=actor,
+            verb="client.updated",
+            target=locked,
+            changes=changes,
+        )
+    return locked
+
+
+def _plain(value):
+    return value.pk if hasattr(value, "pk") else value
+
+
+@transaction.atomic
+def client_change_status(
+    *,
+    client: Client,
+    actor,
+    actor_membership: Membership | None,
+    to_status: str,
+    reason: str = "",
+    at: datetime | None = None,
+) -> Client:
+    locked = _lock(client)
+    current = locked.status
+    if to_status not in Status.values:
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": to_status}})
+    if not rules.is_allowed(current, to_status):
+        allowed = ", ".join(str(Status(s).label) for s in rules.allowed_targets(current))
+        raise ValidationError(
+            {
+                "status": _("A client that is %(current)s can move to: %(allowed)s.")
+                % {"current": Status(current).label, "allowed": allowed}
+            }
+        )
+    at = _check_at(at=at, previous=locked.status_changed_at, actor_membership=actor_membership)
+    _record_status(
+        client=locked,
+        from_status=current,
+        to_status=to_status,
+        at=at,
+        actor=actor,
+        reason=reason.strip(),
+    )
+    locked.status, locked.status_changed_at = to_status, at
+    if to_status == Status.ACTIVE and locked.activated_at is None:
+        locked.activated_at = at
+    locked.version += 1
+    locked.save(update_fields=["status", "status_changed_at", "activated_at", "version"])
+    activity_record(
+        account=locked.account,
+        actor=actor,
+        verb="client.status_changed",
+        target=locked,
+        changes={"status": [current, to_status]}
+        | ({"reason": [None, reason.strip()]} if reason.strip() else {}),
+    )
+    return locked
+
+
+@transaction.atomic
+def client_set_archived(*, client: Client, actor, archived: bool) -> Client:
+    locked = _lock(client)
+    if locked.archived != archived:
+        locked.archived = archived
+        locked.version += 1
+        locked.save(update_fields=["archived", "version"])
+        activity_record(
+            account=locked.account,
+            actor=actor,
+            verb="client.archived" if archived else "client.restored",
+            target=locked,
+        )
+    return locked
+
+
+@transaction.atomic
+def client_delete(*, client: Client, actor) -> Client:
+    """A soft delete: the client leaves every list; an owner can undo it for 30 days."""
+    locked = _lock(client)
+    if locked.deleted_at is None:
+        if Client.objects.filter(parent=locked, deleted_at=None).exists():
+            raise ValidationError(
+                _(
+                    "Move or delete its sub-clients first: a deleted client cannot keep live children."
+                )
+            )
+        locked.deleted_at, locked.deleted_by = timezone.now(), actor
+        locked.version += 1
+        locked.save(update_fields=["deleted_at", "deleted_by", "version"])
+        activity_record(account=locked.account, actor=actor, verb="client.deleted", target=locked)
+    return locked
+
+
+@transaction.atomic
+def client_undelete(*, client: Client, actor) -> Client:
+    locked = _lock(client)
+    if locked.deleted_at is None:
+        return locked
+    if locked.deleted_at < timezone.now() - timedelta(days=UNDO_DAYS):
+        raise ValidationError(
+            _("It was deleted more than %(days)s days ago.") % {"days": UNDO_DAYS}
+        )
+    if locked.parent_id and locked.parent.deleted_at is not None:
+        raise ValidationError(_("Restore its parent client first."))
+    locked.deleted_at, locked.deleted_by = None, None
+    locked.version += 1
+    locked.save(update_fields=["deleted_at", "deleted_by", "version"])
+    activity_record(account=locked.account, actor=actor, verb="client.undeleted", target=locked)
+    return locked
+
+
+def _tags_add(client: Client, names: list[str]) -> list[Tag]:
+    tags = []
+    for name in {n.strip() for n in names if n and n.strip()}:
+        tag = Tag.objects.filter(account_id=client.account_id, name__iexact=name).first()
+        if tag is None:
+            tag = Tag.objects.create(account_id=client.account_id, name=name[:40])
+        tags.append(tag)
+    ClientTag.objects.bulk_create(
+        [ClientTag(account_id=client.account_id, client=client, tag=tag) for tag in tags],
+        ignore_conflicts=True,
+    )
+    return tags
+
+
+@transaction.atomic
+def client_set_tags(*, client: Client, actor, names: list[str]) -> Client:
+    locked = _lock(client)
+    before = sorted(locked.tags.values_list("name", flat=True))
+    ClientTag.objects.filter(account_id=locked.account_id, client=locked).delete()
+    _tags_add(locked, names)
+    after = sorted(locked.tags.values_list("name", flat=True))
+    if before != after:
+        locked.version += 1
+        locked.save(update_fields=["version"])
+        activity_record(
+            account=locked.account,
+            actor=actor,
+            verb="client.updated",
+            target=locked,
+            changes={"tags": [before, after]},
+        )
+    return locked
+
+
+@transaction.atomic
+def clients_bulk(
+    *, account: Account, actor, clients: list[Client], action: str, value: Any = None
+) -> int:
+    """One bulk action over the selected clients: manager, tag or archive. Answers the count."""
+    for client in clients:
+        if action == "manager":
+            client_update(client=client, actor=actor, version=None, manager=value)
+        elif action == "tag":
+            locked = _lock(client)
+            client_set_tags(
+                client=locked,
+                actor=actor,
+                names=[*locked.tags.values_list("name", flat=True), value],
+            )
+        elif action == "archive":
+            client_set_archived(client=client, actor=actor, archived=True)
+        else:
+            raise ValueError(f"unknown bulk action {action!r}")
+    return len(clients)

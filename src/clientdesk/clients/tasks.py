@@ -1,0 +1,10 @@
+from django_tasks import task
+
+from clientdesk.clients.derived import rebuild
+from clientdesk.core.models import Account
+
+
+@task()
+def derived_rebuild(account_id: int) -> dict[str, int]:
+    """Rebuild an account's derived status tables (its days moved with its time zone)."""
+    return rebuild(Account.objects.get(pk=account_id))
