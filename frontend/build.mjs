@@ -10,9 +10,12 @@ const iconsOut = join(root, "src/clientdesk/core/templates/icons");
 
 // Every icon a template uses through {% icon "name" %}; a missing name fails the build.
 const ICONS = [
-  "activity", "building-2", "check", "chevrons-up-down", "circle-alert", "copy", "house",
-  "info", "key-round", "log-out", "mail", "send", "settings", "trash-2", "user-plus", "users",
-  "x", "inbox", "shield-check", "arrow-left",
+  "activity", "archive", "archive-restore", "arrow-down", "arrow-left", "arrow-up", "arrow-up-down",
+  "building-2", "check", "chevron-down", "chevron-right", "chevron-up", "chevrons-up-down",
+  "circle-alert", "columns-3", "copy", "ellipsis", "filter", "folder-tree", "git-branch", "history",
+  "house", "inbox", "info", "key-round", "list-tree", "log-out", "mail", "mail-plus", "pencil",
+  "plug", "plus", "search", "send", "settings", "shield-check", "tag", "trash-2", "undo-2",
+  "upload", "user-cog", "user-plus", "users", "x",
 ];
 
 await build({

@@ -4,6 +4,7 @@ from django.test import Client
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import staff_invite
 from clientdesk.integrations.services import api_token_create
+from tests.clients.factories import make_client
 from tests.security import walker
 
 
@@ -23,7 +24,9 @@ def victim_objects(cast):
         template="core/email/password_reset",
         context={"email": "x", "uid": "u", "token": "t"},
     )
+    client = make_client(cast, prefix="VICTIM", name="Victim client")
     return {
+        "client_id": client.pk,
         "membership_id": cast.manager.pk,
         "invitation_id": invitation.pk,
         "message_id": message.pk,
