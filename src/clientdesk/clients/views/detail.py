@@ -1,0 +1,3 @@
+"""One client's page (being built)."""
+
+urlpatterns: list = []

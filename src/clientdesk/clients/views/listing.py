@@ -1,0 +1,3 @@
+"""The Clients list page (being built)."""
+
+urlpatterns: list = []
