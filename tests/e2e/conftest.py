@@ -26,7 +26,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 AXE_SOURCE = REPO_ROOT / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = REPO_ROOT / "test-results" / "screenshots"
+# Not under test-results/: pytest-playwright empties that folder at the start of every run.
+SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 MISSING_CHROMIUM = "Chromium not installed: apt-get install chromium"
 BLOCKING_IMPACTS = ("serious", "critical")
 
@@ -179,7 +180,7 @@ def check_a11y(axe_source: str) -> Callable[[Page], list[dict]]:
 
 @pytest.fixture
 def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
-    """`shot(page, name)` saves test-results/screenshots/<test-name>-<name>.png (full page)."""
+    """`shot(page, name)` saves var/screenshots/<test-name>-<name>.png (full page)."""
     test_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", request.node.originalname).strip("-")
 
     def take(page: Page, name: str) -> Path:

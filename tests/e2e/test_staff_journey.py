@@ -37,7 +37,9 @@ def test_sign_in_with_the_right_password_lands_on_the_account_home(
 
     expect(page).to_have_url(account_url(live_server, "acme"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Acme IT")
-    expect(user_menu(page).locator("summary")).to_have_text(cast.owner.user.display_name)
+    expect(user_menu(page).locator("summary")).to_have_text(
+        f"Your profile: {cast.owner.user.display_name}"
+    )
     check_a11y(page)
     shot(page, "account-home")
 
@@ -176,7 +178,7 @@ def test_invite_journey(
     newbie.get_by_role("button", name="Set password and join").click()
 
     expect(newbie).to_have_url(account_url(live_server, "acme"))
-    expect(user_menu(newbie).locator("summary")).to_have_text(NEWBIE_NAME)
+    expect(user_menu(newbie).locator("summary")).to_have_text(f"Your profile: {NEWBIE_NAME}")
     expect(newbie.get_by_role("heading", name=f"Welcome, {NEWBIE_NAME}")).to_be_visible()
     expect(newbie.get_by_text("You are signed in as Technician")).to_be_visible()
     check_a11y(newbie)
@@ -191,7 +193,7 @@ def test_invite_journey(
 
     sign_in(newbie, live_server, NEWBIE_EMAIL, NEWBIE_PASSWORD)
     expect(newbie).to_have_url(account_url(live_server, "acme"))
-    expect(user_menu(newbie).locator("summary")).to_have_text(NEWBIE_NAME)
+    expect(user_menu(newbie).locator("summary")).to_have_text(f"Your profile: {NEWBIE_NAME}")
     expect(newbie.get_by_role("link", name="Settings")).to_have_count(0)
 
     # A technician may not manage the team.

@@ -66,8 +66,12 @@ class AccountForm(forms.ModelForm):
                     initial=times.get(f"{kind}_minutes"),
                 )
 
-    def sla_fields(self):
-        return [self[name] for name in self.fields if name.startswith("sla_")]
+    def sla_rows(self):
+        """(priority, first-response field, resolution field) for the SLA table."""
+        return [
+            (p.capitalize(), self[f"sla_{p}_response"], self[f"sla_{p}_resolution"])
+            for p in PRIORITIES
+        ]
 
     def cleaned_sla(self) -> dict:
         return {
