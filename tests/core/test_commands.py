@@ -90,7 +90,7 @@ def test_demo_makes_one_person_per_role_once_and_prints_the_logins(db):
     assert roles == {"owner", "admin", "manager", "technician", "viewer"}
     for _role, email, _pw in demo_logins():
         assert email in first and email in again
-    assert "Created" in first and "Using" in again
+    assert "Created" in first and "with 60 clients" in first and "Using" in again
     client = Client()
     assert (
         client.post(
@@ -148,3 +148,28 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
     finally:
         if proc.poll() is None:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_the_demo_clients_cover_every_status_and_industry_with_history(db):
+    from clientdesk.clients.derived import differences
+    from clientdesk.clients.models import Client, Status, StatusChange
+
+    run("demo", "--clients", "60", "--seed", "7")
+    clients = Client.objects.filter(account__slug="demo")
+    assert clients.count() == 60
+    assert set(clients.values_list("status", flat=True)) == set(Status.values)
+    assert clients.values("industry").distinct().count() == 13
+    assert clients.exclude(parent=None).exists()
+    oldest = StatusChange.objects.order_by("at").first().at
+    from django.utils import timezone
+
+    assert (timezone.now() - oldest).days > 365  # about 18 months of history
+    assert differences(Account.objects.get(slug="demo")) == {
+        "deltas": 0,
+        "intervals": 0,
+        "periods": 0,
+    }
+    names = sorted(clients.values_list("name", flat=True))
+    Account.objects.filter(slug="demo").delete()  # the whole account goes, its clients with it
+    run("demo", "--clients", "60", "--seed", "7")
+    assert sorted(Client.objects.values_list("name", flat=True)) == names

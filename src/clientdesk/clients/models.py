@@ -83,7 +83,7 @@ class Client(models.Model):
         "self",
         null=True,
         blank=True,
-        on_delete=models.PROTECT,
+        on_delete=models.CASCADE,  # only hard deletes: the account going, or a purge
         related_name="children",
         verbose_name=_("parent client"),
     )
