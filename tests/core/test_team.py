@@ -164,3 +164,35 @@ def test_removed_people_lose_the_account_at_once(cast):
     assert viewer.get("/a/acme/").status_code == 200
     membership_remove(actor_membership=cast.owner, membership=cast.viewer)
     assert viewer.get("/a/acme/").status_code == 404
+
+
+def test_an_owner_limits_a_member_to_some_clients_by_prefix(cast):
+    from clientdesk.clients.services import client_create
+    from clientdesk.core.scoping import clients_visible
+
+    for prefix in ("ALPHA", "BETA", "GAMMA"):
+        client_create(account=cast.account, actor=None, prefix=prefix, name=prefix.title())
+    owner = signed_in(cast.owner)
+    url = f"/a/acme/settings/team/{cast.technician.pk}/clients/"
+    owner.post(url, {"client_access": "allow", "prefixes": "alpha, Beta"})
+    technician = Membership.objects.get(pk=cast.technician.pk)
+    assert sorted(clients_visible(technician).values_list("prefix", flat=True)) == [
+        "ALPHA",
+        "BETA",
+    ]
+    page = owner.post(url, {"client_access": "deny", "prefixes": "NOPE"}, follow=True)
+    assert "No client has the prefix NOPE" in page.text
+    owner.post(url, {"client_access": "deny", "prefixes": "GAMMA"})
+    technician = Membership.objects.get(pk=cast.technician.pk)
+    assert sorted(clients_visible(technician).values_list("prefix", flat=True)) == [
+        "ALPHA",
+        "BETA",
+    ]
+    assert "All but" in owner.get("/a/acme/settings/team/").text
+    refused = owner.post(
+        f"/a/acme/settings/team/{cast.admin.pk}/clients/",
+        {"client_access": "allow", "prefixes": "ALPHA"},
+        follow=True,
+    )
+    assert "Owners and admins always see every client" in refused.text
+    assert Activity.objects.filter(verb="member.client_access_changed").count() == 2

@@ -131,14 +131,15 @@ def _attach_tags(clients: list[Client]) -> None:
 def tab_counts(*, membership: Membership, filters: ClientFilters) -> dict[str, int]:
     """The live count behind each tab, for the current filters, in one query."""
     qs = filtered(membership, filters, with_tab=False)
+    # Aliased n_<tab>: an aggregate named like a field ("archived") would shadow it.
     aggregates = {
-        tab: Count("id", filter=Q(archived=False, status__in=statuses))
+        f"n_{tab}": Count("id", filter=Q(archived=False, status__in=statuses))
         for tab, statuses in TABS.items()
         if statuses
     }
-    aggregates["archived"] = Count("id", filter=Q(archived=True))
-    aggregates["all"] = Count("id", filter=Q(archived=False))
-    return qs.aggregate(**aggregates)
+    aggregates["n_archived"] = Count("id", filter=Q(archived=True))
+    aggregates["n_all"] = Count("id", filter=Q(archived=False))
+    return {key[2:]: value for key, value in qs.aggregate(**aggregates).items()}
 
 
 def history(*, client: Client) -> QuerySet[StatusChange]:

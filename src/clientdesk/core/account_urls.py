@@ -13,6 +13,11 @@ urlpatterns = [
     path("settings/team/<int:membership_id>/role/", settings.team_change_role, name="team_role"),
     path("settings/team/<int:membership_id>/remove/", settings.team_remove, name="team_remove"),
     path(
+        "settings/team/<int:membership_id>/clients/",
+        settings.team_client_access,
+        name="team_client_access",
+    ),
+    path(
         "settings/team/invitations/<int:invitation_id>/revoke/",
         settings.invitation_revoke,
         name="invitation_revoke",

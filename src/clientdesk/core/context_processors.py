@@ -10,7 +10,10 @@ def frame(request) -> dict:
     membership = getattr(request, "membership", None)
     if membership is None:
         return {}
-    nav = [("account_home", _("Home"), "house", None)]
+    nav = [
+        ("account_home", _("Home"), "house", None),
+        ("client_list", _("Clients"), "users", "clients/"),
+    ]
     if can(membership, "account.manage"):
         nav.append(("account_settings", _("Settings"), "settings", "settings"))
     return {

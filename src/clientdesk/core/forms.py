@@ -6,7 +6,7 @@ from django.contrib.auth.password_validation import password_validators_help_tex
 from django.utils.translation import gettext_lazy as _
 
 from clientdesk.core.emails import email_queue
-from clientdesk.core.models import PRIORITIES, Account
+from clientdesk.core.models import PRIORITIES, Account, ClientAccess
 from clientdesk.core.roles import Role
 
 
@@ -99,3 +99,34 @@ class AcceptInvitationForm(SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(None, *args, **kwargs)
         self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
+
+
+class ClientAccessForm(forms.Form):
+    client_access = forms.ChoiceField(
+        label=_("Sees"), choices=ClientAccess.choices, widget=forms.RadioSelect
+    )
+    prefixes = forms.CharField(
+        label=_("Clients"),
+        required=False,
+        help_text=_(
+            "Client prefixes, separated by commas, e.g. BPM, ACME. Sub-clients come along."
+        ),
+    )
+
+    def __init__(self, *args, account=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account = account
+
+    def clean_prefixes(self):
+        from clientdesk.clients.models import Client
+
+        wanted = {p.strip().upper() for p in self.cleaned_data["prefixes"].split(",") if p.strip()}
+        found = list(
+            Client.objects.filter(account=self.account, prefix__in=wanted, deleted_at=None)
+        )
+        missing = sorted(wanted - {c.prefix for c in found})
+        if missing:
+            raise forms.ValidationError(
+                _("No client has the prefix %(prefixes)s.") % {"prefixes": ", ".join(missing)}
+            )
+        return found

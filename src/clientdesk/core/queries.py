@@ -22,7 +22,11 @@ def membership_for(*, user, account_slug: str) -> Membership | None:
 
 
 def team_members(*, account: Account) -> list[Membership]:
-    members = list(in_account(Membership, account=account).select_related("user"))
+    members = list(
+        in_account(Membership, account=account)
+        .select_related("user")
+        .prefetch_related("client_limits__client")
+    )
     rank = {role: i for i, role in enumerate(ROLE_ORDER)}
     return sorted(members, key=lambda m: (rank[m.role], m.user.email))
 

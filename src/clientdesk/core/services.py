@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 
 from clientdesk.audit.services import activity_record, diff_fields
 from clientdesk.core.emails import email_queue
-from clientdesk.core.models import Account, Membership, StaffInvitation
+from clientdesk.core.models import (
+    Account,
+    ClientAccess,
+    Membership,
+    MembershipClient,
+    StaffInvitation,
+)
 from clientdesk.core.roles import Role, can
 from clientdesk.core.secrets import token_hash, token_new
 from clientdesk.core.signals import account_created, account_updated
@@ -247,3 +253,48 @@ def staff_invitation_accept(
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
     return membership_add(account=invitation.account, user=user, role=invitation.role, actor=user)
+
+
+@transaction.atomic
+def membership_set_client_access(
+    *, actor_membership: Membership, membership: Membership, access: str, clients: list
+) -> Membership:
+    """Limit what a member sees: all clients, only the listed ones, or all but the listed ones."""
+    if access not in ClientAccess.values:
+        raise ValidationError({"client_access": _("Choose one of the listed options.")})
+    if access != ClientAccess.ALL and not clients:
+        raise ValidationError({"clients": _("Pick at least one client for the list.")})
+    if any(c.account_id != membership.account_id for c in clients):
+        raise ValidationError({"clients": _("Pick clients of this account.")})
+    if membership.role in (Role.OWNER, Role.ADMIN) and access != ClientAccess.ALL:
+        raise ValidationError(
+            {
+                "client_access": _(
+                    "Owners and admins always see every client; change the role first."
+                )
+            }
+        )
+    before = (
+        membership.client_access,
+        sorted(membership.client_limits.values_list("client_id", flat=True)),
+    )
+    ids = sorted({c.pk for c in clients}) if access != ClientAccess.ALL else []
+    membership.client_limits.all().delete()
+    MembershipClient.objects.bulk_create(
+        [
+            MembershipClient(account_id=membership.account_id, membership=membership, client_id=pk)
+            for pk in ids
+        ]
+    )
+    membership.client_access = access
+    membership.save(update_fields=["client_access"])
+    if before != (access, ids):
+        activity_record(
+            account=membership.account,
+            actor=actor_membership.user,
+            verb="member.client_access_changed",
+            target=membership,
+            target_repr=membership.user.email,
+            changes={"client_access": [before[0], access], "clients": [before[1], ids]},
+        )
+    return membership

@@ -11,12 +11,14 @@ from django.views.decorators.http import require_POST
 
 from clientdesk.audit.queries import activity_for_account
 from clientdesk.core import queries
-from clientdesk.core.forms import AccountForm, InviteForm, RoleForm
+from clientdesk.core.forms import AccountForm, ClientAccessForm, InviteForm, RoleForm
+from clientdesk.core.models import ClientAccess
 from clientdesk.core.roles import Role, require
 from clientdesk.core.services import (
     account_update,
     membership_change_role,
     membership_remove,
+    membership_set_client_access,
     staff_invitation_revoke,
     staff_invite,
 )
@@ -52,6 +54,7 @@ def team(request, invite_form=None):
             "invitations": queries.open_invitations(account=request.account),
             "invite_form": invite_form or InviteForm(),
             "roles": Role.choices,
+            "client_access_choices": ClientAccess.choices,
         },
         status=400 if invite_form is not None else 200,
     )
@@ -100,6 +103,31 @@ def team_change_role(request, membership_id: int):
                 _("%(email)s is now %(role)s.")
                 % {"email": membership.user.email, "role": membership.get_role_display()},
             )
+    return redirect("team", account_slug=request.account.slug)
+
+
+@require_POST
+def team_client_access(request, membership_id: int):
+    require(request.membership, "team.manage")
+    membership = queries.get_membership(account=request.account, pk=membership_id)
+    form = ClientAccessForm(request.POST, account=request.account)
+    if form.is_valid():
+        try:
+            membership_set_client_access(
+                actor_membership=request.membership,
+                membership=membership,
+                access=form.cleaned_data["client_access"],
+                clients=form.cleaned_data["prefixes"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("Client access of %(email)s saved.") % {"email": membership.user.email}
+            )
+    else:
+        errors = [e for field_errors in form.errors.values() for e in field_errors]
+        messages.error(request, " ".join(errors))
     return redirect("team", account_slug=request.account.slug)
 
 
