@@ -106,3 +106,19 @@ def test_the_members_list_costs_the_same_queries_whatever_its_length(
         make_member(cast.account, "viewer")
     with django_assert_num_queries(3):
         assert len(api(token).get("/api/v1/members?limit=30").json()["items"]) == 30
+
+
+def test_a_body_that_is_not_json_gets_400_in_the_error_shape(cast, token):
+    response = api(token).post("/api/v1/clients", "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Cannot parse request body", "errors": {}}
+
+
+def test_a_cursor_made_for_another_order_is_refused(cast, token):
+    from tests.clients.factories import make_client
+
+    for _ in range(3):
+        make_client(cast)
+    first = api(token).get("/api/v1/clients?limit=1&order=name").json()
+    response = api(token).get(f"/api/v1/clients?limit=1&order=-created&cursor={first['next']}")
+    assert response.status_code == 400 and "cursor" in response.json()["errors"]

@@ -3,11 +3,12 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
 from clientdesk.api import account as account_routes
+from clientdesk.api import clients as client_routes
 from clientdesk.core.pagination import BadCursor
 from clientdesk.integrations.services import api_token_authenticate
 
@@ -40,6 +41,12 @@ api = NinjaAPI(
 
 def _error(request, status: int, detail: str, errors: dict | None = None):
     return api.create_response(request, {"detail": detail, "errors": errors or {}}, status=status)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc):
+    # e.g. ninja's 400 "Cannot parse request body" for malformed JSON, in our error shape
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(AuthenticationError)
@@ -82,3 +89,4 @@ def _malformed(request, exc):
 
 
 api.add_router("", account_routes.router)
+api.add_router("", client_routes.router)

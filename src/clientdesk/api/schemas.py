@@ -1,6 +1,193 @@
-from ninja import Schema
+"""Shapes shared by the API routers: the error body and the client (DESIGN §7)."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from pydantic import ConfigDict, field_validator
 
 
 class ErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]] = {}
+
+
+# Clients ---------------------------------------------------------------------------------
+
+NewStatus = Literal["lead", "prospect", "invited", "waiting", "active"]
+AnyStatus = Literal[
+    "lead", "prospect", "invited", "waiting", "active", "at_risk", "offboarding", "inactive"
+]
+NewEngagement = Literal["silent", "engaged"]
+
+
+MAX_ID = 2**63 - 1  # larger ids cannot exist, and SQLite refuses to compare with them
+NUL_MESSAGE = _("Text cannot contain NUL characters.")
+
+
+class Strict(Schema):
+    """A request body that refuses fields it does not know (a typo is a 422, not ignored)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value):
+        # PostgreSQL cannot store NUL in text: refused here rather than a 500 there.
+        texts = value if isinstance(value, list) else [value]
+        if any(isinstance(text, str) and "\x00" in text for text in texts):
+            raise ValueError(str(NUL_MESSAGE))
+        return value
+
+
+class BillingIn(Strict):
+    email: str = ""
+    address: str = ""
+    tax_id: str = ""
+    payment_terms: str = ""
+    currency: str = Field("", description="ISO 4217 code; empty: the account's currency.")
+
+
+class ContactIn(Strict):
+    first_name: str = Field(..., min_length=1, max_length=100)
+    last_name: str = Field("", max_length=100)
+    email: str = ""
+    phone: str = Field("", max_length=40)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValueError(str(_("Enter a valid email address."))) from None
+        return value
+
+
+class ClientCreateIn(Strict):
+    prefix: str = Field(..., description="2–10 letters A–Z and digits, unique in the account.")
+    name: str
+    description: str = ""
+    status: NewStatus = "active"
+    status_since: datetime | None = Field(
+        None,
+        description="A past time for the first status (history from another system); "
+        "managers and above. A time without a zone is read in the account's time zone.",
+    )
+    engagement: NewEngagement = "silent"
+    industry: int | str | None = Field(None, description="The industry's id or name.")
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID)
+    manager_email: str | None = Field(None, description="A member of the account's team.")
+    license: str = ""
+    billing: BillingIn | None = None
+    tags: list[str] = Field([], description="Tag names; unknown ones are created.")
+    primary_contact: ContactIn | None = Field(
+        None,
+        description="Checked for shape only: contacts are stored once the contacts part of "
+        "Clientdesk lands. An engaged client needs its email (the invitation goes there).",
+    )
+
+
+class ClientPatchIn(Strict):
+    """Only the fields given change; `version` is the one you read."""
+
+    version: int = Field(..., ge=1)
+    prefix: str = None  # type: ignore[assignment]
+    name: str = None  # type: ignore[assignment]
+    description: str = None  # type: ignore[assignment]
+    industry: int | str | None = Field(None, description="The industry's id or name; null clears.")
+    parent_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="null makes it a top-level client."
+    )
+    manager_email: str | None = Field(None, description="null clears the manager.")
+    license: str = None  # type: ignore[assignment]
+    billing: BillingIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
+    tags: list[str] = Field(None, description="The full list of tag names.")  # type: ignore[assignment]
+
+
+class StatusIn(Strict):
+    status: AnyStatus
+    reason: str = Field("", max_length=500)
+    at: datetime | None = Field(
+        None,
+        description="When it happened (default now); a past time is for managers and above, "
+        "never in the future nor before the previous change.",
+    )
+
+
+class BillingOut(Schema):
+    email: str
+    address: str
+    tax_id: str
+    payment_terms: str
+    currency: str
+
+
+class SlaOut(Schema):
+    priority: str
+    response_minutes: int
+    resolution_minutes: int
+
+
+class CountsOut(Schema):
+    devices: int
+    devices_with_subclients: int
+    contacts: int
+    contacts_with_subclients: int
+    contacts_in_agreement: int
+    contacts_out_of_agreement: int
+
+
+class OpportunityOut(Schema):
+    missing_apps: list[str]
+    problematic_apps: list[str]
+    project: str | None = Field(description="Money, as a decimal string; null without money.read.")
+    revenue: str | None = Field(description="Money, as a decimal string; null without money.read.")
+
+
+class ClientOut(Schema):
+    id: int
+    prefix: str
+    name: str
+    description: str
+    status: AnyStatus
+    engagement: str
+    industry: str | None
+    parent_id: int | None
+    manager_email: str | None
+    license: str
+    billing: BillingOut | None = Field(description="null for roles that may not see money.")
+    sla: list[SlaOut] = Field(description="Empty until the tickets part of Clientdesk lands.")
+    tags: list[str]
+    created_at: datetime
+    activated_at: datetime | None
+    archived: bool
+    version: int
+    counts: CountsOut = Field(description="Zeros until contacts and devices land.")
+    opportunity: OpportunityOut = Field(description="Empty until the software catalog lands.")
+
+
+class ClientPage(Schema):
+    items: list[ClientOut]
+    next: str | None
+
+
+class ConflictOut(ErrorOut):
+    current: ClientOut | None = None
+
+
+class HistoryItemOut(Schema):
+    from_status: AnyStatus | None
+    to_status: AnyStatus
+    at: datetime
+    by: str | None = Field(description="The email of who made the change; null for the system.")
+    reason: str
+
+
+class HistoryOut(Schema):
+    items: list[HistoryItemOut]

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Case, CharField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower
 
 from clientdesk.clients.models import Client, Engagement, Industry, Status, StatusChange, Tag
@@ -27,13 +27,13 @@ STATUS_RANK = Case(
 # Sortable columns: the expression sorted on (never NULL, so the cursor can compare it).
 SORTS = {
     "name": Lower("name"),
-    "prefix": "prefix",
+    "prefix": F("prefix"),
     "status": STATUS_RANK,
-    "engagement": "engagement",
+    "engagement": F("engagement"),
     "industry": Coalesce(Lower("industry__name"), Value(""), output_field=CharField()),
     "manager": Coalesce(Lower("manager__email"), Value(""), output_field=CharField()),
-    "created": "created_at",
-    "status_since": "status_changed_at",
+    "created": F("created_at"),
+    "status_since": F("status_changed_at"),
 }
 DEFAULT_SORT = "name"
 

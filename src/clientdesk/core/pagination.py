@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 
 
@@ -61,17 +62,28 @@ def _after(order: list[str], values: list) -> Q:
 
 
 def keyset_page(qs: QuerySet, *, order: list[str], cursor: str | None, limit: int) -> Page:
-    """One page of `qs` sorted by `order`, whose last field must be unique (e.g. `id`)."""
+    """One page of `qs` sorted by `order`, whose last field must be unique (e.g. `id`).
+
+    The cursor names the order it was made for, so a cursor sent with another order is refused
+    instead of comparing values of another column (and type).
+    """
+    signature = ",".join(order)
     qs = qs.order_by(*order)
     if cursor:
-        qs = qs.filter(_after(order, decode_cursor(cursor, len(order))))
+        made_for, *values = decode_cursor(cursor, len(order) + 1)
+        if made_for != signature:
+            raise BadCursor("cursor was given for another order")
+        try:
+            qs = qs.filter(_after(order, values))
+        except (TypeError, ValueError, ValidationError) as exc:  # a value of the wrong type
+            raise BadCursor("cursor is not one this server gave") from exc
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
     next_cursor = None
     if more and rows:
         last = rows[-1]
-        next_cursor = encode_cursor([_attr(last, f.lstrip("-")) for f in order])
+        next_cursor = encode_cursor([signature, *(_attr(last, f.lstrip("-")) for f in order)])
     return Page(items=rows, next=next_cursor)
 
 
