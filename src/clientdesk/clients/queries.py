@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.utils.translation import gettext as _
 
 from clientdesk.clients.models import Client, Engagement, Industry, Status, StatusChange, Tag
 from clientdesk.clients.search import search
@@ -206,3 +207,20 @@ def managers(*, account):
 
 def engagement_choices():
     return Engagement.choices
+
+
+def client_counts(*, client: Client) -> dict:
+    """Rows of (label, own, with sub-clients, is total); zero until devices and contacts exist."""
+    return {
+        "device_rows": [
+            (_("Standard"), 0, 0, False),
+            (_("Advanced"), 0, 0, False),
+            (_("Passive"), 0, 0, False),
+            (_("All devices"), 0, 0, True),
+        ],
+        "contact_rows": [
+            (_("In agreement"), 0, 0, False),
+            (_("Out of agreement"), 0, 0, False),
+            (_("All contacts"), 0, 0, True),
+        ],
+    }

@@ -1,0 +1,51 @@
+"""The client tree as the client page shows it: the way down from the top, siblings loaded."""
+
+from dataclasses import dataclass
+
+from clientdesk.clients import queries
+from clientdesk.clients.models import Client
+
+
+@dataclass
+class Node:
+    """A client in the tree; `children` is None while they are not loaded (collapsed)."""
+
+    client: Client
+    child_count: int = 0
+    children: list["Node"] | None = None
+    current: bool = False
+
+
+def tree_for(membership, client: Client) -> tuple[Node, list[Client], Node]:
+    """The tree from the topmost ancestor this person may see down to the client's children.
+
+    Each level on the way is loaded (so siblings show); other nodes load when expanded.
+    """
+    chain = queries.ancestors(client=client)
+    if chain:
+        visible = set(
+            queries.live_clients(membership)
+            .filter(pk__in=[c.pk for c in chain])
+            .values_list("pk", flat=True)
+        )
+        kept: list[Client] = []
+        for ancestor in reversed(chain):
+            if ancestor.pk not in visible:
+                break  # above an allow-listed client: not theirs to see
+            kept.append(ancestor)
+        chain = kept[::-1]
+    way = [*chain, client]
+    root = node = Node(client=way[0])
+    for depth, on_way in enumerate(way):
+        following = way[depth + 1] if depth + 1 < len(way) else None
+        nodes = [
+            Node(client=c, child_count=c.child_count)
+            for c in queries.children(membership=membership, parent_id=on_way.pk)
+        ]
+        if following is not None and all(n.client.pk != following.pk for n in nodes):
+            nodes.append(Node(client=following))  # an archived client is still on its own way
+        node.children, node.child_count = nodes, len(nodes)
+        if following is not None:
+            node = next(n for n in nodes if n.client.pk == following.pk)
+    node.current = True
+    return root, chain, node
