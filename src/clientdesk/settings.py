@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ninja",
     "clientdesk.core",
     "clientdesk.clients",
+    "clientdesk.contacts",
     "clientdesk.audit",
     "clientdesk.integrations",
     "clientdesk.api",
