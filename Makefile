@@ -34,6 +34,7 @@ run: setup
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy src/clientdesk/*/services.py src/clientdesk/*/queries.py
 	$(DEV) CLIENTDESK_DATABASE_URL=sqlite:///:memory: $(BIN)/clientdesk makemigrations --check --dry-run
 
 test-sqlite: setup

@@ -126,7 +126,7 @@ def _attach_tags(clients: list[Client]) -> None:
     for row in rows.order_by("tag__name"):
         by_client[row.client_id].append(row.tag.name)
     for client in clients:
-        client.tag_names = by_client[client.pk]
+        client.tag_names = by_client[client.pk]  # type: ignore[attr-defined]
 
 
 def tab_counts(*, membership: Membership, filters: ClientFilters) -> dict[str, int]:

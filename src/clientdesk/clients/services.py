@@ -104,7 +104,8 @@ def _check_parent(client_pk: int | None, parent: Client | None, account: Account
         raise ValidationError({"parent": _("Choose a client of this account as the parent.")})
     if client_pk is None:
         return
-    ancestor, seen = parent, set()
+    ancestor: Client | None = parent
+    seen: set[int] = set()
     while ancestor is not None and ancestor.pk not in seen:
         if ancestor.pk == client_pk:
             raise ValidationError(
@@ -416,7 +417,7 @@ def client_undelete(*, client: Client, actor) -> Client:
         raise ValidationError(
             _("It was deleted more than %(days)s days ago.") % {"days": UNDO_DAYS}
         )
-    if locked.parent_id and locked.parent.deleted_at is not None:
+    if locked.parent is not None and locked.parent.deleted_at is not None:
         raise ValidationError(_("Restore its parent client first."))
     locked.deleted_at, locked.deleted_by = None, None
     locked.version += 1

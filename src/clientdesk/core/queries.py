@@ -27,7 +27,7 @@ def team_members(*, account: Account) -> list[Membership]:
         .select_related("user")
         .prefetch_related("client_limits__client")
     )
-    rank = {role: i for i, role in enumerate(ROLE_ORDER)}
+    rank = {str(role): i for i, role in enumerate(ROLE_ORDER)}
     return sorted(members, key=lambda m: (rank[m.role], m.user.email))
 
 

@@ -4,21 +4,25 @@ Every lookup of a tenant-owned object goes through `get_in_account`, so "not in 
 and "not there" are the same 404; every read of clients goes through `clients_visible`.
 """
 
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
 from clientdesk.core.models import Account, ClientAccess, Membership, MembershipClient
 
+M = TypeVar("M", bound=Model)
 
-def in_account(model_or_qs: type[Model] | QuerySet, *, account: Account) -> QuerySet:
+
+def in_account(model_or_qs: type[M] | QuerySet[M], *, account: Account | None) -> QuerySet[M]:
     qs = model_or_qs if isinstance(model_or_qs, QuerySet) else model_or_qs._default_manager.all()
     if account is None or account.pk is None:
         raise ValueError("a tenant query needs an account")
     return qs.filter(account_id=account.pk)
 
 
-def get_in_account(model_or_qs: type[Model] | QuerySet, *, account: Account, **lookup) -> Model:
+def get_in_account(model_or_qs: type[M] | QuerySet[M], *, account: Account, **lookup) -> M:
     """This account's object matching `lookup`, else 404 (never 403: existence stays hidden)."""
     qs = in_account(model_or_qs, account=account)
     try:

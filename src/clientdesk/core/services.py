@@ -2,7 +2,6 @@
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,17 +16,17 @@ from clientdesk.core.models import (
     Membership,
     MembershipClient,
     StaffInvitation,
+    User,
 )
 from clientdesk.core.roles import Role, can
 from clientdesk.core.secrets import token_hash, token_new
 from clientdesk.core.signals import account_created, account_updated
 
-User = get_user_model()
 INVITATION_DAYS = 7
 ACCOUNT_FIELDS = ("name", "time_zone", "currency", "ticket_number_format", "default_sla")
 
 
-def user_create(*, email: str, password: str, name: str = "") -> "User":
+def user_create(*, email: str, password: str, name: str = "") -> User:
     email = User.objects.normalize_email(email).strip().lower()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Someone already uses this email address.")})
@@ -41,7 +40,7 @@ def user_create(*, email: str, password: str, name: str = "") -> "User":
 
 @transaction.atomic
 def account_create(
-    *, name: str, slug: str, owner: "User", time_zone: str = "UTC", currency: str = "EUR"
+    *, name: str, slug: str, owner: User, time_zone: str = "UTC", currency: str = "EUR"
 ) -> Account:
     if Account.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("Another account already uses this slug.")})
@@ -63,7 +62,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, account: Account, actor: "User", **fields) -> Account:
+def account_update(*, account: Account, actor: User, **fields) -> Account:
     unknown = set(fields) - set(ACCOUNT_FIELDS)
     if unknown:
         raise ValueError(f"not account fields: {sorted(unknown)}")
@@ -151,9 +150,7 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
 
 
 @transaction.atomic
-def membership_add(
-    *, account: Account, user: "User", role: str, actor: "User | None"
-) -> Membership:
+def membership_add(*, account: Account, user: User, role: str, actor: User | None) -> Membership:
     if Membership.objects.filter(account=account, user=user).exists():
         raise ValidationError(
             {"email": _("%(email)s is already in this team.") % {"email": user.email}}
@@ -238,7 +235,7 @@ def staff_invitation_by_token(raw: str) -> StaffInvitation | None:
 
 @transaction.atomic
 def staff_invitation_accept(
-    *, invitation: StaffInvitation, user: "User | None" = None, name: str = "", password: str = ""
+    *, invitation: StaffInvitation, user: User | None = None, name: str = "", password: str = ""
 ) -> Membership:
     """Accept as the signed-in `user`, or create the person from `name` and `password`."""
     invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)

@@ -11,6 +11,22 @@ from django.core.management.base import BaseCommand, CommandError
 SERVERS = ("gunicorn", "granian")
 
 
+def _gunicorn_control_socket_args() -> list[str]:
+    """gunicorn 25.1+ opens a control socket under ~/.gunicorn/ by default; we never want one.
+
+    Nothing in Clientdesk uses it (signals manage the server), and a socket in the home
+    folder breaks read-only homes and is shared by every instance of the same user. Older
+    gunicorn has neither the socket nor the flag, so ask gunicorn which settings it knows.
+    """
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:
+        return []
+    if any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS):
+        return ["--no-control-socket"]
+    return []
+
+
 def web_command(server: str, host: str, port: int, workers: int) -> list[str]:
     if server == "gunicorn":
         return [
@@ -28,9 +44,12 @@ def web_command(server: str, host: str, port: int, workers: int) -> list[str]:
             "4",
             "--access-logfile",
             "-",
-            "--control-socket",
-            os.path.join(os.environ.get("CLIENTDESK_VAR_DIR", "var"), "gunicorn.ctl"),
+            *_gunicorn_control_socket_args(),
         ]
+    # granian is the default (docs/servers.md has the measurements): 4 blocking threads per
+    # worker, because granian's own default allows up to 256 Python threads per worker and
+    # used nearly three times the memory for no gain; respawn a crashed worker as gunicorn
+    # does, because without it one worker's crash stops the whole server.
     return [
         sys.executable,
         "-m",
@@ -46,6 +65,7 @@ def web_command(server: str, host: str, port: int, workers: int) -> list[str]:
         str(workers),
         "--blocking-threads",
         "4",
+        "--respawn-failed-workers",
         "--no-ws",
         "--access-log",
     ]
@@ -63,7 +83,12 @@ class Command(BaseCommand):
             default=os.cpu_count() or 2,
             help="web worker processes (default: one per core)",
         )
-        parser.add_argument("--server", choices=SERVERS, default="gunicorn")
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default="granian",
+            help="web server (default: granian; see docs/servers.md)",
+        )
         parser.add_argument("--no-worker", action="store_true", help="serve without a task worker")
 
     def handle(self, *args, host, port, workers, server, no_worker, **options):
