@@ -9,8 +9,10 @@ from django.test import Client as HttpClient
 from django.utils import timezone
 
 from clientdesk.clients import queries
-from clientdesk.clients.models import Client, Industry
-from clientdesk.clients.services import client_set_archived
+from clientdesk.clients.models import Client, Industry, Tag
+from clientdesk.clients.services import client_delete, client_set_archived
+from clientdesk.contacts.models import Contact
+from clientdesk.contacts.services import contact_create, contact_delete
 from clientdesk.core.models import MembershipClient
 from clientdesk.integrations.services import api_token_create
 from tests.clients.factories import make_client
@@ -110,10 +112,10 @@ def test_create_answers_201_with_the_whole_client(cast, manager):
         "counts": {
             "devices": 0,
             "devices_with_subclients": 0,
-            "contacts": 0,
-            "contacts_with_subclients": 0,
+            "contacts": 1,  # the primary contact
+            "contacts_with_subclients": 1,
             "contacts_in_agreement": 0,
-            "contacts_out_of_agreement": 0,
+            "contacts_out_of_agreement": 1,
         },
         "opportunity": {
             "missing_apps": [],
@@ -142,9 +144,10 @@ def test_create_takes_a_first_status_with_a_past_time_and_an_industry_id(cast, m
     )
     assert response.status_code == 201, response.content
     body = response.json()
+    # No invitation can be sent before the portal exists, so nothing claims one went out.
     assert (body["status"], body["engagement"], body["industry"]) == (
         "prospect",
-        "engaged",
+        "silent",
         "Legal",
     )
     assert body["activated_at"] is None
@@ -193,6 +196,58 @@ def test_a_prefix_can_be_reused_after_a_rename(cast, manager):
     old = make_client(cast, prefix="BPM")
     assert manager.patch(url(old), {"version": 1, "prefix": "BPX"}).status_code == 200
     assert manager.post("/api/v1/clients", {"prefix": "BPM", "name": "B"}).status_code == 201
+
+
+# The primary contact ---------------------------------------------------------------------
+
+
+def test_the_primary_contact_is_stored_with_the_client(cast, manager):
+    response = manager.post(
+        "/api/v1/clients",
+        {
+            "prefix": "BPM",
+            "name": "Blue Peak Media",
+            "engagement": "engaged",
+            "primary_contact": {
+                "first_name": "Ana",
+                "last_name": "Lopez",
+                "email": "Ana@BPM.example",
+                "phone": "+34 600",
+            },
+        },
+    )
+    assert response.status_code == 201, response.content
+    [contact] = manager.get(url(response.json()["id"], "/contacts")).json()["items"]
+    assert (contact["first_name"], contact["last_name"], contact["email"], contact["phone"]) == (
+        "Ana",
+        "Lopez",
+        "ana@bpm.example",
+        "+34 600",
+    )
+    assert contact["is_primary"] is True and contact["portal"] == "none"
+
+
+def test_a_primary_contact_without_email_is_still_the_primary(cast, manager):
+    response = manager.post(
+        "/api/v1/clients", {"prefix": "BPM", "name": "B", "primary_contact": {"first_name": "Bo"}}
+    )
+    [contact] = manager.get(url(response.json()["id"], "/contacts")).json()["items"]
+    assert contact["is_primary"] is True and contact["email"] == ""
+
+
+@pytest.mark.parametrize(
+    "contact, field, words",
+    [
+        ({"first_name": "   "}, "primary_contact.first_name", "blank"),
+        ({"first_name": "x" * 90}, "primary_contact.first_name", "at most 80"),
+    ],
+)
+def test_a_primary_contact_the_rules_refuse_leaves_no_client(cast, manager, contact, field, words):
+    body = {"prefix": "NEW", "name": "New", "tags": ["fresh"], "primary_contact": contact}
+    assert words in assert_refused(manager.post("/api/v1/clients", body), field)
+    assert not Client.objects.filter(prefix="NEW").exists()
+    assert not Contact.objects.exists()
+    assert not Tag.objects.filter(name="fresh").exists()
 
 
 @pytest.mark.parametrize("role", ["technician", "viewer"])
@@ -568,11 +623,88 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     for i in range(30):
         make_client(cast, manager=cast.manager.user, tags=[f"t{i % 3}"])
     manager.get("/api/v1/account")  # the first use records last_used_at: one write
-    # token, membership, one page (industry, manager, parent joined), the page's tags
-    with django_assert_num_queries(4):
+    # token, membership, one page (industry, manager, parent joined), the page's tags, the
+    # contact counts (the tree with each client's own count)
+    with django_assert_num_queries(5):
         assert len(ids(manager.get("/api/v1/clients", limit=2))) == 2
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(ids(manager.get("/api/v1/clients", limit=30, order="-industry"))) == 30
+
+
+# Contact counts ---------------------------------------------------------------------------
+
+
+def _tree_with_contacts(cast):
+    """ROOT (2 counted of 4) > KID (1, archived) > GRAND (3); GONE is a deleted sub-client."""
+    root = make_client(cast, prefix="ROOT")
+    kid = make_client(cast, prefix="KID", parent=root)
+    grand = make_client(cast, prefix="GRAND", parent=kid)
+    gone = make_client(cast, prefix="GONE", parent=root)
+    add = contact_create
+    add(client=root, actor=None, first_name="A", email="a@root.example")
+    add(client=root, actor=None, first_name="B")
+    add(client=root, actor=None, first_name="Left", active=False)  # not counted
+    dropped = add(client=root, actor=None, first_name="Dropped")
+    contact_delete(contact=dropped, actor=None)  # not counted
+    add(client=kid, actor=None, first_name="K")
+    for name in ("G1", "G2", "G3"):
+        add(client=grand, actor=None, first_name=name)
+    add(client=gone, actor=None, first_name="Ghost")
+    client_delete(client=gone, actor=None)
+    client_set_archived(client=kid, actor=None, archived=True)
+    return root, kid, grand
+
+
+def _contact_counts(body):
+    return {k: v for k, v in body["counts"].items() if k.startswith("contacts")}
+
+
+def test_contact_counts_cover_sub_clients_at_any_depth(cast, manager):
+    root, kid, grand = _tree_with_contacts(cast)
+    expected = {
+        root.pk: (2, 6),
+        kid.pk: (1, 4),
+        grand.pk: (3, 3),
+    }
+    listed = {c["id"]: c for c in manager.get("/api/v1/clients", archived="false").json()["items"]}
+    listed |= {c["id"]: c for c in manager.get("/api/v1/clients", archived="true").json()["items"]}
+    for pk, (own, with_subclients) in expected.items():
+        counts = _contact_counts(manager.get(url(pk)).json())
+        assert counts == {
+            "contacts": own,
+            "contacts_with_subclients": with_subclients,
+            # No agreements yet: every contact is out of agreement.
+            "contacts_in_agreement": 0,
+            "contacts_out_of_agreement": own,
+        }, pk
+        assert _contact_counts(listed[pk]) == counts, pk
+
+
+def test_contact_counts_leave_out_sub_clients_a_member_cannot_see(cast, api):
+    root, _kid, grand = _tree_with_contacts(cast)
+    member = cast.technician
+    member.client_access = "deny"
+    member.save()
+    MembershipClient.objects.create(account=cast.account, membership=member, client=grand)
+    tech = api(member)
+    assert _contact_counts(tech.get(url(root)).json())["contacts_with_subclients"] == 3
+    [listed] = tech.get("/api/v1/clients", q="ROOT").json()["items"]
+    assert _contact_counts(listed)["contacts_with_subclients"] == 3
+
+
+def test_the_list_costs_the_same_queries_with_a_deep_tree_of_contacts(
+    cast, manager, django_assert_num_queries
+):
+    parent = None
+    for i in range(12):
+        parent = make_client(cast, prefix=f"D{i:02d}", parent=parent)
+        contact_create(client=parent, actor=None, first_name=f"P{i}")
+    manager.get("/api/v1/account")
+    for limit in (2, 12):
+        with django_assert_num_queries(5):
+            body = manager.get("/api/v1/clients", limit=limit, order="prefix").json()
+    assert body["items"][0]["counts"]["contacts_with_subclients"] == 12
+    assert body["items"][-1]["counts"]["contacts_with_subclients"] == 1
 
 
 # Schema -----------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 import pytest
 from django.test import Client
 
+from clientdesk.contacts.services import contact_create
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import staff_invite
 from clientdesk.integrations.services import api_token_create
@@ -25,8 +26,12 @@ def victim_objects(cast):
         context={"email": "x", "uid": "u", "token": "t"},
     )
     client = make_client(cast, prefix="VICTIM", name="Victim client")
+    contact = contact_create(
+        client=client, actor=None, first_name="Vic", email="vic@victim.example"
+    )
     return {
         "client_id": client.pk,
+        "contact_id": contact.pk,
         "membership_id": cast.manager.pk,
         "invitation_id": invitation.pk,
         "message_id": message.pk,

@@ -41,6 +41,8 @@ from clientdesk.clients.services import (
     client_set_tags,
     client_update,
 )
+from clientdesk.contacts.queries import ContactCounts, contact_counts, contact_counts_by_client
+from clientdesk.contacts.services import contact_create
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
 
@@ -67,6 +69,7 @@ BILLING_FIELD = {
     "payment_terms": "payment_terms",
     "currency": "currency",
 }
+CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
 REPEATABLE = "Repeat it or give a comma list."
 ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descending."
 
@@ -74,7 +77,9 @@ ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descend
 # Reading ---------------------------------------------------------------------------------
 
 
-def client_out(client: Client, tag_names: list[str], membership: Membership) -> dict:
+def client_out(
+    client: Client, tag_names: list[str], membership: Membership, contacts: ContactCounts
+) -> dict:
     money = can(membership, "money.read")
     return {
         "id": client.pk,
@@ -102,17 +107,14 @@ def client_out(client: Client, tag_names: list[str], membership: Membership) -> 
         "activated_at": client.activated_at,
         "archived": client.archived,
         "version": client.version,
-        "counts": dict.fromkeys(
-            (
-                "devices",
-                "devices_with_subclients",
-                "contacts",
-                "contacts_with_subclients",
-                "contacts_in_agreement",
-                "contacts_out_of_agreement",
-            ),
-            0,
-        ),
+        "counts": {
+            "devices": 0,
+            "devices_with_subclients": 0,
+            "contacts": contacts.own,
+            "contacts_with_subclients": contacts.with_subclients,
+            "contacts_in_agreement": contacts.in_agreement,
+            "contacts_out_of_agreement": contacts.out_of_agreement,
+        },
         "opportunity": {
             "missing_apps": [],
             "problematic_apps": [],
@@ -124,7 +126,9 @@ def client_out(client: Client, tag_names: list[str], membership: Membership) -> 
 
 def _one(client: Client, membership: Membership) -> dict:
     names = sorted(client.tags.values_list("name", flat=True), key=str.lower)
-    return client_out(client, names, membership)
+    return client_out(
+        client, names, membership, contact_counts(client=client, membership=membership)
+    )
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -207,8 +211,9 @@ def clients_list(
         cursor=cursor,
         limit=limit,
     )
+    counts = contact_counts_by_client(clients=page.items, membership=request.membership)
     return {
-        "items": [client_out(c, c.tag_names, request.membership) for c in page.items],
+        "items": [client_out(c, c.tag_names, request.membership, counts[c.pk]) for c in page.items],
         "next": page.next,
     }
 
@@ -309,11 +314,11 @@ def _manager(account, email: str | None):
 def clients_create(request, payload: ClientCreateIn):
     """Add a client. Needs a manager's role or above.
 
-    `primary_contact` is checked but not yet stored: contacts arrive with their own part of
-    Clientdesk. `sla` is empty until the tickets part lands.
+    `primary_contact` becomes the client's primary contact, in the same transaction: a contact
+    the contacts rules refuse leaves no client behind. `sla` is empty until the tickets part
+    lands.
     """
     require(request.membership, "clients.write")
-    account = request.account
     if payload.engagement == Engagement.ENGAGED and not (
         payload.primary_contact and payload.primary_contact.email
     ):
@@ -324,9 +329,25 @@ def clients_create(request, payload: ClientCreateIn):
                 )
             }
         )
+    with transaction.atomic():
+        client = _create(request, payload)
+        if payload.primary_contact:
+            contact = payload.primary_contact
+            with _api_fields(**{f: f"primary_contact.{f}" for f in CONTACT_FIELDS}):
+                contact_create(
+                    client=client,
+                    actor=request.user,
+                    is_primary=True,
+                    **{f: getattr(contact, f) for f in CONTACT_FIELDS},
+                )
+    return Answer(201, _one(client, request.membership))
+
+
+def _create(request, payload: ClientCreateIn) -> Client:
+    account = request.account
     billing = payload.billing.model_dump() if payload.billing else {}
     with _api_fields(at="status_since"):
-        client = client_create(
+        return client_create(
             account=account,
             actor=request.user,
             actor_membership=request.membership,
@@ -334,7 +355,9 @@ def clients_create(request, payload: ClientCreateIn):
             name=payload.name,
             status=payload.status,
             status_since=_aware(payload.status_since, account),
-            engagement=payload.engagement,
+            # Engagement says what the client has: an engaged request becomes access_sent once
+            # the portal issue sends the invitation; until then the client starts silent.
+            engagement=Engagement.SILENT,
             parent=_parent(request.membership, payload.parent_id),
             tags=payload.tags,
             description=payload.description,
@@ -343,7 +366,6 @@ def clients_create(request, payload: ClientCreateIn):
             license=payload.license,
             **{BILLING_FIELD[k]: v for k, v in billing.items()},
         )
-    return Answer(201, _one(client, request.membership))
 
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE})

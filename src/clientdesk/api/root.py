@@ -9,6 +9,7 @@ from ninja.security import HttpBearer
 
 from clientdesk.api import account as account_routes
 from clientdesk.api import clients as client_routes
+from clientdesk.api import contacts as contact_routes
 from clientdesk.core.pagination import BadCursor
 from clientdesk.integrations.services import api_token_authenticate
 
@@ -90,3 +91,4 @@ def _malformed(request, exc):
 
 api.add_router("", account_routes.router)
 api.add_router("", client_routes.router)
+api.add_router("", contact_routes.router)

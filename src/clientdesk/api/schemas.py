@@ -52,8 +52,8 @@ class BillingIn(Strict):
 
 
 class ContactIn(Strict):
-    first_name: str = Field(..., min_length=1, max_length=100)
-    last_name: str = Field("", max_length=100)
+    first_name: str = Field(..., min_length=1, max_length=80)
+    last_name: str = Field("", max_length=80)
     email: str = ""
     phone: str = Field("", max_length=40)
 
@@ -79,7 +79,12 @@ class ClientCreateIn(Strict):
         description="A past time for the first status (history from another system); "
         "managers and above. A time without a zone is read in the account's time zone.",
     )
-    engagement: NewEngagement = "silent"
+    engagement: NewEngagement = Field(
+        "silent",
+        description="engaged requires primary_contact.email. Invitations arrive with the client "
+        "portal; until then every new client starts silent and nothing claims an invitation "
+        "was sent.",
+    )
     industry: int | str | None = Field(None, description="The industry's id or name.")
     parent_id: int | None = Field(None, ge=1, le=MAX_ID)
     manager_email: str | None = Field(None, description="A member of the account's team.")
@@ -88,8 +93,8 @@ class ClientCreateIn(Strict):
     tags: list[str] = Field([], description="Tag names; unknown ones are created.")
     primary_contact: ContactIn | None = Field(
         None,
-        description="Checked for shape only: contacts are stored once the contacts part of "
-        "Clientdesk lands. An engaged client needs its email (the invitation goes there).",
+        description="Stored as the client's primary contact, in the same transaction. An "
+        "engaged client needs its email (the invitation goes there).",
     )
 
 
@@ -168,7 +173,9 @@ class ClientOut(Schema):
     activated_at: datetime | None
     archived: bool
     version: int
-    counts: CountsOut = Field(description="Zeros until contacts and devices land.")
+    counts: CountsOut = Field(
+        description="Contacts are counted now; devices stay 0 until the devices issue."
+    )
     opportunity: OpportunityOut = Field(description="Empty until the software catalog lands.")
 
 

@@ -6,7 +6,15 @@ from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySe
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
 
-from clientdesk.clients.models import Client, Engagement, Industry, Status, StatusChange, Tag
+from clientdesk.clients.models import (
+    Client,
+    Engagement,
+    Industry,
+    ListPreference,
+    Status,
+    StatusChange,
+    Tag,
+)
 from clientdesk.clients.search import search
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
@@ -106,15 +114,23 @@ def client_page(
     descending: bool = False,
     cursor: str | None = None,
     limit: int = 50,
+    before: str | None = None,
 ) -> Page:
     sort = sort if sort in SORTS else DEFAULT_SORT
     qs = (
         filtered(membership, filters)
-        .annotate(sort_key=SORTS[sort])
+        # Named after the sort, so a cursor made for one sort is refused by another.
+        .annotate(**{f"sort_{sort}": SORTS[sort]})
         .select_related("industry", "manager", "parent")
     )
     prefix = "-" if descending else ""
-    page = keyset_page(qs, order=[f"{prefix}sort_key", f"{prefix}id"], cursor=cursor, limit=limit)
+    page = keyset_page(
+        qs,
+        order=[f"{prefix}sort_{sort}", f"{prefix}id"],
+        cursor=cursor,
+        limit=limit,
+        before=before,
+    )
     _attach_tags(page.items)
     return page
 
@@ -224,3 +240,10 @@ def client_counts(*, client: Client) -> dict:
             (_("All contacts"), 0, 0, True),
         ],
     }
+
+
+def list_preference(*, membership: Membership, list_name: str) -> ListPreference | None:
+    """The person's remembered columns and page size for a list page, if any."""
+    return ListPreference.objects.filter(
+        account_id=membership.account_id, user_id=membership.user_id, list_name=list_name
+    ).first()

@@ -21,6 +21,7 @@ from clientdesk.clients.models import (
     ClientTag,
     Engagement,
     Industry,
+    ListPreference,
     ServicePeriod,
     Status,
     StatusChange,
@@ -480,3 +481,16 @@ def clients_bulk(
         else:
             raise ValueError(f"unknown bulk action {action!r}")
     return len(clients)
+
+
+@transaction.atomic
+def list_preference_save(
+    *, membership: Membership, list_name: str, columns: list[str], page_size: int
+) -> None:
+    """Remember a person's columns and page size for one list page."""
+    ListPreference.objects.update_or_create(
+        account_id=membership.account_id,
+        user_id=membership.user_id,
+        list_name=list_name,
+        defaults={"columns": columns, "page_size": page_size},
+    )

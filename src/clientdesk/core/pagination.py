@@ -22,7 +22,8 @@ class BadCursor(ValueError):
 @dataclass
 class Page:
     items: list
-    next: str | None
+    next: str | None  # give back as `cursor` for the page after this one
+    previous: str | None = None  # give back as `before` for the page before this one
 
 
 def _plain(value):
@@ -61,30 +62,48 @@ def _after(order: list[str], values: list) -> Q:
     return condition
 
 
-def keyset_page(qs: QuerySet, *, order: list[str], cursor: str | None, limit: int) -> Page:
+def keyset_page(
+    qs: QuerySet, *, order: list[str], cursor: str | None, limit: int, before: str | None = None
+) -> Page:
     """One page of `qs` sorted by `order`, whose last field must be unique (e.g. `id`).
 
-    The cursor names the order it was made for, so a cursor sent with another order is refused
-    instead of comparing values of another column (and type).
+    With `cursor` the page starts after that row; with `before` it ends before that row (read
+    in the opposite order, then turned round). A cursor names the order it was made for, so one
+    sent with another order is refused instead of comparing values of another column.
     """
     signature = ",".join(order)
-    qs = qs.order_by(*order)
-    if cursor:
-        made_for, *values = decode_cursor(cursor, len(order) + 1)
+    backwards = bool(before) and not cursor
+    boundary = cursor or before
+    walk = [_flip(f) for f in order] if backwards else order
+    qs = qs.order_by(*walk)
+    if boundary:
+        made_for, *values = decode_cursor(boundary, len(order) + 1)
         if made_for != signature:
             raise BadCursor("cursor was given for another order")
         try:
-            qs = qs.filter(_after(order, values))
+            qs = qs.filter(_after(walk, values))
         except (TypeError, ValueError, ValidationError) as exc:  # a value of the wrong type
             raise BadCursor("cursor is not one this server gave") from exc
     rows = list(qs[: limit + 1])
     more = len(rows) > limit
     rows = rows[:limit]
-    next_cursor = None
-    if more and rows:
-        last = rows[-1]
-        next_cursor = encode_cursor([signature, *(_attr(last, f.lstrip("-")) for f in order)])
-    return Page(items=rows, next=next_cursor)
+    if backwards:
+        rows.reverse()
+
+    def at(row) -> str:
+        return encode_cursor([signature, *(_attr(row, f.lstrip("-")) for f in order)])
+
+    if not rows:
+        return Page(items=[], next=None, previous=None)
+    if backwards:
+        return Page(items=rows, next=at(rows[-1]), previous=at(rows[0]) if more else None)
+    return Page(
+        items=rows, next=at(rows[-1]) if more else None, previous=at(rows[0]) if boundary else None
+    )
+
+
+def _flip(field: str) -> str:
+    return field[1:] if field.startswith("-") else f"-{field}"
 
 
 def _attr(obj, path: str):

@@ -1,0 +1,295 @@
+"""The contacts API (DESIGN §7): a client's contacts, and one contact read, edited or deleted.
+
+Handlers look the client or contact up through the membership's scope first (anything not
+visible is the same 404 as missing, whatever the body holds), then check the role, then read
+the body and call the one write path in contacts.services.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated, Literal, TypeVar
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Field, Query, Router, Schema
+from ninja import Status as Answer
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ValidationError as PydanticValidationError
+
+from clientdesk.api.schemas import NUL_MESSAGE, ErrorOut, Strict
+from clientdesk.clients.queries import get_client
+from clientdesk.contacts import queries
+from clientdesk.contacts.models import Contact
+from clientdesk.contacts.services import (
+    StaleContact,
+    contact_create,
+    contact_delete,
+    contact_update,
+)
+from clientdesk.core.roles import require
+
+router = Router(tags=["contacts"])
+
+READ = {401: ErrorOut, 404: ErrorOut}
+ADDRESS = ("street", "city", "region", "postcode", "country")
+PLAIN_FIELDS = ("first_name", "last_name", "email", "phone", "mobile", "title", "notes")
+ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descending."
+SourceName = Literal["manual", "import", "email", "directory"]
+
+
+# Shapes ----------------------------------------------------------------------------------
+
+
+class AddressIn(Strict):
+    street: str = ""
+    city: str = ""
+    region: str = ""
+    postcode: str = ""
+    country: str = ""
+
+
+class ContactCreateIn(Strict):
+    first_name: str
+    last_name: str = ""
+    email: str = Field("", description="Unique within the client, ignoring case.")
+    phone: str = ""
+    mobile: str = ""
+    title: str = Field("", description="The job title.")
+    notes: str = ""
+    address: AddressIn | None = None
+    is_primary: bool = Field(
+        False,
+        description="Makes this the client's one primary contact, demoting the current one. "
+        "A client's first contact with an email becomes primary anyway.",
+    )
+    is_secondary: bool = Field(False, description="At most one per client; never the primary.")
+    active: bool = True
+    source: SourceName = "manual"
+
+
+class ContactPatchIn(Strict):
+    """Only the fields given change; `version` is the one you read."""
+
+    version: int = Field(..., ge=1)
+    first_name: str = None  # type: ignore[assignment]
+    last_name: str = None  # type: ignore[assignment]
+    email: str = None  # type: ignore[assignment]
+    phone: str = None  # type: ignore[assignment]
+    mobile: str = None  # type: ignore[assignment]
+    title: str = None  # type: ignore[assignment]
+    notes: str = None  # type: ignore[assignment]
+    address: AddressIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
+    is_primary: bool = Field(  # type: ignore[assignment]
+        None, description="true demotes the current primary; false is refused on the primary."
+    )
+    is_secondary: bool = None  # type: ignore[assignment]
+    active: bool = None  # type: ignore[assignment]
+    source: SourceName = None  # type: ignore[assignment]
+
+
+class AddressOut(Schema):
+    street: str
+    city: str
+    region: str
+    postcode: str
+    country: str
+
+
+class ContactOut(Schema):
+    id: int
+    client_id: int
+    first_name: str
+    last_name: str
+    email: str
+    phone: str
+    mobile: str
+    title: str
+    notes: str
+    is_primary: bool
+    is_secondary: bool
+    active: bool
+    address: AddressOut
+    portal: Literal["none", "invited", "active"] = Field(
+        description="Always none until portal invitations land."
+    )
+    source: SourceName
+    version: int
+
+
+class ContactPage(Schema):
+    items: list[ContactOut]
+    next: str | None
+
+
+class ContactConflictOut(ErrorOut):
+    current: ContactOut | None = None
+
+
+Body = TypeVar("Body", ContactCreateIn, ContactPatchIn)
+WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ContactConflictOut, 422: ErrorOut}
+
+
+def contact_out(contact: Contact) -> dict:
+    return {
+        "id": contact.pk,
+        "client_id": contact.client_id,
+        **{name: getattr(contact, name) for name in PLAIN_FIELDS},
+        "is_primary": contact.is_primary,
+        "is_secondary": contact.is_secondary,
+        "active": contact.active,
+        "address": {name: getattr(contact, name) for name in ADDRESS},
+        # Invitations arrive with the portal; until then nobody has portal access.
+        "portal": "none",
+        "source": contact.source,
+        "version": contact.version,
+    }
+
+
+def _body(schema: type[Body], request) -> Body:
+    """The JSON body, read only after the lookup so that a hidden object is 404 whatever it holds."""
+    try:
+        return schema.model_validate_json(request.body or b"{}")
+    except PydanticValidationError as exc:
+        raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False)]) from None
+
+
+def _documented(schema: type[Strict]) -> dict:
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": schema.model_json_schema()}},
+        }
+    }
+
+
+@contextmanager
+def _api_fields() -> Iterator[None]:
+    """Re-key the service's ValidationError: the address fields are `address.<key>` here."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                f"address.{field}" if field in ADDRESS else field: messages
+                for field, messages in exc.message_dict.items()
+            }
+        ) from None
+
+
+def _fields(payload: ContactCreateIn | ContactPatchIn, given: set[str]) -> dict:
+    fields = {name: getattr(payload, name) for name in (*PLAIN_FIELDS, "active", "source")}
+    fields = {name: value for name, value in fields.items() if name in given}
+    if "address" in given and payload.address is not None:
+        for key in payload.address.model_fields_set:
+            fields[key] = getattr(payload.address, key)
+    return fields
+
+
+# Routes ----------------------------------------------------------------------------------
+
+
+@router.get(
+    "/clients/{client_id}/contacts",
+    response={200: ContactPage, 400: ErrorOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+)
+def contacts_list(
+    request,
+    client_id: int,
+    q: Annotated[str, Query(description="Every word in the first name, last name or email.")] = "",
+    order: Annotated[str, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+):
+    """The client's contacts, `limit` at a time; pass `next` as `cursor`."""
+    client = get_client(membership=request.membership, pk=client_id)
+    if "\x00" in q:
+        raise ValidationError({"q": NUL_MESSAGE})
+    if order.removeprefix("-") not in queries.SORTS:
+        raise ValidationError(
+            {
+                "order": _("Unknown order %(order)s; use one of: %(allowed)s.")
+                % {"order": order, "allowed": ", ".join(queries.SORTS)}
+            }
+        )
+    page = queries.contacts_of(
+        membership=request.membership, client=client, q=q, order=order, cursor=cursor, limit=limit
+    )
+    return {"items": [contact_out(c) for c in page.items], "next": page.next}
+
+
+@router.post(
+    "/clients/{client_id}/contacts",
+    response={201: ContactOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    openapi_extra=_documented(ContactCreateIn),
+)
+def contacts_create(request, client_id: int):
+    """Add a contact to the client. Technicians and above."""
+    client = get_client(membership=request.membership, pk=client_id)
+    require(request.membership, "contacts.write")
+    payload = _body(ContactCreateIn, request)
+    fields = _fields(payload, set(ContactCreateIn.model_fields))
+    with _api_fields():
+        contact = contact_create(
+            client=client,
+            actor=request.user,
+            is_primary=payload.is_primary,
+            is_secondary=payload.is_secondary,
+            **fields,
+        )
+    return Answer(201, contact_out(contact))
+
+
+@router.get("/contacts/{contact_id}", response={200: ContactOut, **READ})
+def contact_get(request, contact_id: int):
+    """One contact; 404 when it is missing, deleted, or of a client you cannot see."""
+    return contact_out(queries.get_contact(membership=request.membership, pk=contact_id))
+
+
+@router.patch(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, **WRITE},
+    openapi_extra=_documented(ContactPatchIn),
+)
+def contact_patch(request, contact_id: int):
+    """Change the fields given. A stale `version` answers 409 with the contact as it is now."""
+    contact = queries.get_contact(membership=request.membership, pk=contact_id)
+    require(request.membership, "contacts.write")
+    payload = _body(ContactPatchIn, request)
+    given = payload.model_fields_set
+    try:
+        with _api_fields():
+            contact = contact_update(
+                contact=contact,
+                actor=request.user,
+                version=payload.version,
+                is_primary=payload.is_primary if "is_primary" in given else None,
+                is_secondary=payload.is_secondary if "is_secondary" in given else None,
+                **_fields(payload, given),
+            )
+    except StaleContact as stale:
+        message = _("Someone changed this contact since you read it; it is now at version %(v)s.")
+        return Answer(
+            409,
+            {
+                "detail": _("This contact changed since you read it."),
+                "errors": {"version": [message % {"v": stale.current.version}]},
+                "current": contact_out(stale.current),
+            },
+        )
+    return contact_out(contact)
+
+
+@router.delete("/contacts/{contact_id}", response={204: None, **WRITE})
+def contact_remove(request, contact_id: int):
+    """Soft delete. The primary contact cannot go while the client has other contacts (409)."""
+    contact = queries.get_contact(membership=request.membership, pk=contact_id)
+    require(request.membership, "contacts.write")
+    try:
+        contact_delete(contact=contact, actor=request.user)
+    except ValidationError as exc:
+        return Answer(
+            409, {"detail": " ".join(exc.messages), "errors": {"is_primary": exc.messages}}
+        )
+    return Answer(204, None)
