@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('clients', '0003_search'),
+        ('clients', '0003_list_preference'),
         ('core', '0001_initial'),
     ]
 
