@@ -67,11 +67,25 @@ def live_clients(membership: Membership) -> QuerySet[Client]:
 
 def get_client(*, membership: Membership, pk) -> Client:
     """A client this person may see, else 404 (missing, deleted, other account or not allowed)."""
-    return get_in_account(
+    client = get_in_account(
         live_clients(membership).select_related("account", "industry", "manager", "parent"),
         account=membership.account,
         pk=pk,
     )
+    hide_unseen_parents(membership, [client])
+    return client
+
+
+def hide_unseen_parents(membership: Membership, clients: list[Client]) -> None:
+    """Blank the parent of clients whose parent this person may not see (allow/deny lists):
+    its name and id stay as hidden as its page (in memory only; never saved)."""
+    if membership.client_access == "all":
+        return
+    parent_ids = {c.parent_id for c in clients if c.parent_id}
+    seen = set(live_clients(membership).filter(pk__in=parent_ids).values_list("pk", flat=True))
+    for client in clients:
+        if client.parent_id and client.parent_id not in seen:
+            client.parent = None
 
 
 def get_deleted_client(*, membership: Membership, pk) -> Client:
@@ -132,6 +146,7 @@ def client_page(
         before=before,
     )
     _attach_tags(page.items)
+    hide_unseen_parents(membership, page.items)
     return page
 
 
@@ -225,8 +240,16 @@ def engagement_choices():
     return Engagement.choices
 
 
-def client_counts(*, client: Client) -> dict:
-    """Rows of (label, own, with sub-clients, is total); zero until devices and contacts exist."""
+def client_counts(*, client: Client, membership: Membership) -> dict:
+    """Rows of (label, own, with sub-clients, is total) for the client page's count tables.
+
+    Devices are zero until they exist. Contacts count the live, active ones, with the
+    sub-clients this membership may see; agreements do not exist yet, so every contact is out
+    of agreement until they land.
+    """
+    from clientdesk.contacts.queries import contact_counts  # contacts build on this module
+
+    contacts = contact_counts(client=client, membership=membership)
     return {
         "device_rows": [
             (_("Standard"), 0, 0, False),
@@ -235,9 +258,9 @@ def client_counts(*, client: Client) -> dict:
             (_("All devices"), 0, 0, True),
         ],
         "contact_rows": [
-            (_("In agreement"), 0, 0, False),
-            (_("Out of agreement"), 0, 0, False),
-            (_("All contacts"), 0, 0, True),
+            (_("In agreement"), contacts.in_agreement, 0, False),
+            (_("Out of agreement"), contacts.out_of_agreement, contacts.with_subclients, False),
+            (_("All contacts"), contacts.own, contacts.with_subclients, True),
         ],
     }
 

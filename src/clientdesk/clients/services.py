@@ -113,7 +113,9 @@ def _check_parent(client_pk: int | None, parent: Client | None, account: Account
                 {"parent": _("A client cannot sit under itself or one of its own sub-clients.")}
             )
         seen.add(ancestor.pk)
-        ancestor = ancestor.parent
+        ancestor = (
+            Client.objects.filter(pk=ancestor.parent_id).first() if ancestor.parent_id else None
+        )
 
 
 def _check_manager(account: Account, manager) -> None:
@@ -132,6 +134,8 @@ def _check_at(*, at: datetime | None, previous: datetime | None, actor_membershi
         return max(now, previous) if previous else now
     if actor_membership is not None and not can(actor_membership, "clients.backdate"):
         raise ValidationError({"at": _("Only managers and above may give a past date.")})
+    if at.year < 1970:
+        raise ValidationError({"at": _("Give a date after 1970.")})
     if at > now + timedelta(seconds=5):
         raise ValidationError({"at": _("The date cannot be in the future.")})
     if previous is not None and at < previous:
@@ -293,6 +297,11 @@ def client_update(
     unknown = set(fields) - set(EDITABLE)
     if unknown:
         raise TypeError(f"not client fields: {sorted(unknown)}")
+    if parent not in ("unchanged", None):
+        # Moves are serialised per account, before any client row is locked: two crossing
+        # moves could otherwise each pass the cycle check and together make a loop (or
+        # deadlock on PostgreSQL's foreign-key locks).
+        Account.objects.select_for_update().filter(pk=client.account_id).first()
     locked = _lock(client)
     if version is not None and locked.version != version:
         raise StaleVersion(locked)
@@ -302,6 +311,8 @@ def client_update(
     if "manager" in fields:
         _check_manager(locked.account, fields["manager"])
     if parent != "unchanged":
+        if parent is not None:
+            parent = Client.objects.select_related("parent").get(pk=parent.pk)  # fresh
         _check_parent(locked.pk, parent, locked.account)
         fields["parent"] = parent
     before = {name: _plain(getattr(locked, name)) for name in fields}

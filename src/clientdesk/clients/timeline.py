@@ -9,6 +9,7 @@ from clientdesk.audit.models import Activity
 from clientdesk.audit.queries import activity_for_target
 from clientdesk.clients import queries
 from clientdesk.clients.models import Client, Industry, Status
+from clientdesk.core.roles import can
 
 
 @dataclass
@@ -34,6 +35,12 @@ VERBS = {
 }
 
 
+# Billing is money: people without money.read see that it changed, never the values.
+MONEY_FIELDS = frozenset(
+    {"billing_email", "billing_address", "tax_id", "payment_terms", "currency"}
+)
+
+
 def timeline(membership, client: Client, limit: int = 50) -> list[Entry]:
     """The client's activity, newest first, in words, with the ids it logs turned into names."""
     rows = list(activity_for_target(target=client)[:limit])
@@ -57,6 +64,7 @@ def timeline(membership, client: Client, limit: int = 50) -> list[Entry]:
             entry.details = [
                 (_label(name), _shown(name, old, names), _shown(name, new, names))
                 for name, (old, new) in changes.items()
+                if name not in MONEY_FIELDS or can(membership, "money.read")
             ]
         entries.append(entry)
     return entries

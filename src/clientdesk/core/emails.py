@@ -16,9 +16,19 @@ from django_tasks import task
 from clientdesk.core.models import Message, MessageState
 
 log = logging.getLogger(__name__)
+REDACTED = "(link removed after delivery)"
 
 
-def email_queue(*, account, to: str, kind: str, template: str, context: dict) -> Message:
+def email_queue(
+    *,
+    account,
+    to: str,
+    kind: str,
+    template: str,
+    context: dict,
+    requires: str = "",
+    redact: list[str] | None = None,
+) -> Message:
     """Render `<template>.txt`, `<template>.html` and `<template>_subject.txt`, store, deliver."""
     context = {"base_url": settings.BASE_URL, "account": account, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
@@ -30,6 +40,8 @@ def email_queue(*, account, to: str, kind: str, template: str, context: dict) ->
         body_text=render_to_string(f"{template}.txt", context),
         body_html=render_to_string(f"{template}.html", context),
         kind=kind,
+        requires=requires,
+        redact=list(redact or []),
     )
     # The database task backend writes the job row in this same transaction, so the message
     # and its delivery job are committed (or rolled back) together: nothing is lost or sent twice.
@@ -70,7 +82,21 @@ def email_deliver(message_id: int) -> str:
             )
         return message.state
     message.state, message.sent_at, message.last_error = MessageState.SENT, timezone.now(), ""
-    message.save(update_fields=["attempts", "state", "sent_at", "last_error"])
+    for secret in message.redact:  # delivered: the link now lives only in the person's inbox
+        message.body_text = message.body_text.replace(secret, REDACTED)
+        message.body_html = message.body_html.replace(secret, REDACTED)
+    message.redact = []
+    message.save(
+        update_fields=[
+            "attempts",
+            "state",
+            "sent_at",
+            "last_error",
+            "body_text",
+            "body_html",
+            "redact",
+        ]
+    )
     return "sent"
 
 

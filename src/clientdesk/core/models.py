@@ -214,6 +214,11 @@ class Message(models.Model):
     kind = models.CharField(max_length=40)
     state = models.CharField(max_length=10, choices=MessageState.choices, default="queued")
     via_outbox = models.BooleanField(default=False)
+    # Who may open it in the outbox: a capability (e.g. an owner invitation needs the power to
+    # make owners), so nobody can follow a link they could not have sent.
+    requires = models.CharField(max_length=40, blank=True)
+    # One-time secrets in the body (invitation tokens): cut out once delivered over SMTP.
+    redact = models.JSONField(default=list, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -1,9 +1,9 @@
 """Reads on accounts, memberships, invitations and messages shared by pages and the API."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from clientdesk.core.models import Account, Membership, Message, StaffInvitation
-from clientdesk.core.roles import ROLE_ORDER
+from clientdesk.core.roles import CAPABILITIES, ROLE_ORDER
 from clientdesk.core.scoping import get_in_account, in_account
 
 
@@ -51,12 +51,18 @@ def get_invitation(*, account: Account, pk: int) -> StaffInvitation:
     return get_in_account(StaffInvitation, account=account, pk=pk)
 
 
-def outbox(*, account: Account) -> QuerySet[Message]:
-    return in_account(Message, account=account).order_by("-created_at", "-id")
+def outbox(*, membership: Membership) -> QuerySet[Message]:
+    """The account's messages this person may open (see Message.requires)."""
+    held = CAPABILITIES[membership.role]
+    return (
+        in_account(Message, account=membership.account)
+        .filter(Q(requires="") | Q(requires__in=held))
+        .order_by("-created_at", "-id")
+    )
 
 
-def get_message(*, account: Account, pk: int) -> Message:
-    return get_in_account(Message, account=account, pk=pk)
+def get_message(*, membership: Membership, pk: int) -> Message:
+    return get_in_account(outbox(membership=membership), account=membership.account, pk=pk)
 
 
 def user_exists(*, email: str) -> bool:

@@ -123,7 +123,11 @@ def membership_change_role(
     _guard_owner_change(actor_membership=actor_membership, membership=membership, new_role=role)
     old = membership.role
     membership.role = role
-    membership.save(update_fields=["role"])
+    if role in (Role.OWNER, Role.ADMIN):
+        # Owners and admins always see every client: a limit from the old role goes.
+        membership.client_access = ClientAccess.ALL
+        membership.client_limits.all().delete()
+    membership.save(update_fields=["role", "client_access"])
     activity_record(
         account=membership.account,
         actor=actor_membership.user,
@@ -202,6 +206,8 @@ def staff_invite(
         to=email,
         kind="staff_invitation",
         template="core/email/staff_invitation",
+        requires="team.manage_owners" if role == Role.OWNER else "team.manage",
+        redact=[raw],
         context={
             "invitation": invitation,
             "token": raw,

@@ -161,7 +161,9 @@ def invitation_revoke(request, invitation_id: int):
 
 def outbox(request):
     require(request.membership, "outbox.read")
-    page = Paginator(queries.outbox(account=request.account), 50).get_page(request.GET.get("page"))
+    page = Paginator(queries.outbox(membership=request.membership), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "core/settings/outbox.html",
@@ -171,7 +173,7 @@ def outbox(request):
 
 def outbox_message(request, message_id: int):
     require(request.membership, "outbox.read")
-    message = queries.get_message(account=request.account, pk=message_id)
+    message = queries.get_message(membership=request.membership, pk=message_id)
     return render(
         request, "core/settings/outbox_message.html", {"section": "outbox", "message": message}
     )
@@ -180,7 +182,7 @@ def outbox_message(request, message_id: int):
 def outbox_message_html(request, message_id: int):
     """The HTML body alone, sandboxed: no script, no forms, no requests out of the message."""
     require(request.membership, "outbox.read")
-    message = queries.get_message(account=request.account, pk=message_id)
+    message = queries.get_message(membership=request.membership, pk=message_id)
     response = HttpResponse(message.body_html or "", content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = (
         "sandbox allow-popups allow-top-navigation-by-user-activation; default-src 'none'; "
