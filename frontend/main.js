@@ -1,6 +1,8 @@
 // Our own small behaviours; everything is wired by data- attributes, never inline script.
 import htmx from "htmx.org";
+import "./tables.js";
 import "./clients-list.js";
+import "./contacts.js";
 import "./client-detail.js";
 
 window.htmx = htmx;

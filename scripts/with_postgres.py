@@ -18,7 +18,9 @@ import tempfile
 
 
 def find_bin_dir() -> str | None:
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    found = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4])
+    )
     if found:
         return os.path.dirname(found[-1])
     pg_ctl = shutil.which("pg_ctl")
@@ -46,7 +48,7 @@ def main(argv: list[str]) -> int:
 
     as_root = os.geteuid() == 0
     workdir = tempfile.mkdtemp(prefix="clientdesk-pg-")
-    os.chmod(workdir, 0o755)
+    os.chmod(workdir, 0o755)  # noqa: S103 - the postgres user must reach its data folder
     data, log = os.path.join(workdir, "data"), os.path.join(workdir, "server.log")
     if as_root:
         pw = pwd.getpwnam("postgres")
@@ -59,8 +61,10 @@ def main(argv: list[str]) -> int:
         return subprocess.run(cmd, check=check, capture_output=True, text=True)
 
     port = free_port()
-    options = (f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
-               "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100")
+    options = (
+        f"-p {port} -k {workdir} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off -c max_connections=100"
+    )
     try:
         pg("initdb", "-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-locale")
         pg("pg_ctl", "-D", data, "-l", log, "-w", "-o", options, "start")
@@ -72,7 +76,8 @@ def main(argv: list[str]) -> int:
     except subprocess.CalledProcessError as exc:
         print(f"PostgreSQL did not start: {exc.stderr or exc.stdout}", file=sys.stderr)
         if os.path.exists(log):
-            print(open(log).read()[-3000:], file=sys.stderr)
+            with open(log) as server_log:
+                print(server_log.read()[-3000:], file=sys.stderr)
         return 1
     finally:
         pg("pg_ctl", "-D", data, "-m", "fast", "-w", "stop", check=False)

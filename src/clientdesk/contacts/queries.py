@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Concat, Lower
 
 from clientdesk.clients.models import Client
@@ -24,7 +25,7 @@ ROLE_RANK = Case(
     output_field=IntegerField(),
 )
 # Sortable columns: the expression sorted on (never NULL, so the cursor can compare it).
-SORTS = {
+SORTS: dict[str, Combinable] = {
     # Last name first; a contact without one sorts by its first name among the others.
     "name": Case(
         When(last_name="", then=Lower("first_name")),
@@ -74,8 +75,9 @@ def contacts_of(
     order: str = DEFAULT_SORT,
     cursor: str | None = None,
     limit: int = 50,
+    before: str | None = None,
 ) -> Page:
-    """One page of the client's contacts; `order` is a key of SORTS, `-` first for descending.
+    """One page of the client's contacts (after `cursor`, or before `before`); `order` is a key of SORTS, `-` first for descending.
 
     An unknown order falls back to the default (pages pass what the address bar holds); the
     API refuses it before calling.
@@ -88,7 +90,9 @@ def contacts_of(
     # Named after the sort, so that a cursor made for one order is refused by another.
     key = f"sort_{sort}"
     qs = qs.annotate(**{key: SORTS[sort]})
-    return keyset_page(qs, order=[f"{prefix}{key}", f"{prefix}id"], cursor=cursor, limit=limit)
+    return keyset_page(
+        qs, order=[f"{prefix}{key}", f"{prefix}id"], cursor=cursor, limit=limit, before=before
+    )
 
 
 @dataclass(frozen=True)
@@ -169,3 +173,12 @@ def contact_counts_by_client(
         )
         for pk in wanted
     }
+
+
+def contacts_matching(*, membership: Membership, q: str, limit: int = 10) -> list[Contact]:
+    """For the global search: contacts of clients this person may see whose name or email
+    holds every word of `q`, with their client."""
+    if not q.strip():
+        return []
+    found = search(live_contacts(membership), q).select_related("client")
+    return list(found.order_by(SORTS[DEFAULT_SORT], "id")[:limit])

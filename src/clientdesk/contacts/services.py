@@ -70,9 +70,13 @@ def _apply_roles(contact: Contact, *, primary: bool | None, secondary: bool | No
         others.filter(is_primary=True).update(is_primary=False, version=F("version") + 1)
         contact.is_primary, contact.is_secondary = True, False
     elif primary is False and contact.is_primary:
-        raise ValidationError({"is_primary": _(
-            "A client keeps one primary contact: make another contact primary instead."
-        )})
+        raise ValidationError(
+            {
+                "is_primary": _(
+                    "A client keeps one primary contact: make another contact primary instead."
+                )
+            }
+        )
     if secondary:
         if contact.is_primary:
             raise ValidationError(
@@ -165,12 +169,16 @@ def contact_delete(*, contact: Contact, actor) -> None:
     """A soft delete: the contact leaves every list and gives up its roles."""
     _lock_client(contact.client)
     locked = Contact.objects.select_for_update().get(pk=contact.pk)
-    if locked.is_primary and Contact.objects.filter(
-        client_id=locked.client_id, deleted_at=None
-    ).exclude(pk=locked.pk).exists():
-        raise ValidationError(_(
-            "%(name)s is the primary contact: make another contact primary before deleting."
-        ) % {"name": locked.full_name})
+    if (
+        locked.is_primary
+        and Contact.objects.filter(client_id=locked.client_id, deleted_at=None)
+        .exclude(pk=locked.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(name)s is the primary contact: make another contact primary before deleting.")
+            % {"name": locked.full_name}
+        )
     if locked.deleted_at is None:
         locked.deleted_at = timezone.now()
         locked.is_primary = locked.is_secondary = False
@@ -179,3 +187,21 @@ def contact_delete(*, contact: Contact, actor) -> None:
         activity_record(
             account=locked.client.account, actor=actor, verb="contact.deleted", target=locked
         )
+
+
+@transaction.atomic
+def contacts_bulk(*, contacts: list[Contact], actor, action: str, value: Any = None) -> int:
+    """One action over several contacts, all of them or none: delete, title, active or
+    secondary. The primary goes last, so it may be deleted once it is the only one left."""
+    for contact in sorted(contacts, key=lambda c: (c.is_primary, c.pk)):
+        if action == "delete":
+            contact_delete(contact=contact, actor=actor)
+        elif action == "title":
+            contact_update(contact=contact, actor=actor, version=None, title=str(value).strip())
+        elif action == "active":
+            contact_update(contact=contact, actor=actor, version=None, active=bool(value))
+        elif action == "secondary":
+            contact_update(contact=contact, actor=actor, version=None, is_secondary=bool(value))
+        else:
+            raise ValueError(f"unknown bulk action {action!r}")
+    return len(contacts)

@@ -31,6 +31,8 @@ from clientdesk.clients.forms_detail import (
 from clientdesk.clients.models import Client, Status
 from clientdesk.clients.timeline import timeline
 from clientdesk.clients.tree import Node, tree_for
+from clientdesk.contacts import queries as contact_queries
+from clientdesk.contacts.models import Contact
 from clientdesk.core.roles import can, require
 
 
@@ -69,17 +71,36 @@ def _page(
     move_form: MoveForm | None = None,
     code: int = 200,
 ) -> HttpResponse:
+    context = page_context(
+        request, client, status_form=status_form, subclient_form=subclient_form, move_form=move_form
+    )
+    context["history"] = list(queries.history(client=client))[::-1]
+    context["timeline"] = timeline(request.membership, client)
+    return render(request, "clients/detail.html", context, status=code)
+
+
+def page_context(
+    request,
+    client: Client,
+    *,
+    status_form: StatusForm | None = None,
+    subclient_form: SubClientForm | None = None,
+    move_form: MoveForm | None = None,
+) -> dict:
+    """What every tab of the client page shows around itself: the header and its dialogs, the
+    details panel and the tree (the Contacts tab, contacts.views, builds on it too)."""
     membership = request.membership
     tree, chain, here = tree_for(membership, client)
+    primary, secondary = _key_contacts(membership, client)
     context = {
         "client": client,
         "ancestors": chain,
         "tree": tree,
         "children_count": here.child_count,
-        **queries.client_counts(client=client),
+        "primary_contact": primary,
+        "secondary_contact": secondary,
+        **queries.client_counts(client=client, membership=membership),
         "undo_days": services.UNDO_DAYS,
-        "history": list(queries.history(client=client))[::-1],
-        "timeline": timeline(membership, client),
     }
     if can(membership, "clients.status"):
         context["status_form"] = status_form or StatusForm(
@@ -92,7 +113,15 @@ def _page(
         context["move_form"] = move_form or MoveForm(
             visible=queries.live_clients(membership), client=client
         )
-    return render(request, "clients/detail.html", context, status=code)
+    return context
+
+
+def _key_contacts(membership, client: Client) -> tuple[Contact | None, Contact | None]:
+    """The primary and the secondary contact, if any (one query: they sort first by role)."""
+    page = contact_queries.contacts_of(membership=membership, client=client, order="role", limit=2)
+    primary = next((c for c in page.items if c.is_primary), None)
+    secondary = next((c for c in page.items if c.is_secondary), None)
+    return primary, secondary
 
 
 @require_GET

@@ -1,11 +1,12 @@
 """The Clients page: tabs, filters, sort, keyset pages, column chooser, bulk actions; Add client.
 
-The whole state of the list lives in the URL query (bookmarkable, shareable); an htmx request
-gets only the results partial of the same template, so filters, sort and paging update in place,
-and plain GET forms and links do the same without JavaScript.
+The table machinery (state in the URL, headers, columns, paging, htmx partials) is
+core.tables, shared with the other list pages; this file adds the tabs and the filters. A
+search also lists the contacts it finds, leading to their clients.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import ClassVar
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -13,21 +14,18 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clientdesk.clients import queries, services
-from clientdesk.clients.forms import BulkForm, ClientCreateForm, ColumnsForm
-from clientdesk.clients.models import Engagement, ListPreference, Status
+from clientdesk.clients import queries
+from clientdesk.clients.forms import BulkForm, ClientCreateForm
+from clientdesk.clients.models import Engagement, Status
 from clientdesk.clients.services import client_create, clients_bulk
-from clientdesk.core.pagination import BadCursor
+from clientdesk.contacts import queries as contact_queries
+from clientdesk.core import tables
 from clientdesk.core.roles import require
 
-LIST_NAME = "clients"
-PAGE_SIZES = (25, 50, 100)
-DEFAULT_PAGE_SIZE = 50
 COLUMNS = {
     "prefix": gettext_lazy("Prefix"),
     "name": gettext_lazy("Name"),
@@ -40,9 +38,15 @@ COLUMNS = {
     "created": gettext_lazy("Created"),
     "status_since": gettext_lazy("Status since"),
 }
-ALWAYS_SHOWN = ("name",)  # the link to the client; hiding it would leave rows nobody can open
-DEFAULT_COLUMNS = ["prefix", "name", "status", "engagement", "industry", "manager", "tags"]
-DATE_COLUMNS = ("created", "status_since")
+TABLE = tables.Table(
+    list_name="clients",
+    columns=COLUMNS,
+    default_columns=("prefix", "name", "status", "engagement", "industry", "manager", "tags"),
+    sorts=queries.SORTS,
+    default_sort=queries.DEFAULT_SORT,
+    always_shown=("name",),  # the link to the client; hiding it would leave rows nobody can open
+    num_columns=("created", "status_since"),
+)
 TAB_LABELS = {
     "leads": gettext_lazy("Leads"),
     "onboarding": gettext_lazy("Onboarding"),
@@ -68,11 +72,14 @@ ENGAGEMENT_MEANING = {
     Engagement.ACCESS_SENT: gettext_lazy("invitation sent"),
     Engagement.ENGAGED: gettext_lazy("uses the portal"),
 }
+CONTACTS_SHOWN = 8  # contacts matching a search, listed above the clients
 
 
 @dataclass(frozen=True)
-class ListState:
+class ListState(tables.TableState):
     """Everything the URL says about the list; `query()` writes it back as a query string."""
+
+    table: ClassVar[tables.Table] = TABLE
 
     tab: str = DEFAULT_TAB
     q: str = ""
@@ -81,40 +88,29 @@ class ListState:
     industry: int | None = None
     manager: int | None = None
     tag: int | None = None
-    sort: str = queries.DEFAULT_SORT
-    descending: bool = False
-    cursor: str = ""  # the page starts after this row …
-    before: str = ""  # … or ends before this one (the "Previous" link)
-    size: int | None = None  # None: the person's remembered page size
 
     @classmethod
-    def from_query(cls, params: QueryDict) -> "ListState":
-        def one_of(name: str, allowed) -> str:
-            value = params.get(name, "")
-            return value if value in allowed else ""
+    def filters_from_query(cls, params: QueryDict) -> dict:
+        return {
+            "tab": params.get("tab") if params.get("tab") in queries.TABS else DEFAULT_TAB,
+            "q": params.get("q", "").strip()[:100],
+            "status": tables.one_of(params, "status", Status.values),
+            "engagement": tables.one_of(params, "engagement", Engagement.values),
+            "industry": tables.number(params, "industry"),
+            "manager": tables.number(params, "manager"),
+            "tag": tables.number(params, "tag"),
+        }
 
-        def number(name: str) -> int | None:
-            value = params.get(name, "")
-            return int(value) if value.isdigit() else None
-
-        sort = params.get("sort", "")
-        descending = sort.startswith("-")
-        sort = sort.lstrip("-")
-        size = number("size")
-        return cls(
-            tab=params.get("tab") if params.get("tab") in queries.TABS else DEFAULT_TAB,
-            q=params.get("q", "").strip()[:100],
-            status=one_of("status", Status.values),
-            engagement=one_of("engagement", Engagement.values),
-            industry=number("industry"),
-            manager=number("manager"),
-            tag=number("tag"),
-            sort=sort if sort in queries.SORTS else queries.DEFAULT_SORT,
-            descending=descending and sort in queries.SORTS,
-            cursor=params.get("cursor", "")[:500],
-            before="" if params.get("cursor") else params.get("before", "")[:500],
-            size=size if size in PAGE_SIZES else None,
-        )
+    def filter_pairs(self) -> list[tuple[str, object]]:
+        return [
+            ("tab", self.tab if self.tab != DEFAULT_TAB else ""),
+            ("q", self.q),
+            ("status", self.status),
+            ("engagement", self.engagement),
+            ("industry", self.industry or ""),
+            ("manager", self.manager or ""),
+            ("tag", self.tag or ""),
+        ]
 
     @property
     def filters(self) -> queries.ClientFilters:
@@ -134,77 +130,6 @@ class ListState:
             self.q or self.status or self.engagement or self.industry or self.manager or self.tag
         )
 
-    @property
-    def sort_param(self) -> str:
-        return ("-" if self.descending else "") + self.sort
-
-    def query(self, **changes) -> str:
-        """The query string of this state with `changes`; moving anywhere but a page resets it."""
-        if not {"cursor", "before"} & changes.keys():
-            changes = {"cursor": "", "before": "", **changes}
-        state = replace(self, **changes)
-        pairs = [
-            ("tab", state.tab if state.tab != DEFAULT_TAB else ""),
-            ("q", state.q),
-            ("status", state.status),
-            ("engagement", state.engagement),
-            ("industry", state.industry or ""),
-            ("manager", state.manager or ""),
-            ("tag", state.tag or ""),
-            ("sort", state.sort_param if state.sort_param != queries.DEFAULT_SORT else ""),
-            ("size", state.size or ""),
-            ("cursor", state.cursor),
-            ("before", state.before),
-        ]
-        return urlencode([(k, v) for k, v in pairs if v not in ("", None)])
-
-    def sort_link(self, column: str) -> str:
-        return self.query(sort=column, descending=self.sort == column and not self.descending)
-
-
-def _preference(request: HttpRequest) -> ListPreference | None:
-    return queries.list_preference(membership=request.membership, list_name=LIST_NAME)
-
-
-def _columns(pref: ListPreference | None) -> list[str]:
-    chosen = set(pref.columns) if pref and pref.columns else set(DEFAULT_COLUMNS)
-    return [c for c in COLUMNS if c in chosen or c in ALWAYS_SHOWN]
-
-
-@dataclass
-class Results:
-    items: list
-    next: str | None  # cursor after the last row
-    previous: str | None  # cursor before the first row
-
-
-def _results(request: HttpRequest, state: ListState, size: int) -> Results:
-    """One page, forwards from `cursor` or backwards from `before` (the "Previous" link)."""
-
-    def page(cursor: str | None = None, before: str | None = None):
-        return queries.client_page(
-            membership=request.membership,
-            filters=state.filters,
-            sort=state.sort,
-            descending=state.descending,
-            cursor=cursor,
-            before=before,
-            limit=size,
-        )
-
-    if state.cursor or state.before:
-        try:
-            found = page(cursor=state.cursor or None, before=state.before or None)
-        except BadCursor:  # damaged, or made for another sort: start again
-            found = None
-        # A short page with nothing before it, going back: the start moved (rows came and
-        # went, or the page size changed), so show the first page instead.
-        short_start = state.before and found and found.previous is None and len(found.items) < size
-        if found is not None and not short_start:
-            return Results(items=found.items, next=found.next, previous=found.previous)
-    first = page()
-    return Results(items=first.items, next=first.next, previous=None)
-
 
 @require_GET
 def client_list(request: HttpRequest) -> HttpResponse:
@@ -213,94 +138,57 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
     state = ListState.from_query(params)
-    pref = _preference(request)
-    saved_size = pref.page_size if pref and pref.page_size in PAGE_SIZES else DEFAULT_PAGE_SIZE
-    size = state.size or saved_size
-    results = _results(request, state, size)
-    counts = queries.tab_counts(membership=request.membership, filters=state.filters)
     list_url = reverse("client_list", args=[request.account.slug])
+    link = tables.linker(list_url)
 
-    def link(query: str) -> str:
-        return f"{list_url}?{query}" if query else list_url
+    def fetch(*, cursor: str | None, before: str | None, limit: int):
+        return queries.client_page(
+            membership=request.membership,
+            filters=state.filters,
+            sort=state.sort,
+            descending=state.descending,
+            cursor=cursor,
+            before=before,
+            limit=limit,
+        )
 
-    shown = _columns(pref)
-    context = {
-        "state": state,
-        "size": size,
+    context = tables.table_context(request, state, fetch, link)
+    counts = queries.tab_counts(membership=request.membership, filters=state.filters)
+    context |= {
         "list_url": list_url,
-        "results": results,
         "count": counts[state.tab],
         "tabs": [
             {"key": key, "label": label, "count": counts[key], "url": link(state.query(tab=key))}
             for key, label in TAB_LABELS.items()
         ],
         "no_clients_yet": not state.filtering and counts["all"] + counts["archived"] == 0,
-        "columns": [
-            {
-                "key": key,
-                "label": COLUMNS[key],
-                "sort_url": link(state.sort_link(key)) if key in queries.SORTS else None,
-                "aria_sort": (
-                    ("descending" if state.descending else "ascending") if key == state.sort else ""
-                ),
-                "num": key in DATE_COLUMNS,
-            }
-            for key in shown
-        ],
-        "shown": set(shown),
-        "column_choices": [(key, label, key in ALWAYS_SHOWN) for key, label in COLUMNS.items()],
-        "page_sizes": PAGE_SIZES,
-        "saved_page_size": saved_size,
-        "previous_url": results.previous and link(state.query(before=results.previous, cursor="")),
-        "next_url": results.next and link(state.query(cursor=results.next, before="")),
         "clear_url": link(
             ListState(
                 tab=state.tab, sort=state.sort, descending=state.descending, size=state.size
             ).query()
         ),
         "all_url": link(state.query(tab="all")),
-        "return_query": state.query(cursor=state.cursor, before=state.before),
+        "contacts_matching": contact_queries.contacts_matching(
+            membership=request.membership, q=state.q, limit=CONTACTS_SHOWN
+        ),
         "statuses": [(s.value, s.label, STATUS_MEANING[s]) for s in Status],
         "engagements": [(e.value, e.label, ENGAGEMENT_MEANING[e]) for e in Engagement],
         "industries": queries.industries(account=request.account),
         "tags": queries.tags(account=request.account),
         "managers": queries.managers(account=request.account),
     }
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "clients/list.html#results" if partial else "clients/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ("HX-Request",))
-    return response
+    return tables.render_table(request, "clients/list.html", context)
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
     """To the list in the state the person left it (only a query string is accepted)."""
-    state = ListState.from_query(QueryDict(request.POST.get("return_query", "")))
-    query = state.query(cursor=state.cursor, before=state.before)
-    url = reverse("client_list", args=[request.account.slug])
-    return redirect(f"{url}?{query}" if query else url)
+    return tables.back_to(request, ListState, reverse("client_list", args=[request.account.slug]))
 
 
 @require_POST
 def client_columns(request: HttpRequest) -> HttpResponse:
-    form = ColumnsForm(
-        request.POST,
-        columns=[(key, label) for key, label in COLUMNS.items()],
-        sizes=PAGE_SIZES,
-    )
-    if form.is_valid():
-        columns = [c for c in COLUMNS if c in form.cleaned_data["columns"] or c in ALWAYS_SHOWN]
-        services.list_preference_save(
-            membership=request.membership,
-            list_name=LIST_NAME,
-            columns=columns,
-            page_size=form.cleaned_data["page_size"],
-        )
-        if request.htmx:
-            return _render_list(request, QueryDict(request.POST.get("return_query", "")))
-        messages.success(request, _("Your columns are saved for the next time too."))
-    else:
-        messages.error(request, _("Choose a page size of 25, 50 or 100."))
+    if TABLE.save_choice(request) and request.htmx:
+        return _render_list(request, QueryDict(request.POST.get("return_query", "")))
     return _back_to_list(request)
 
 
