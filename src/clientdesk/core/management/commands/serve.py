@@ -1,5 +1,6 @@
 """`clientdesk serve`: the production web server and a task worker, started and stopped together."""
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -12,11 +13,12 @@ SERVERS = ("gunicorn", "granian")
 
 
 def _gunicorn_control_socket_args() -> list[str]:
-    """gunicorn 25.1+ opens a control socket under ~/.gunicorn/ by default; we never want one.
+    """Recent gunicorn opens a control socket by default (27: ~/.gunicorn/gunicorn.ctl).
 
-    Nothing in Clientdesk uses it (signals manage the server), and a socket in the home
-    folder breaks read-only homes and is shared by every instance of the same user. Older
-    gunicorn has neither the socket nor the flag, so ask gunicorn which settings it knows.
+    Nothing in Clientdesk uses it (signals manage the server); in the home folder it is shared
+    by every instance run by the same user, and gunicorn logs an error at each start where the
+    home folder is not writable. Older gunicorn has neither the socket nor the flag that turns
+    it off, so ask gunicorn which settings it knows.
     """
     try:
         from gunicorn.config import KNOWN_SETTINGS
@@ -46,10 +48,14 @@ def web_command(server: str, host: str, port: int, workers: int) -> list[str]:
             "-",
             *_gunicorn_control_socket_args(),
         ]
-    # granian is the default (docs/servers.md has the measurements): 4 blocking threads per
-    # worker, because granian's own default allows up to 256 Python threads per worker and
-    # used nearly three times the memory for no gain; respawn a crashed worker as gunicorn
-    # does, because without it one worker's crash stops the whole server.
+    # granian is the default (docs/servers.md has the measurements and the reasons):
+    # - 4 blocking threads per worker: granian's own default allows up to 256 Python threads
+    #   per worker and used about three times the memory and more CPU per request;
+    # - respawn a crashed worker, as gunicorn does: without it one worker's crash stops the
+    #   whole server;
+    # - kill a worker that has not stopped 5 s after being asked to: a worker that gets both
+    #   SIGINT (Ctrl-C reaches the whole process group) and granian's own SIGTERM never stops
+    #   on its own (granian 2.8), and serve gives up after 20 s.
     return [
         sys.executable,
         "-m",
@@ -66,6 +72,8 @@ def web_command(server: str, host: str, port: int, workers: int) -> list[str]:
         "--blocking-threads",
         "4",
         "--respawn-failed-workers",
+        "--workers-kill-timeout",
+        "5",
         "--no-ws",
         "--access-log",
     ]
@@ -96,7 +104,8 @@ class Command(BaseCommand):
         if not no_worker:
             commands["worker"] = [sys.executable, "-m", "clientdesk", "worker"]
         procs = {
-            name: subprocess.Popen(cmd)  # noqa: S603 - our own fixed argv
+            # Each in its own process group, so stopping it reaches its own workers too.
+            name: subprocess.Popen(cmd, start_new_session=True)  # noqa: S603 - our own argv
             for name, cmd in commands.items()
         }
         self.stdout.write(
@@ -124,12 +133,16 @@ class Command(BaseCommand):
             time.sleep(0.3)
         for proc in procs.values():
             if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
+                _signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + 20
         for proc in procs.values():
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                proc.kill()
+            _signal_group(proc, signal.SIGKILL)  # whatever of its group is still there
         if code:
             raise CommandError(f"stopped: a process exited with {code}")
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(proc.pid, sig)
