@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "clientdesk.core",
     "clientdesk.clients",
     "clientdesk.contacts",
+    "clientdesk.portal",
     "clientdesk.audit",
     "clientdesk.integrations",
     "clientdesk.api",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "clientdesk.core.middleware.AccountMiddleware",
+    "clientdesk.portal.middleware.PortalUserMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("clientdesk.core.urls")),
     path("a/<slug:account_slug>/", include("clientdesk.core.account_urls")),
     path("api/v1/", api.urls),
+    path("portal/", include("clientdesk.portal.urls")),
 ]
 
 handler403 = core_views.permission_denied

@@ -144,10 +144,10 @@ def test_create_takes_a_first_status_with_a_past_time_and_an_industry_id(cast, m
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    # No invitation can be sent before the portal exists, so nothing claims one went out.
+    # Engaged sends the invitation at once: the client has access_sent until it is accepted.
     assert (body["status"], body["engagement"], body["industry"]) == (
         "prospect",
-        "silent",
+        "access_sent",
         "Legal",
     )
     assert body["activated_at"] is None
@@ -224,7 +224,7 @@ def test_the_primary_contact_is_stored_with_the_client(cast, manager):
         "ana@bpm.example",
         "+34 600",
     )
-    assert contact["is_primary"] is True and contact["portal"] == "none"
+    assert contact["is_primary"] is True and contact["portal"] == "invited"
 
 
 def test_a_primary_contact_without_email_is_still_the_primary(cast, manager):

@@ -376,10 +376,10 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     for i in range(30):
         add(bpm, f"P{i:02d}", f"p{i}@bpm.example", is_secondary=i == 3)
     tech.get("/api/v1/account")  # the first use records last_used_at: one write
-    # token, membership, the client, one page
-    with django_assert_num_queries(4):
+    # token, membership, the client, one page, the page's portal states
+    with django_assert_num_queries(5):
         assert len(names(tech.get(contacts_url(bpm), limit=2))) == 2
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert len(names(tech.get(contacts_url(bpm), limit=30, order="-role", q="p"))) == 30
 
 

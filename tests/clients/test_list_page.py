@@ -597,12 +597,12 @@ def test_a_page_costs_the_same_queries_for_5_and_50_rows(cast, django_assert_num
 # --- Add client --------------------------------------------------------------------------------
 
 
-def test_add_manually_is_the_only_way_offered_for_now(cast):
+def test_the_add_menu_offers_add_manually_and_invite_client(cast):
     page = signed_in(cast.manager).get(URL).text
     menu = re.search(r'<details class="menu add-client-menu">.*?</details>', page, re.S).group(0)
-    assert re.findall(r'href="([^"]+)"', menu) == [f"{URL}new/"]
-    assert "Add manually" in menu
-    for later in ("Bulk import", "Integrations", "Invite client"):
+    assert re.findall(r'href="([^"]+)"', menu) == [f"{URL}new/", f"{URL}invite/"]
+    assert "Add manually" in menu and "Invite client" in menu
+    for later in ("Bulk import", "Integrations"):
         assert later not in page
 
 
@@ -619,7 +619,7 @@ def test_the_form_opens_with_the_first_field_focused_and_explains_the_client_typ
     page = signed_in(cast.manager).get(f"{URL}new/").text
     assert re.search(r'<input type="text" name="prefix"[^>]*autofocus', page)
     assert "without the client knowing" in page and "invited to the portal" in page
-    assert "no email is sent" in page
+    assert "the portal invitation goes there" in page
     statuses = re.search(r'<select name="status".*?</select>', page, re.S).group(0)
     assert re.findall(r'value="(\w+)"', statuses) == [
         "lead",
@@ -671,7 +671,7 @@ def test_an_engaged_client_needs_the_contact_email(cast):
     assert not ClientModel.objects.exists()
 
 
-def test_an_engaged_client_is_saved_silent_and_no_invitation_is_pretended(cast):
+def test_an_engaged_client_invites_its_new_primary_contact_at_once(cast):
     manager = signed_in(cast.manager)
     response = manager.post(
         f"{URL}new/",
@@ -680,14 +680,23 @@ def test_an_engaged_client_is_saved_silent_and_no_invitation_is_pretended(cast):
             "name": "Engaged Co",
             "status": "active",
             "engagement": "engaged",
+            "primary_first_name": "Bea",
             "primary_email": "boss@engaged.example",
         },
     )
     assert response.status_code == 302
-    assert ClientModel.objects.get(prefix="ENG").engagement == "silent"
-    assert not Message.objects.exists()
+    client = ClientModel.objects.get(prefix="ENG")
+    assert client.engagement == "access_sent"
+    contact = client.contacts.get()
+    assert (contact.first_name, contact.email, contact.is_primary) == (
+        "Bea",
+        "boss@engaged.example",
+        True,
+    )
+    message = Message.objects.get()
+    assert (message.to, message.kind) == ("boss@engaged.example", "portal_invitation")
     page = manager.get(response["Location"]).text
-    assert "no invitation was sent to boss@engaged.example" in page
+    assert "portal invitation is on its way to boss@engaged.example" in page
 
 
 def test_service_errors_show_beside_their_fields(cast):

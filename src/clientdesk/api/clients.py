@@ -29,6 +29,8 @@ from clientdesk.api.schemas import (
     ConflictOut,
     ErrorOut,
     HistoryOut,
+    InvitationOut,
+    InviteIn,
     StatusIn,
 )
 from clientdesk.clients import queries
@@ -41,10 +43,16 @@ from clientdesk.clients.services import (
     client_set_tags,
     client_update,
 )
-from clientdesk.contacts.queries import ContactCounts, contact_counts, contact_counts_by_client
+from clientdesk.contacts.queries import (
+    ContactCounts,
+    contact_counts,
+    contact_counts_by_client,
+    live_contacts,
+)
 from clientdesk.contacts.services import contact_create
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
+from clientdesk.portal.services import CannotInvite, delivery_state, portal_invite
 
 router = Router(tags=["clients"])
 
@@ -319,9 +327,10 @@ def clients_create(request, payload: ClientCreateIn):
     lands.
     """
     require(request.membership, "clients.write")
-    if payload.engagement == Engagement.ENGAGED and not (
-        payload.primary_contact and payload.primary_contact.email
-    ):
+    engaged = payload.engagement == Engagement.ENGAGED
+    if engaged:
+        require(request.membership, "clients.invite")
+    if engaged and not (payload.primary_contact and payload.primary_contact.email):
         raise ValidationError(
             {
                 "primary_contact.email": _(
@@ -334,12 +343,15 @@ def clients_create(request, payload: ClientCreateIn):
         if payload.primary_contact:
             contact = payload.primary_contact
             with _api_fields(**{f: f"primary_contact.{f}" for f in CONTACT_FIELDS}):
-                contact_create(
+                primary = contact_create(
                     client=client,
                     actor=request.user,
                     is_primary=True,
                     **{f: getattr(contact, f) for f in CONTACT_FIELDS},
                 )
+                if engaged:  # the invitation goes out at once: silent → access_sent
+                    portal_invite(client=client, actor=request.user, contact=primary)
+            client.refresh_from_db()
     return Answer(201, _one(client, request.membership))
 
 
@@ -355,8 +367,8 @@ def _create(request, payload: ClientCreateIn) -> Client:
             name=payload.name,
             status=payload.status,
             status_since=_aware(payload.status_since, account),
-            # Engagement says what the client has: an engaged request becomes access_sent once
-            # the portal issue sends the invitation; until then the client starts silent.
+            # Engagement says what the client has: it starts silent, and an engaged request
+            # becomes access_sent when the invitation goes out (clients_create).
             engagement=Engagement.SILENT,
             parent=_parent(request.membership, payload.parent_id),
             tags=payload.tags,
@@ -446,3 +458,57 @@ def client_status(request, client_id: int):
         at=_aware(payload.at, request.account),
     )
     return _one(client, request.membership)
+
+
+@router.post(
+    "/clients/{client_id}/invite",
+    response={201: InvitationOut, **WRITE},
+    openapi_extra={
+        "requestBody": {
+            "required": False,
+            "content": {"application/json": {"schema": InviteIn.model_json_schema()}},
+        }
+    },
+)
+def client_invite(request, client_id: int):
+    """Email a portal invitation: to the primary contact, or to `contact_id`.
+
+    The link sets a password, works once and expires after 7 days; sending again revokes the
+    contact's older link. 409 (with the reason under `errors.email`) when there is no primary
+    contact or the contact has no email. Managers and above.
+    """
+    client = queries.get_client(membership=request.membership, pk=client_id)
+    require(request.membership, "clients.invite")
+    try:
+        payload = InviteIn.model_validate_json(request.body or b"{}")
+    except PydanticValidationError as exc:
+        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    contact = None
+    if payload.contact_id is not None:
+        contact = (
+            live_contacts(request.membership)
+            .filter(client_id=client.pk, pk=payload.contact_id)
+            .first()
+        )
+        if contact is None:
+            raise ValidationError(
+                {
+                    "contact_id": _("No contact with id %(id)s at this client.")
+                    % {"id": payload.contact_id}
+                }
+            )
+    try:
+        invitation = portal_invite(client=client, actor=request.user, contact=contact)
+    except CannotInvite as exc:
+        reasons = exc.message_dict.get("email", exc.messages)
+        return Answer(409, {"detail": " ".join(reasons), "errors": {"email": reasons}})
+    return Answer(
+        201,
+        {
+            "id": invitation.pk,
+            "contact_id": invitation.contact_id,
+            "email": invitation.email,
+            "expires_at": invitation.expires_at,
+            "state": delivery_state(invitation.message),
+        },
+    )

@@ -27,6 +27,7 @@ from clientdesk.contacts.services import (
     contact_update,
 )
 from clientdesk.core.roles import require
+from clientdesk.portal.services import portal_states
 
 router = Router(tags=["contacts"])
 
@@ -110,7 +111,7 @@ class ContactOut(Schema):
     active: bool
     address: AddressOut
     portal: Literal["none", "invited", "active"] = Field(
-        description="Always none until portal invitations land."
+        description="active: a portal user; invited: an invitation is open; none otherwise."
     )
     source: SourceName
     version: int
@@ -129,7 +130,10 @@ Body = TypeVar("Body", ContactCreateIn, ContactPatchIn)
 WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ContactConflictOut, 422: ErrorOut}
 
 
-def contact_out(contact: Contact) -> dict:
+def contact_out(contact: Contact, portal: str | None = None) -> dict:
+    """The contact's shape; `portal` (none, invited, active) is looked up when not given."""
+    if portal is None:
+        portal = portal_states(contacts=[contact])[contact.pk]
     return {
         "id": contact.pk,
         "client_id": contact.client_id,
@@ -138,8 +142,7 @@ def contact_out(contact: Contact) -> dict:
         "is_secondary": contact.is_secondary,
         "active": contact.active,
         "address": {name: getattr(contact, name) for name in ADDRESS},
-        # Invitations arrive with the portal; until then nobody has portal access.
-        "portal": "none",
+        "portal": portal,
         "source": contact.source,
         "version": contact.version,
     }
@@ -216,7 +219,8 @@ def contacts_list(
     page = queries.contacts_of(
         membership=request.membership, client=client, q=q, order=order, cursor=cursor, limit=limit
     )
-    return {"items": [contact_out(c) for c in page.items], "next": page.next}
+    states = portal_states(contacts=page.items)
+    return {"items": [contact_out(c, states[c.pk]) for c in page.items], "next": page.next}
 
 
 @router.post(

@@ -81,9 +81,9 @@ class ClientCreateIn(Strict):
     )
     engagement: NewEngagement = Field(
         "silent",
-        description="engaged requires primary_contact.email. Invitations arrive with the client "
-        "portal; until then every new client starts silent and nothing claims an invitation "
-        "was sent.",
+        description="engaged requires primary_contact.email: the portal invitation goes there "
+        "at once, and the client answers as access_sent until someone accepts (then engaged). "
+        "Needs the right to invite (managers and above).",
     )
     industry: int | str | None = Field(None, description="The industry's id or name.")
     parent_id: int | None = Field(None, ge=1, le=MAX_ID)
@@ -198,3 +198,26 @@ class HistoryItemOut(Schema):
 
 class HistoryOut(Schema):
     items: list[HistoryItemOut]
+
+
+# Portal invitations ----------------------------------------------------------------------
+
+
+class InviteIn(Strict):
+    contact_id: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Any contact of this client with an email; default: the primary contact.",
+    )
+
+
+class InvitationOut(Schema):
+    id: int
+    contact_id: int
+    email: str
+    expires_at: datetime
+    state: Literal["queued", "sent", "outbox", "failed"] = Field(
+        description="The invitation email's delivery: queued (retried while the mail server is "
+        "down), sent, outbox (no mail server configured: kept for staff to read) or failed."
+    )

@@ -77,9 +77,14 @@ class ClientCreateForm(forms.Form):
         label=_("Primary contact's email"),
         required=False,
         help_text=_(
-            "Needed for Engaged. Invitations arrive with contacts: until then the client is "
-            "saved as Silent and no email is sent."
+            "Needed for Engaged: the portal invitation goes there as soon as the client is saved."
         ),
+    )
+    primary_first_name = forms.CharField(
+        label=_("Primary contact's first name"), required=False, max_length=80
+    )
+    primary_last_name = forms.CharField(
+        label=_("Primary contact's last name"), required=False, max_length=80
     )
 
     def __init__(self, *args, membership: Membership, **kwargs):
@@ -132,6 +137,9 @@ class ClientCreateForm(forms.Form):
             self.add_error(
                 "primary_email", _("An engaged client needs its primary contact's email.")
             )
+        if engaged and data.get("primary_email") and not data.get("primary_first_name"):
+            # The email's local part stands in for a name nobody typed (editable later).
+            data["primary_first_name"] = data["primary_email"].split("@", 1)[0][:80]
         return data
 
     def focus_first_error(self) -> None:
@@ -139,6 +147,38 @@ class ClientCreateForm(forms.Form):
         for name in self.fields:
             if name in self.errors:
                 self.fields["prefix"].widget.attrs.pop("autofocus", None)
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+
+
+class ClientInviteForm(forms.Form):
+    """Invite client: a new client, its primary contact and the portal invitation in one step."""
+
+    name = forms.CharField(label=_("Client name"), max_length=200)
+    prefix = forms.CharField(
+        label=_("Prefix"),
+        max_length=10,
+        help_text=_("2–10 letters A–Z or digits. Ticket numbers start with it, e.g. ACME-001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+    first_name = forms.CharField(label=_("Contact's first name"), max_length=80)
+    last_name = forms.CharField(label=_("Contact's last name"), max_length=80, required=False)
+    email = forms.EmailField(
+        label=_("Contact's email"),
+        help_text=_("The invitation goes here; its link lets them choose a password."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].widget.attrs["autofocus"] = True
+
+    def clean_prefix(self) -> str:
+        return self.cleaned_data["prefix"].strip().upper()
+
+    def focus_first_error(self) -> None:
+        for name in self.fields:
+            if name in self.errors:
+                self.fields["name"].widget.attrs.pop("autofocus", None)
                 self.fields[name].widget.attrs["autofocus"] = True
                 return
 

@@ -32,6 +32,12 @@ VERBS = {
     "client.restored": lambda: _("restored the client from the archive"),
     "client.deleted": lambda: _("deleted the client"),
     "client.undeleted": lambda: _("restored the deleted client"),
+    "client.portal_invited": lambda: _("sent a portal invitation"),
+    "client.portal_invitation_revoked": lambda: _("revoked a portal invitation"),
+    "client.portal_invitation_failed": lambda: _("could not deliver the portal invitation"),
+    "client.portal_accepted": lambda: _("accepted the portal invitation"),
+    "client.portal_access_revoked": lambda: _("revoked portal access"),
+    "client.engagement_changed": lambda: _("changed the engagement"),
 }
 
 

@@ -27,6 +27,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.core import tables
 from clientdesk.core.pagination import Page
 from clientdesk.core.roles import require
+from clientdesk.portal.services import portal_states
 
 COLUMNS = {
     "name": gettext_lazy("Name"),
@@ -41,11 +42,12 @@ COLUMNS = {
     "active": gettext_lazy("Active"),
     "source": gettext_lazy("Source"),
     "created": gettext_lazy("Added"),
+    "portal": gettext_lazy("Portal"),
 }
 TABLE = tables.Table(
     list_name="contacts",
     columns=COLUMNS,
-    default_columns=("name", "role", "title", "email", "phone", "active"),
+    default_columns=("name", "role", "title", "email", "phone", "active", "portal"),
     sorts=queries.SORTS,
     default_sort=queries.DEFAULT_SORT,
     always_shown=("name",),
@@ -126,9 +128,14 @@ def _render_tab(
     link = tables.linker(list_url)
 
     def fetch(*, cursor, before, limit) -> Page:
-        return _page_of(
+        page = _page_of(
             request.membership, client, state, cursor=cursor, before=before, limit=limit
         )
+        # Each row's portal state (none, invited, active), in two queries for the whole page.
+        states = portal_states(contacts=page.items)
+        for contact in page.items:
+            contact.portal_state = states[contact.pk]
+        return page
 
     context = tables.table_context(request, state, fetch, link)
     if not tables.wants_partial(request):

@@ -10,7 +10,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelChoiceField
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -34,6 +34,7 @@ from clientdesk.clients.tree import Node, tree_for
 from clientdesk.contacts import queries as contact_queries
 from clientdesk.contacts.models import Contact
 from clientdesk.core.roles import can, require
+from clientdesk.portal import services as portal
 
 
 def _client(request, client_id: int) -> Client:
@@ -75,6 +76,8 @@ def _page(
         request, client, status_form=status_form, subclient_form=subclient_form, move_form=move_form
     )
     context["history"] = list(queries.history(client=client))[::-1]
+    # A failed invitation email goes on the timeline before the timeline is read.
+    portal.portal_failures_record(client=client, invitations=context["portal_invitations"])
     context["timeline"] = timeline(request.membership, client)
     return render(request, "clients/detail.html", context, status=code)
 
@@ -101,7 +104,12 @@ def page_context(
         "secondary_contact": secondary,
         **queries.client_counts(client=client, membership=membership),
         "undo_days": services.UNDO_DAYS,
+        "portal_invitations": portal.open_invitations(client=client),
+        "portal_users": portal.portal_users(client=client),
     }
+    if can(membership, "clients.invite"):
+        # The reason Invite is disabled (shown beside it), or None when it can go out.
+        context["invite_blocker"] = portal.invite_blocker(client=client, contact=primary)
     if can(membership, "clients.status"):
         context["status_form"] = status_form or StatusForm(
             client=client,
@@ -389,6 +397,91 @@ def client_undelete(request, client_id: int) -> HttpResponse:
     return _to_detail(client)
 
 
+# The portal: invitations and portal users
+
+
+def _back_from_portal(request, client: Client):
+    """To the tab the action came from (the Contacts tab invites any contact)."""
+    if request.POST.get("back") == "contacts":
+        url = reverse("client_contacts", args=[request.account.slug, client.pk])
+        query = request.POST.get("return_query", "")
+        return redirect(f"{url}?{query}" if query else url)
+    return _to_detail(client)
+
+
+def _invite(request, client: Client, contact: Contact | None) -> HttpResponse:
+    try:
+        invitation = portal.portal_invite(client=client, actor=request.user, contact=contact)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The portal invitation is on its way to %(email)s. The link works for %(days)s days.")
+            % {"email": invitation.email, "days": portal.INVITATION_DAYS},
+        )
+    return _back_from_portal(request, client)
+
+
+@require_POST
+def client_invite(request, client_id: int) -> HttpResponse:
+    """Invite the primary contact, or the contact named by `contact` (any of this client's)."""
+    client = _client(request, client_id)
+    require(request.membership, "clients.invite")
+    contact = None
+    if request.POST.get("contact"):
+        try:
+            contact_id = int(request.POST["contact"])
+        except ValueError:
+            raise Http404 from None
+        contact = contact_queries.get_contact(membership=request.membership, pk=contact_id)
+        if contact.client_id != client.pk:
+            raise Http404
+    return _invite(request, client, contact)
+
+
+@require_POST
+def client_invitation_resend(request, client_id: int, portal_invitation_id: int) -> HttpResponse:
+    """A new link to the same contact; the older one stops working."""
+    client = _client(request, client_id)
+    invitation = portal.portal_invitation_of(client=client, pk=portal_invitation_id)
+    if invitation is None:
+        raise Http404
+    require(request.membership, "clients.invite")
+    return _invite(request, client, invitation.contact)
+
+
+@require_POST
+def client_invitation_revoke(request, client_id: int, portal_invitation_id: int) -> HttpResponse:
+    client = _client(request, client_id)
+    invitation = portal.portal_invitation_of(client=client, pk=portal_invitation_id)
+    if invitation is None:
+        raise Http404
+    require(request.membership, "clients.invite")
+    portal.portal_invitation_revoke(invitation=invitation, actor=request.user)
+    messages.success(
+        request,
+        _("The invitation to %(email)s was revoked: its link no longer works.")
+        % {"email": invitation.email},
+    )
+    return _back_from_portal(request, client)
+
+
+@require_POST
+def client_access_revoke(request, client_id: int, access_id: int) -> HttpResponse:
+    client = _client(request, client_id)
+    access = portal.portal_access_of(client=client, pk=access_id)
+    if access is None:
+        raise Http404
+    require(request.membership, "clients.invite")
+    portal.portal_access_revoke(access=access, actor=request.user)
+    messages.success(
+        request,
+        _("%(email)s no longer has access to this client's portal.") % {"email": access.user.email},
+    )
+    return _back_from_portal(request, client)
+
+
 urlpatterns = [
     path("<int:client_id>/", client_detail, name="client_detail"),
     path("<int:client_id>/tree/", client_tree, name="client_tree"),
@@ -400,4 +493,20 @@ urlpatterns = [
     path("<int:client_id>/restore/", client_restore, name="client_restore"),
     path("<int:client_id>/delete/", client_delete, name="client_delete"),
     path("<int:client_id>/undelete/", client_undelete, name="client_undelete"),
+    path("<int:client_id>/invite/", client_invite, name="client_invite"),
+    path(
+        "<int:client_id>/portal/invitations/<int:portal_invitation_id>/resend/",
+        client_invitation_resend,
+        name="client_invitation_resend",
+    ),
+    path(
+        "<int:client_id>/portal/invitations/<int:portal_invitation_id>/revoke/",
+        client_invitation_revoke,
+        name="client_invitation_revoke",
+    ),
+    path(
+        "<int:client_id>/portal/users/<int:access_id>/revoke/",
+        client_access_revoke,
+        name="client_access_revoke",
+    ),
 ]

@@ -1,0 +1,69 @@
+from django import forms
+from django.contrib.auth.forms import PasswordResetForm
+from django.utils.translation import gettext_lazy as _
+
+from clientdesk.core.emails import email_queue
+from clientdesk.core.forms import SignInForm
+from clientdesk.core.models import User
+from clientdesk.portal.models import PortalAccess
+from clientdesk.portal.queries import sign_in_problem
+
+
+class PortalSignInForm(SignInForm):
+    """Email and password through Django's authenticate (so django-axes counts failures), then
+    refused with a clear message when the person's client portal is closed."""
+
+    def __init__(self, *args, for_invitation: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.for_invitation = for_invitation
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if self.for_invitation:
+            return  # signing in to accept an invitation: the access comes with it
+        problem = sign_in_problem(user=user)
+        if problem:
+            raise forms.ValidationError(problem, code="portal_closed")
+
+
+class PortalResetForm(PasswordResetForm):
+    """Sends the portal's reset link through the app's message store, to portal users only."""
+
+    def get_users(self, email):
+        users = super().get_users(email)
+        return (u for u in users if PortalAccess.objects.filter(user=u, active=True).exists())
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        email_queue(
+            account=None,
+            to=to_email,
+            kind="password_reset",
+            template="portal/password_reset_email",
+            context=context,
+        )
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["name"]
+        labels = {"name": _("Your name")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+
+
+class ColleagueForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=80)
+    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    email = forms.EmailField(label=_("Email"))
+    title = forms.CharField(label=_("Job title"), max_length=120, required=False)
