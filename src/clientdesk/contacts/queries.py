@@ -128,40 +128,35 @@ def contact_counts(*, client: Client, membership: Membership) -> ContactCounts:
 def contact_counts_by_client(
     *, clients: Iterable[Client], membership: Membership
 ) -> dict[int, ContactCounts]:
-    """contact_counts for a whole page of clients in one query, whatever its size or depth.
-
-    The visible clients' tree comes back with each client's own count, and the subtrees are
-    summed here: lists cost the same for 2 rows as for 200.
-    """
+    """contact_counts for a whole page of clients: one query for their own counts, then one
+    per level of the subtrees below them (never per row: 2 rows cost what 200 do), reading
+    only those subtrees, never the whole account."""
     wanted = [c.pk for c in clients]
     if not wanted:
         return {}
-    own: dict[int, int] = {}
-    children: dict[int | None, list[int]] = {}
-    rows = (
-        live_clients(membership)
-        .annotate(n=Count("contacts", filter=_counted()))
-        .values_list("pk", "parent_id", "n")
-    )
-    for pk, parent_id, n in rows:
-        own[pk] = n
-        children.setdefault(parent_id, []).append(pk)
+    counted = live_clients(membership).annotate(n=Count("contacts", filter=_counted()))
+    own = dict(counted.filter(pk__in=wanted).values_list("pk", "n"))
+    children: dict[int, list[int]] = {}
+    level, seen = set(wanted), set(wanted)
+    while level:
+        rows = list(counted.filter(parent_id__in=level).values_list("pk", "parent_id", "n"))
+        level = set()
+        for pk, parent_id, n in rows:
+            children.setdefault(parent_id, []).append(pk)
+            own.setdefault(pk, n)
+            if pk not in seen:
+                seen.add(pk)
+                level.add(pk)
 
-    totals: dict[int, int] = {}
-
-    def total(pk: int) -> int:
-        # Iterative, so a deep tree cannot exhaust the recursion limit; `seen` guards cycles.
-        if pk in totals:
-            return totals[pk]
-        result, stack, seen = 0, [pk], {pk}
+    def total(root: int) -> int:
+        result, stack, visited = 0, [root], {root}
         while stack:
             node = stack.pop()
             result += own.get(node, 0)
             for child in children.get(node, ()):
-                if child not in seen:
-                    seen.add(child)
+                if child not in visited:
+                    visited.add(child)
                     stack.append(child)
-        totals[pk] = result
         return result
 
     return {
