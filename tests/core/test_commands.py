@@ -1,3 +1,4 @@
+import contextlib
 import io
 import os
 import signal
@@ -122,6 +123,7 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
         text=True,
         start_new_session=True,
     )
+    children: list[str] = []
     try:
         deadline, status = time.monotonic() + 30, None
         while time.monotonic() < deadline and status is None:
@@ -145,9 +147,10 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
                 ["pgrep", "-g", group], capture_output=True, text=True, check=False
             ).stdout.split()
             assert left == [], (group, left)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
+    finally:  # whatever happened above, leave nothing running
+        for group in [str(proc.pid), *children]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(int(group), signal.SIGKILL)
 
 
 def test_the_demo_clients_cover_every_status_and_industry_with_history(db):
