@@ -48,6 +48,10 @@ test-postgres: setup
 test: lint test-sqlite test-postgres
 
 bench: setup
+	@echo "=== client pages at 100,000 clients on SQLite, then PostgreSQL (bench/results/)"
+	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/clients.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/clients.py
+	@echo "=== web servers (bench/results/servers.md)"
 	$(BIN)/python bench/servers.py
 
 clean:

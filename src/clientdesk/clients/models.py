@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -126,7 +126,8 @@ class Client(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["account", "name", "id"], name="client_account_name_idx"),
+            # The list sorts by Lower(name) (queries.SORTS): the index must hold that expression.
+            models.Index(F("account"), Lower("name"), F("id"), name="client_account_lname_idx"),
             models.Index(fields=["account", "status", "name", "id"], name="client_status_name_idx"),
             models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),

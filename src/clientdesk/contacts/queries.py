@@ -43,12 +43,13 @@ DEFAULT_SORT = "name"
 
 def live_contacts(membership: Membership) -> QuerySet[Contact]:
     """This account's contacts, not deleted, of clients the membership may see."""
-    return Contact.objects.filter(
-        account_id=membership.account_id,
-        deleted_at=None,
-        # A subquery, not a second round trip: the scope costs nothing extra per page.
-        client__in=live_clients(membership),
+    contacts = Contact.objects.filter(
+        account_id=membership.account_id, deleted_at=None, client__deleted_at=None
     )
+    if membership.client_access != "all":
+        # Only limited members pay for the list of clients they may see (a subquery).
+        contacts = contacts.filter(client__in=live_clients(membership))
+    return contacts
 
 
 def get_contact(*, membership: Membership, pk) -> Contact:

@@ -50,7 +50,11 @@ def decode_cursor(cursor: str, size: int) -> list:
 
 
 def _after(order: list[str], values: list) -> Q:
-    """Rows strictly after `values` in `order` (a lexicographic comparison, field by field)."""
+    """Rows strictly after `values` in `order` (a lexicographic comparison, field by field).
+
+    The first column's bound also stands alone in front (a >= x AND (a > x OR …)): the same
+    rows, but a range an index on the order can seek to instead of scanning from the start.
+    """
     condition = Q()
     for i in reversed(range(len(order))):
         field = order[i].lstrip("-")
@@ -59,7 +63,9 @@ def _after(order: list[str], values: list) -> Q:
         if i < len(order) - 1:
             step |= Q(**{field: values[i]}) & condition
         condition = step
-    return condition
+    first = order[0].lstrip("-")
+    bound = "lte" if order[0].startswith("-") else "gte"
+    return Q(**{f"{first}__{bound}": values[0]}) & condition
 
 
 def keyset_page(
