@@ -190,3 +190,33 @@ def test_a_manager_outside_the_team_is_refused(cast):
         client_create(
             account=cast.account, actor=None, prefix="MGR", name="M", manager=cast.outsider.user
         )
+
+
+def test_the_fast_tab_counts_agree_with_counting_every_client(cast):
+    from clientdesk.clients.queries import (
+        ClientFilters,
+        _tab_counts_by_counting,
+        _tab_counts_from_deltas,
+    )
+    from clientdesk.clients.services import client_set_archived
+
+    statuses = ["lead", "prospect", "invited", "waiting", "active", "active", "lead"]
+    clients = [make_client(cast, status=s) for s in statuses]
+    change(clients[6], "inactive", cast)
+    change(clients[4], "at_risk", cast)
+    change(clients[5], "offboarding", cast)
+    client_set_archived(client=clients[0], actor=None, archived=True)
+    client_delete(client=clients[1], actor=None)
+    client_set_archived(client=clients[2], actor=None, archived=True)
+    client_delete(client=clients[2], actor=None)  # archived and deleted: in neither count
+    slow = _tab_counts_by_counting(cast.owner, ClientFilters())
+    assert _tab_counts_from_deltas(cast.owner) == slow
+    assert slow == {
+        "leads": 0,
+        "onboarding": 1,
+        "active": 1,
+        "offboarding": 1,
+        "inactive": 1,
+        "archived": 1,
+        "all": 4,
+    }

@@ -129,6 +129,12 @@ class Client(models.Model):
             # The list sorts by Lower(name) (queries.SORTS): the index must hold that expression.
             models.Index(F("account"), Lower("name"), F("id"), name="client_account_lname_idx"),
             models.Index(fields=["account", "status", "name", "id"], name="client_status_name_idx"),
+            # The few clients set aside (archived or deleted), for the fast tab counts.
+            models.Index(
+                fields=["account", "status"],
+                condition=Q(archived=True) | Q(deleted_at__isnull=False),
+                name="client_set_aside_idx",
+            ),
             models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
             models.Index(fields=["account", "parent", "name"], name="client_parent_idx"),
