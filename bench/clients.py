@@ -1,6 +1,6 @@
 """Server time of the client pages at 100,000 clients, each beside the SQL floor of its query.
 
-    .venv/bin/python bench/clients.py                                       # SQLite, ~4 min
+    .venv/bin/python bench/clients.py                                       # SQLite, ~1½ min
     .venv/bin/python scripts/with_postgres.py .venv/bin/python bench/clients.py   # PostgreSQL
     .venv/bin/python bench/clients.py --quick         # 5,000 clients, 10 runs, into var/bench/
 
@@ -22,9 +22,7 @@ API), so each figure is server time without the network:
 - the query functions of clients/queries.py that each page calls (when a page is not there
   yet, only those are measured and the page is marked missing);
 - search with and without its index (PostgreSQL: the trigram indexes dropped inside a
-  transaction that is rolled back; SQLite: LIKE instead of the FTS5 table);
-- the same pages again with what docs/speed.md recommends for models.py and queries.py
-  applied for the run: two indexes, a keyset bound an index can use, tab counts from the deltas.
+  transaction that is rolled back; SQLite: LIKE instead of the FTS5 table).
 
 Results: bench/results/clients-<sqlite|postgres>.json and .md (--quick: var/bench/).
 """
@@ -422,84 +420,6 @@ def search_both_ways(bench: Bench, roster, runs: int) -> list[dict]:
     return rows
 
 
-# What docs/speed.md recommends for models.py, queries.py and core/pagination.py, applied for
-# the second pass of the run: the indexes are created, pagination._after is wrapped by
-# proposed_after and queries.tab_counts by proposed_tab_counts.
-RECOMMENDED_INDEXES = [
-    # The default sort is Lower("name"): without it every first page sorts the whole account.
-    "CREATE INDEX IF NOT EXISTS client_account_lname_idx"
-    " ON clients_client (account_id, LOWER(name), id)",
-    # The few clients set aside (archived or deleted), for proposed_tab_counts. Partial: no other
-    # query's WHERE implies its condition, so no planner can pick it for them.
-    "CREATE INDEX IF NOT EXISTS client_set_aside_idx"
-    " ON clients_client (account_id, status) WHERE archived OR deleted_at IS NOT NULL",
-]
-
-
-def proposed_tab_counts(original):
-    """tab_counts that, for an unfiltered list seen by someone who sees every client, reads the
-    day deltas instead of counting the account's clients.
-
-    The sum of an account's status day deltas over all days is how many of its clients have
-    each status now (derived.differences proves the deltas against the history); the clients
-    archived or deleted are few, counted through client_set_aside_idx and taken off. Filters or
-    a client allow/deny list: the original count.
-    """
-    from django.db.models import BooleanField, Count, ExpressionWrapper, Q, Sum
-
-    from clientdesk.clients import queries as q
-    from clientdesk.clients.models import Client, StatusDayDelta
-    from clientdesk.core.models import ClientAccess
-
-    def tab_counts(*, membership, filters) -> dict[str, int]:
-        if membership.client_access != ClientAccess.ALL or filters != q.ClientFilters(
-            tab=filters.tab
-        ):
-            return original(membership=membership, filters=filters)
-        account_id = membership.account_id
-        live = dict(
-            StatusDayDelta.objects.filter(account_id=account_id)
-            .values_list("status")
-            .annotate(n=Sum("delta"))
-        )
-        archived = 0
-        set_aside = (
-            Client.objects.filter(account_id=account_id)
-            .filter(Q(archived=True) | Q(deleted_at__isnull=False))
-            .annotate(live=ExpressionWrapper(Q(deleted_at=None), output_field=BooleanField()))
-            .values_list("status", "archived", "live")
-            .annotate(n=Count("id"))
-        )
-        for status, is_archived, is_live, n in set_aside:
-            live[status] = live.get(status, 0) - n
-            archived += n if is_archived and is_live else 0
-        counts = {
-            tab: sum(live.get(s, 0) for s in statuses)
-            for tab, statuses in q.TABS.items()
-            if statuses
-        }
-        return {**counts, "archived": archived, "all": sum(live.values())}
-
-    return tab_counts
-
-
-def proposed_after(original):
-    """pagination._after with the first column's bound repeated alone in front.
-
-    `a > x OR (a = x AND id > y)` gives no index range to either database: a page deep in the
-    list reads every row before it. `a >= x AND (…)` is the same set, and both databases start
-    the index scan at x.
-    """
-    from django.db.models import Q
-
-    def after(order: list[str], values: list):
-        first = order[0]
-        op = "lte" if first.startswith("-") else "gte"
-        return Q(**{f"{first.lstrip('-')}__{op}": values[0]}) & original(order, values)
-
-    return after
-
-
 def verify(roster, log) -> dict:
     """The derived tables as the status service would have written them, for every client."""
     from clientdesk.clients import derived
@@ -543,9 +463,6 @@ def main() -> int:
     )
     parser.add_argument("--keep", action="store_true", help="keep the SQLite file; print its path")
     parser.add_argument("--data-only", action="store_true", help="build the data, measure nothing")
-    parser.add_argument(
-        "--no-recommended", action="store_true", help="skip the pass with docs/speed.md's changes"
-    )
     args = parser.parse_args()
     if args.quick:
         args.clients = min(args.clients, 5_000)
@@ -612,30 +529,6 @@ def run(args, log) -> int:
         results[sc.key] = bench.scenario(sc)
     log("--- search with and without its index")
     search = search_both_ways(bench, roster, args.runs)
-    recommended: dict = {}
-    statements = [] if args.no_recommended else RECOMMENDED_INDEXES
-    if statements:
-        log("--- again with the recommended indexes, keyset bound and tab counts")
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
-            if connection.vendor == "postgresql":
-                cursor.execute("ANALYZE clients_client")
-        from clientdesk.clients import queries
-        from clientdesk.core import pagination
-
-        counts = proposed_tab_counts(queries.tab_counts)
-        for f in (queries.ClientFilters(), queries.ClientFilters(tab="active")):
-            expected = queries.tab_counts(membership=roster.owner, filters=f)
-            if counts(membership=roster.owner, filters=f) != expected:
-                raise SystemExit(f"proposed_tab_counts disagrees with tab_counts for {f}")
-        with (
-            mock.patch.object(pagination, "_after", proposed_after(pagination._after)),
-            mock.patch.object(queries, "tab_counts", counts),
-        ):
-            for sc in all_scenarios:
-                if sc.key != "admin_changelist":
-                    recommended[sc.key] = bench.scenario(sc)
     load_after = os.getloadavg()
 
     report = {
@@ -655,7 +548,6 @@ def run(args, log) -> int:
         "target": {"median_ms": TARGET_MS, "ratio_to_floor": TARGET_RATIO},
         "scenarios": results,
         "search": search,
-        "recommended_indexes": {"statements": statements, "scenarios": recommended},
     }
     name = "sqlite" if connection.vendor == "sqlite" else "postgres"
     out = Path(args.out)
@@ -710,19 +602,6 @@ def markdown(r: dict) -> str:
     ]
     for s in r["scenarios"].values():
         lines.append(row(s))
-    rec = r["recommended_indexes"]
-    if rec["scenarios"]:
-        lines += [
-            "",
-            "With docs/speed.md's recommendations applied for this pass: `pagination._after` "
-            "repeats the first sort column's bound alone (`a >= x AND (a > x OR …)`); "
-            "`tab_counts` of an unfiltered list reads the status day deltas (bench/clients.py "
-            "`proposed_tab_counts`); and these indexes:",
-            "",
-        ]
-        lines += ["```sql", *[f"{sql};" for sql in rec["statements"]], "```", ""]
-        lines += TABLE_HEAD
-        lines += [row(s) for s in rec["scenarios"].values()]
     lines += [
         "",
         "## Search, with and without its index",
