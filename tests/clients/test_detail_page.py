@@ -530,3 +530,24 @@ def test_an_allow_listed_member_sees_only_their_clients_and_not_above_them(cast,
     # Nor can a move reach outside the list.
     page = browser.post(url(leaf, "move/"), {"parent": "SIB"})
     assert page.status_code == 400 and "No client you can see has the prefix SIB." in page.text
+
+
+def test_a_big_tree_shows_the_first_50_sub_clients_and_loads_the_rest_on_request(cast):
+    from clientdesk.clients.services import client_create
+
+    parent = make_client(cast, prefix="BIG", name="Big Group")
+    for i in range(60):
+        client_create(
+            account=cast.account,
+            actor=None,
+            prefix=f"S{i:03d}",
+            name=f"Site {i:03d}",
+            parent=parent,
+        )
+    viewer = WebClient()
+    viewer.force_login(cast.viewer.user)
+    page = viewer.get(f"/a/acme/clients/{parent.pk}/").text
+    assert page.count('class="tree-prefix">S0') == 50
+    assert "Show all sub-clients" in page
+    everything = viewer.get(f"/a/acme/clients/{parent.pk}/tree/", headers={"HX-Request": "true"})
+    assert everything.text.count('class="tree-prefix">S0') == 60

@@ -215,11 +215,15 @@ def history(*, client: Client) -> QuerySet[StatusChange]:
     )
 
 
-def children(*, membership: Membership, parent_id: int | None) -> list[Client]:
-    """Visible direct children, each with how many visible children it has itself."""
+def children(
+    *, membership: Membership, parent_id: int | None, limit: int | None = None
+) -> list[Client]:
+    """Visible direct children (the first `limit` by name), each with how many visible children
+    it has itself; only the fields a tree shows are read."""
     visible = live_clients(membership).filter(archived=False)
-    return list(
+    qs = (
         visible.filter(parent_id=parent_id)
+        .only("id", "name", "prefix", "archived", "parent_id", "account_id")
         .annotate(
             child_count=Count(
                 "children", filter=Q(children__deleted_at=None, children__archived=False)
@@ -227,6 +231,7 @@ def children(*, membership: Membership, parent_id: int | None) -> list[Client]:
         )
         .order_by(Lower("name"), "id")
     )
+    return list(qs if limit is None else qs[:limit])
 
 
 def ancestors(*, client: Client) -> list[Client]:

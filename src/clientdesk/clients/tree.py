@@ -14,6 +14,12 @@ class Node:
     child_count: int = 0
     children: list["Node"] | None = None
     current: bool = False
+    more: bool = False  # only the first TREE_SHOWN children are loaded; "Show all" fetches the rest
+
+
+# A client with hundreds of sub-clients: the page shows the first ones and loads the rest on
+# request, so its cost does not grow with the size of the tree (docs/speed.md).
+TREE_SHOWN = 50
 
 
 def tree_for(membership, client: Client) -> tuple[Node, list[Client], Node]:
@@ -38,13 +44,12 @@ def tree_for(membership, client: Client) -> tuple[Node, list[Client], Node]:
     root = node = Node(client=way[0])
     for depth, on_way in enumerate(way):
         following = way[depth + 1] if depth + 1 < len(way) else None
-        nodes = [
-            Node(client=c, child_count=c.child_count)
-            for c in queries.children(membership=membership, parent_id=on_way.pk)
-        ]
+        found = queries.children(membership=membership, parent_id=on_way.pk, limit=TREE_SHOWN + 1)
+        more = len(found) > TREE_SHOWN
+        nodes = [Node(client=c, child_count=c.child_count) for c in found[:TREE_SHOWN]]
         if following is not None and all(n.client.pk != following.pk for n in nodes):
-            nodes.append(Node(client=following))  # an archived client is still on its own way
-        node.children, node.child_count = nodes, len(nodes)
+            nodes.append(Node(client=following))  # archived or further down: still on its way
+        node.children, node.child_count, node.more = nodes, len(nodes), more
         if following is not None:
             node = next(n for n in nodes if n.client.pk == following.pk)
     node.current = True
