@@ -163,6 +163,10 @@ def test_the_demo_clients_cover_every_status_and_industry_with_history(db):
     assert set(clients.values_list("status", flat=True)) == set(Status.values)
     assert clients.values("industry").distinct().count() == 13
     assert clients.exclude(parent=None).exists()
+    from clientdesk.contacts.models import Contact
+
+    primaries = Contact.objects.filter(client__in=clients, is_primary=True).exclude(email="")
+    assert primaries.count() == 60  # every demo client can be invited to the portal
     oldest = StatusChange.objects.order_by("at").first().at
     from django.utils import timezone
 
