@@ -20,6 +20,8 @@ class SignInForm(AuthenticationForm):
 class ResetForm(PasswordResetForm):
     """Sends the reset link through the app's message store instead of send_mail."""
 
+    email_template = "core/email/password_reset"
+
     def send_mail(
         self,
         subject_template_name,
@@ -33,7 +35,7 @@ class ResetForm(PasswordResetForm):
             account=None,
             to=to_email,
             kind="password_reset",
-            template="core/email/password_reset",
+            template=self.email_template,
             context=context,
         )
 

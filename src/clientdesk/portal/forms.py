@@ -1,9 +1,7 @@
 from django import forms
-from django.contrib.auth.forms import PasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
-from clientdesk.core.emails import email_queue
-from clientdesk.core.forms import SignInForm
+from clientdesk.core.forms import ResetForm, SignInForm
 from clientdesk.core.models import User
 from clientdesk.portal.models import PortalAccess
 from clientdesk.portal.queries import sign_in_problem
@@ -26,29 +24,14 @@ class PortalSignInForm(SignInForm):
             raise forms.ValidationError(problem, code="portal_closed")
 
 
-class PortalResetForm(PasswordResetForm):
-    """Sends the portal's reset link through the app's message store, to portal users only."""
+class PortalResetForm(ResetForm):
+    """The portal's reset link, through the app's message store, to portal users only."""
+
+    email_template = "portal/password_reset_email"
 
     def get_users(self, email):
         users = super().get_users(email)
         return (u for u in users if PortalAccess.objects.filter(user=u, active=True).exists())
-
-    def send_mail(
-        self,
-        subject_template_name,
-        email_template_name,
-        context,
-        from_email,
-        to_email,
-        html_email_template_name=None,
-    ):
-        email_queue(
-            account=None,
-            to=to_email,
-            kind="password_reset",
-            template="portal/password_reset_email",
-            context=context,
-        )
 
 
 class ProfileForm(forms.ModelForm):
