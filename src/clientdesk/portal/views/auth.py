@@ -45,20 +45,31 @@ class PortalSignOutView(auth_views.LogoutView):
     next_page = reverse_lazy("portal_login")
 
 
+# The staff templates, in the portal's frame and with the portal's links.
+PORTAL_FRAME = {
+    "frame": "portal/auth_base.html",
+    "sign_in_url": "portal_login",
+    "reset_url": "portal_password_reset",
+}
+
+
 class PortalResetView(auth_views.PasswordResetView):
     form_class = PortalResetForm
-    template_name = "portal/password_reset.html"
+    template_name = "core/password_reset.html"
+    extra_context = PORTAL_FRAME
     success_url = reverse_lazy("portal_password_reset_done")
 
 
 class PortalResetDoneView(auth_views.PasswordResetDoneView):
-    template_name = "portal/password_reset_done.html"
+    template_name = "portal/password_reset_done.html"  # its own words: portal people only
 
 
 class PortalResetConfirmView(auth_views.PasswordResetConfirmView):
-    template_name = "portal/password_reset_confirm.html"
+    template_name = "core/password_reset_confirm.html"
+    extra_context = PORTAL_FRAME
     success_url = reverse_lazy("portal_password_reset_complete")
 
 
 class PortalResetCompleteView(auth_views.PasswordResetCompleteView):
-    template_name = "portal/password_reset_complete.html"
+    template_name = "core/password_reset_complete.html"
+    extra_context = PORTAL_FRAME
