@@ -128,7 +128,7 @@ def _check_manager(account: Account, manager) -> None:
         )
 
 
-def _check_at(*, at: datetime | None, previous: datetime | None, actor_membership) -> datetime:
+def check_at(*, at: datetime | None, previous: datetime | None, actor_membership) -> datetime:
     now = timezone.now()
     if at is None:
         return max(now, previous) if previous else now
@@ -146,6 +146,31 @@ def _check_at(*, at: datetime | None, previous: datetime | None, actor_membershi
             }
         )
     return at
+
+
+def check_initial(status: str) -> None:
+    """A new client starts in one of the initial statuses (DESIGN §2)."""
+    if status not in rules.INITIAL:
+        raise ValidationError(
+            {
+                "status": _("A new client starts as one of: %(allowed)s.")
+                % {"allowed": ", ".join(rules.INITIAL)}
+            }
+        )
+
+
+def check_transition(current: str, to_status: str) -> None:
+    """Only the changes of DESIGN §2; a refused one names the allowed targets."""
+    if to_status not in Status.values:
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": to_status}})
+    if not rules.is_allowed(current, to_status):
+        allowed = ", ".join(str(Status(s).label) for s in rules.allowed_targets(current))
+        raise ValidationError(
+            {
+                "status": _("A client that is %(current)s can move to: %(allowed)s.")
+                % {"current": Status(current).label, "allowed": allowed}
+            }
+        )
 
 
 def _record_status(
@@ -231,18 +256,12 @@ def client_create(
         raise TypeError(f"not client fields: {sorted(unknown)}")
     prefix = normalize_prefix(prefix)
     _check_prefix(account, prefix)
-    if status not in rules.INITIAL:
-        raise ValidationError(
-            {
-                "status": _("A new client starts as one of: %(allowed)s.")
-                % {"allowed": ", ".join(rules.INITIAL)}
-            }
-        )
+    check_initial(status)
     if engagement not in (Engagement.SILENT, Engagement.ENGAGED):
         raise ValidationError({"engagement": _("A new client is either silent or engaged.")})
     _check_parent(None, parent, account)
     _check_manager(account, fields.get("manager"))
-    at = _check_at(at=status_since, previous=None, actor_membership=actor_membership)
+    at = check_at(at=status_since, previous=None, actor_membership=actor_membership)
     client = Client(
         account=account,
         prefix=prefix,
@@ -351,17 +370,8 @@ def client_change_status(
 ) -> Client:
     locked = _lock(client)
     current = locked.status
-    if to_status not in Status.values:
-        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": to_status}})
-    if not rules.is_allowed(current, to_status):
-        allowed = ", ".join(str(Status(s).label) for s in rules.allowed_targets(current))
-        raise ValidationError(
-            {
-                "status": _("A client that is %(current)s can move to: %(allowed)s.")
-                % {"current": Status(current).label, "allowed": allowed}
-            }
-        )
-    at = _check_at(at=at, previous=locked.status_changed_at, actor_membership=actor_membership)
+    check_transition(current, to_status)
+    at = check_at(at=at, previous=locked.status_changed_at, actor_membership=actor_membership)
     _record_status(
         client=locked,
         from_status=current,

@@ -1,0 +1,320 @@
+"""What can be imported and exported, declared once per kind: its columns, its matching key,
+and the client services that check and write its rows.
+
+A new kind (devices, applications, tickets) is another `Kind` here: the readers, the header
+mapping, the templates, the preview, the jobs and the exports work from these declarations.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from clientdesk.clients.models import Engagement, Industry, Status
+from clientdesk.core.models import Account
+
+TEXT, DATE, EMAIL, BOOL, LIST, CHOICE = "text", "date", "email", "bool", "list", "choice"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str  # the field name, also accepted as a header ("status_since")
+    label: str  # the header of templates and exports ("Status since")
+    type: str = TEXT
+    required: bool = False
+    synonyms: tuple[str, ...] = ()  # other headers people use ("Stage")
+    # Fixed values for a drop-down: (value, label) pairs, given the account.
+    choices: Callable[[Account], list[tuple[str, str]]] | None = None
+    help: str = ""
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]  # the columns an existing record is matched on (upsert)
+    # The batch entry point of the services: dotted path of a callable (see transfer.engine).
+    writer: str
+    extra: dict = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+
+def _statuses(account: Account) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Status.choices]
+
+
+def _engagements(account: Account) -> list[tuple[str, str]]:
+    return [(value, str(label)) for value, label in Engagement.choices]
+
+
+def _industries(account: Account) -> list[tuple[str, str]]:
+    names = Industry.objects.filter(account=account).order_by("name").values_list("name", flat=True)
+    return [(name, name) for name in names]
+
+
+def _yes_no(account: Account) -> list[tuple[str, str]]:
+    return [("yes", str(_("yes"))), ("no", str(_("no")))]
+
+
+CLIENTS = Kind(
+    name="clients",
+    label=_("Clients"),
+    key=("prefix",),
+    writer="clientdesk.clients.batch.clients_import_batch",
+    columns=(
+        Column(
+            "prefix",
+            _("Prefix"),
+            required=True,
+            synonyms=("code", "client code", "short code", "client prefix", "ticket prefix"),
+            help=_("2–10 letters A–Z and digits; tickets are numbered from it. Unique."),
+            example="ACME",
+        ),
+        Column(
+            "name",
+            _("Name"),
+            required=True,
+            synonyms=(
+                "client name",
+                "client",
+                "company",
+                "company name",
+                "organisation",
+                "organization",
+                "business name",
+                "account name",
+            ),
+            help=_("The client's name as your team knows it."),
+            example="Acme Dental Group",
+        ),
+        Column(
+            "description",
+            _("Description"),
+            synonyms=("notes", "about", "comments"),
+            help=_("Free text."),
+            example="Three practices, 40 seats",
+        ),
+        Column(
+            "status",
+            _("Status"),
+            type=CHOICE,
+            synonyms=("stage", "lifecycle", "lifecycle status", "client status"),
+            choices=_statuses,
+            help=_(
+                "A new client starts as lead, prospect, invited, waiting or active (the default);"
+                " an existing one moves only along the allowed changes."
+            ),
+            example="Active",
+        ),
+        Column(
+            "status_since",
+            _("Status since"),
+            type=DATE,
+            synonyms=("since", "status date", "status changed", "client since", "start date"),
+            help=_(
+                "The date the client entered that status (YYYY-MM-DD), for history brought over:"
+                " not in the future, not before its previous change. Empty: today."
+            ),
+            example="2024-03-01",
+        ),
+        Column(
+            "engagement",
+            _("Engagement"),
+            type=CHOICE,
+            synonyms=("client type", "type", "portal"),
+            choices=_engagements,
+            help=_(
+                "Silent or engaged for a new client; engaged invites the primary contact to the"
+                " portal. The portal keeps it up to date afterwards."
+            ),
+            example="Silent",
+        ),
+        Column(
+            "industry",
+            _("Industry"),
+            type=CHOICE,
+            synonyms=("sector", "vertical", "market"),
+            choices=_industries,
+            help=_("One of the account's industries (Settings)."),
+            example="Healthcare",
+        ),
+        Column(
+            "manager_email",
+            _("Manager email"),
+            type=EMAIL,
+            synonyms=("manager", "account manager", "owner", "client manager"),
+            help=_("The email of a member of your team who manages the client."),
+            example="manager@example.com",
+        ),
+        Column(
+            "parent_prefix",
+            _("Parent prefix"),
+            synonyms=("parent", "parent code", "parent client", "parent client prefix"),
+            help=_("The prefix of the client this one sits under, in the account or in the file."),
+            example="ACMEHQ",
+        ),
+        Column(
+            "license",
+            _("License"),
+            synonyms=("licence", "license type", "plan"),
+            example="Premium",
+        ),
+        Column(
+            "billing_email",
+            _("Billing email"),
+            type=EMAIL,
+            synonyms=("invoice email", "accounts email", "billing e-mail"),
+            example="accounts@acme.example",
+        ),
+        Column(
+            "billing_address",
+            _("Billing address"),
+            synonyms=("address", "invoice address"),
+            example="1 Main Street, Springfield",
+        ),
+        Column(
+            "tax_id", _("Tax ID"), synonyms=("vat", "vat number", "tax number"), example="GB123"
+        ),
+        Column(
+            "payment_terms",
+            _("Payment terms"),
+            synonyms=("terms",),
+            example="30 days",
+        ),
+        Column(
+            "currency",
+            _("Currency"),
+            help=_("Three letters (EUR, USD); empty: the account's currency."),
+            example="EUR",
+        ),
+        Column(
+            "tags",
+            _("Tags"),
+            type=LIST,
+            synonyms=("labels", "tag"),
+            help=_("Separated by commas; new tags are created."),
+            example="vip, dental",
+        ),
+        Column(
+            "contact_first_name",
+            _("Primary contact first name"),
+            synonyms=("first name", "contact first name", "given name"),
+            help=_("With an email, creates or updates the client's primary contact."),
+            example="Ada",
+        ),
+        Column(
+            "contact_last_name",
+            _("Primary contact last name"),
+            synonyms=("last name", "surname", "contact last name", "family name"),
+            example="Lovelace",
+        ),
+        Column(
+            "contact_email",
+            _("Primary contact email"),
+            type=EMAIL,
+            synonyms=("email", "e-mail", "email address", "contact email", "contact e-mail"),
+            example="ada@acme.example",
+        ),
+        Column(
+            "contact_phone",
+            _("Primary contact phone"),
+            synonyms=("phone", "telephone", "phone number", "contact phone", "tel"),
+            example="+44 20 7946 0000",
+        ),
+    ),
+)
+
+CONTACTS = Kind(
+    name="contacts",
+    label=_("Contacts"),
+    key=("client_prefix", "email"),
+    writer="clientdesk.contacts.batch.contacts_import_batch",
+    columns=(
+        Column(
+            "client_prefix",
+            _("Client prefix"),
+            required=True,
+            synonyms=("prefix", "client", "client code", "code"),
+            help=_("The prefix of a client of this account."),
+            example="ACME",
+        ),
+        Column(
+            "first_name",
+            _("First name"),
+            required=True,
+            synonyms=("given name", "forename"),
+            example="Ada",
+        ),
+        Column(
+            "last_name", _("Last name"), synonyms=("surname", "family name"), example="Lovelace"
+        ),
+        Column(
+            "email",
+            _("Email"),
+            type=EMAIL,
+            required=True,
+            synonyms=("e-mail", "email address", "mail"),
+            help=_("Matches the contact within its client; unique per client."),
+            example="ada@acme.example",
+        ),
+        Column(
+            "phone",
+            _("Phone"),
+            synonyms=("telephone", "phone number", "tel"),
+            example="+44 20 7946 0000",
+        ),
+        Column(
+            "mobile",
+            _("Mobile"),
+            synonyms=("cell", "mobile phone", "cell phone"),
+            example="+44 7700 900000",
+        ),
+        Column(
+            "title",
+            _("Job title"),
+            synonyms=("title", "position", "role"),
+            example="Office manager",
+        ),
+        Column(
+            "street", _("Street"), synonyms=("address", "street address"), example="1 Main Street"
+        ),
+        Column("city", _("City"), synonyms=("town",), example="Springfield"),
+        Column("region", _("Region"), synonyms=("state", "county", "province"), example="Kent"),
+        Column(
+            "postcode",
+            _("Postcode"),
+            synonyms=("zip", "zip code", "postal code"),
+            example="CT1 1AA",
+        ),
+        Column("country", _("Country"), example="United Kingdom"),
+        Column(
+            "is_primary",
+            _("Primary"),
+            type=BOOL,
+            choices=_yes_no,
+            synonyms=("primary contact", "is primary"),
+            help=_("yes makes this the client's one primary contact."),
+            example="no",
+        ),
+        Column(
+            "is_secondary",
+            _("Secondary"),
+            type=BOOL,
+            choices=_yes_no,
+            synonyms=("secondary contact", "is secondary"),
+            example="no",
+        ),
+        Column("active", _("Active"), type=BOOL, choices=_yes_no, example="yes"),
+        Column("notes", _("Notes"), synonyms=("comments",), example=""),
+    ),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (CLIENTS, CONTACTS)}

@@ -1,0 +1,42 @@
+"""Reads of imports that the pages, the API and the command share."""
+
+from collections.abc import Iterator
+from itertools import groupby
+
+from django.db.models import QuerySet
+
+from clientdesk.core.models import Account
+from clientdesk.core.scoping import get_in_account, in_account
+from clientdesk.transfer.models import ImportJob, ImportRowError
+
+
+def imports_for_account(account: Account) -> QuerySet[ImportJob]:
+    """The account's import history, newest first."""
+    return (
+        in_account(ImportJob, account=account)
+        .select_related("created_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def import_get(*, account: Account, pk: int) -> ImportJob:
+    return get_in_account(
+        ImportJob.objects.select_related("account", "created_by"), account=account, pk=pk
+    )
+
+
+def import_errors(job: ImportJob) -> QuerySet[ImportRowError]:
+    return ImportRowError.objects.filter(account_id=job.account_id, job=job).order_by("row", "id")
+
+
+def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
+    """The header row plus an Error column, then each rejected row as it was, with its reasons."""
+    yield [*job.headers, "Error"]
+    for _row, errors in groupby(import_errors(job).iterator(chunk_size=2000), key=lambda e: e.row):
+        errors_list = list(errors)
+        values = list(errors_list[0].values)
+        values += [""] * (len(job.headers) - len(values))
+        reasons = "; ".join(
+            f"{e.field}: {e.message}" if e.field else e.message for e in errors_list
+        )
+        yield [*values, reasons]

@@ -1,0 +1,187 @@
+"""Every write on imports: accept an upload, set its column mapping, run it (at once or as a
+background task), and the command line's synchronous run.
+
+The rows themselves are checked and written by the kind's batch entry point in the client and
+contact services (see transfer.kinds and transfer.engine): one write path, run in batches.
+"""
+
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from clientdesk.core.models import Account, Membership
+from clientdesk.core.roles import can
+from clientdesk.transfer import engine, mapping
+from clientdesk.transfer.kinds import KINDS
+from clientdesk.transfer.models import ImportJob, Mode, State
+from clientdesk.transfer.readers import UnreadableFile, estimate_records, open_sheet
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # about 400,000 client rows as CSV: see docs/imports.md
+IMMEDIATE_MAX_BYTES = 256 * 1024  # smaller files run inside the request, larger ones as a task
+EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
+
+
+def _check_choice(kind: str, mode: str, membership: Membership) -> None:
+    errors = {}
+    if kind not in KINDS:
+        errors["kind"] = [_("Choose what the file holds: %s.") % ", ".join(KINDS)]
+    if mode not in Mode.values:
+        errors["mode"] = [_("Choose create or upsert.")]
+    if errors:
+        raise ValidationError(errors)
+    if not can(membership, "clients.import"):
+        raise PermissionError("clients.import")
+
+
+def _describe(job: ImportJob, path: str) -> None:
+    """Read the header row, guess the mapping and estimate the records, or refuse the file."""
+    try:
+        with open_sheet(path, job.filename) as sheet:
+            job.headers = [str(h) for h in sheet.headers]
+    except UnreadableFile as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
+    if not any(job.headers):
+        raise ValidationError({"file": [_("The file has no header row.")]})
+    job.mapping = mapping.guess(KINDS[job.kind], job.headers)
+    job.rows_total = estimate_records(path)
+
+
+@transaction.atomic
+def import_create(
+    *,
+    account: Account,
+    membership: Membership,
+    kind: str,
+    upload: UploadedFile,
+    mode: str = Mode.UPSERT,
+    dry_run: bool = False,
+) -> ImportJob:
+    """Store the upload as a queued job with the headers found and the mapping guessed."""
+    _check_choice(kind, mode, membership)
+    name = Path(upload.name or "upload").name
+    if upload.size is None or upload.size == 0:
+        raise ValidationError({"file": [_("The file is empty.")]})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {
+                "file": [
+                    _("The file is %(size)s MB; the limit is %(limit)s MB: split it in parts.")
+                    % {
+                        "size": round(upload.size / 1048576, 1),
+                        "limit": MAX_UPLOAD_BYTES // 1048576,
+                    }
+                ]
+            }
+        )
+    if not name.lower().endswith(EXTENSIONS):
+        raise ValidationError({"file": [_("Upload a CSV or XLSX file.")]})
+    job = ImportJob(
+        account=account,
+        created_by=membership.user,
+        kind=kind,
+        mode=mode,
+        dry_run=dry_run,
+        filename=name[:200],
+        size=upload.size,
+    )
+    job.file.save(name, upload, save=False)
+    try:
+        _describe(job, job.file.path)
+    except ValidationError:
+        job.file.delete(save=False)
+        raise
+    job.save()
+    return job
+
+
+@transaction.atomic
+def import_set_mapping(*, job: ImportJob, mapping: list[str]) -> ImportJob:
+    """Set the field of each header position ("" ignores it)."""
+    errors = _mapping_errors(job, mapping, required=False)
+    if errors:
+        raise ValidationError({"mapping": errors})
+    job.mapping = list(mapping)
+    job.save(update_fields=["mapping"])
+    return job
+
+
+def _mapping_errors(job: ImportJob, wanted: list[str], *, required: bool) -> list[str]:
+    kind = KINDS[job.kind]
+    found = mapping.validate(kind, job.headers, wanted)
+    found.pop("required", None)
+    messages = [message for messages in found.values() for message in messages]
+    if required:
+        # Upsert can update existing records from a file of a few columns: only the key is
+        # needed up front; a new record without a required value is a rejected row.
+        needed = kind.required if job.mode == Mode.CREATE else [kind.column(n) for n in kind.key]
+        messages += [
+            _("Choose the column that holds “%(label)s”: it is required.") % {"label": c.label}
+            for c in needed
+            if c.name not in wanted
+        ]
+    return messages
+
+
+def import_start(*, job: ImportJob, membership: Membership) -> ImportJob:
+    """Run a queued job: at once when the file is small, else as a background task."""
+    from clientdesk.transfer.tasks import import_run
+
+    errors = _mapping_errors(job, job.mapping, required=True)
+    if errors:
+        raise ValidationError({"mapping": errors})
+    if job.state != State.QUEUED:
+        raise ValidationError({"state": [_("This import has already run.")]})
+    if job.size <= IMMEDIATE_MAX_BYTES:
+        return engine.run(job)
+    transaction.on_commit(lambda: import_run.enqueue(job.pk))
+    return job
+
+
+@transaction.atomic
+def import_again(*, job: ImportJob, membership: Membership, dry_run: bool) -> ImportJob:
+    """A new queued job over the same file and mapping (the preview's "Run import")."""
+    _check_choice(job.kind, job.mode, membership)
+    return ImportJob.objects.create(
+        account=job.account,
+        created_by=membership.user,
+        kind=job.kind,
+        mode=job.mode,
+        dry_run=dry_run,
+        file=job.file.name,
+        filename=job.filename,
+        size=job.size,
+        headers=job.headers,
+        mapping=job.mapping,
+        rows_total=job.rows_total,
+    )
+
+
+def import_file(
+    *,
+    account: Account,
+    membership: Membership,
+    kind: str,
+    path: str,
+    mode: str = Mode.UPSERT,
+    dry_run: bool = False,
+) -> ImportJob:
+    """Run a file from disk synchronously (the command line and the benchmarks)."""
+    _check_choice(kind, mode, membership)
+    job = ImportJob(
+        account=account,
+        created_by=membership.user,
+        kind=kind,
+        mode=mode,
+        dry_run=dry_run,
+        filename=Path(path).name[:200],
+        size=Path(path).stat().st_size,
+    )
+    _describe(job, path)
+    errors = _mapping_errors(job, job.mapping, required=True)
+    if errors:
+        raise ValidationError({"mapping": errors})
+    job.save()
+    return engine.run(job, path=path)

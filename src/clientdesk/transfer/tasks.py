@@ -1,0 +1,13 @@
+from django_tasks import task
+
+from clientdesk.transfer import engine
+from clientdesk.transfer.models import ImportJob, State
+
+
+@task()
+def import_run(job_id: int) -> dict[str, int]:
+    """Run (or, after a killed worker, resume) an import in the background."""
+    job = ImportJob.objects.select_related("account").get(pk=job_id)
+    if job.state in (State.DONE, State.FAILED):
+        return job.counts
+    return engine.run(job).counts
