@@ -16,6 +16,7 @@ const ICONS = [
   "house", "inbox", "info", "key-round", "list-tree", "log-out", "mail", "mail-plus", "pencil",
   "plug", "plus", "search", "send", "settings", "shield-check", "tag", "trash-2", "undo-2",
   "upload", "user-cog", "user-plus", "users", "x",
+  "download", "file-spreadsheet", "list-checks", // Bulk import
 ];
 
 await build({

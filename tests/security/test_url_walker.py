@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth.views import redirect_to_login
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
@@ -10,6 +11,7 @@ from clientdesk.core.emails import email_queue
 from clientdesk.core.services import staff_invite
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
+from clientdesk.transfer.services import import_create
 from clientdesk.urls import handler404  # noqa: F401 - this module is also a URLconf
 from clientdesk.urls import urlpatterns as real_urlpatterns
 from tests.clients.factories import make_client
@@ -42,7 +44,14 @@ def victim_objects(cast):
     )
     portal_invitation = portal_invite(client=client, actor=cast.owner.user, contact=contact)
     access = portal_invitation_accept(invitation=portal_invitation, password=PASSWORD)
+    job = import_create(
+        account=cast.account,
+        membership=cast.owner,
+        kind="clients",
+        upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
+    )
     return {
+        "import_id": job.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -51,6 +60,9 @@ def victim_objects(cast):
         "portal_invitation_id": portal_invitation.pk,
         "message_id": message.pk,
         "token_id": token.pk,
+        # Not objects: the import template's kind and format.
+        "kind": "clients",
+        "fmt": "csv",
         # Public patterns still need values to build their paths.
         "token": "not-a-real-token",
         "uidb64": "MQ",

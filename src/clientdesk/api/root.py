@@ -10,6 +10,8 @@ from ninja.security import HttpBearer
 from clientdesk.api import account as account_routes
 from clientdesk.api import clients as client_routes
 from clientdesk.api import contacts as contact_routes
+from clientdesk.api import exports as export_routes
+from clientdesk.api import imports as import_routes
 from clientdesk.core.pagination import BadCursor
 from clientdesk.integrations.services import api_token_authenticate
 
@@ -90,5 +92,8 @@ def _malformed(request, exc):
 
 
 api.add_router("", account_routes.router)
+# Before the clients and imports routers: /clients/export and /imports/template first.
+api.add_router("", export_routes.router)
 api.add_router("", client_routes.router)
 api.add_router("", contact_routes.router)
+api.add_router("", import_routes.router)

@@ -32,4 +32,6 @@ urlpatterns = [
     path("settings/activity/", settings.activity, name="activity"),
     path("settings/tokens/", include(integration_views.token_urls)),
     path("clients/", include("clientdesk.clients.urls")),
+    path("imports/", include("clientdesk.transfer.urls")),
+    path("transfer/", include("clientdesk.transfer.export_urls")),
 ]

@@ -7,6 +7,7 @@ refused for exactly the reasons a form or `full_clean` would refuse a single rec
 
 from typing import Any
 
+from django.core import validators
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -16,9 +17,19 @@ def fields_check(model: type[models.Model], values: dict[str, Any]) -> dict[str,
     errors: dict[str, list[str]] = {}
     fields = _fields(model)
     for name, value in values.items():
-        model_field = fields.get(name)
-        if model_field is None:
+        known = fields.get(name)
+        if known is None:
             continue
+        model_field, plain_limit = known
+        if model_field.blank and value in model_field.empty_values:
+            continue  # an empty value of a field that may be blank passes every check
+        if (
+            plain_limit is not None
+            and type(value) is str
+            and 0 < len(value) <= plain_limit
+            and "\x00" not in value
+        ):
+            continue  # what a plain CharField or TextField takes as it is
         try:
             model_field.clean(value, None)
         except ValidationError as exc:
@@ -26,13 +37,26 @@ def fields_check(model: type[models.Model], values: dict[str, Any]) -> dict[str,
     return errors
 
 
-_cache: dict[type, dict[str, models.Field]] = {}
+_BUILT_IN = (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
+_cache: dict[type, dict[str, tuple[models.Field, int | None]]] = {}
+_UNLIMITED = 1 << 62
 
 
-def _fields(model: type[models.Model]) -> dict[str, models.Field]:
+def _plain_limit(model_field: models.Field) -> int | None:
+    """The length a text must stay within when a field has no other rule (CharField and
+    TextField without choices or validators of their own), else None: Field.clean decides,
+    with its message."""
+    if type(model_field) not in (models.CharField, models.TextField) or model_field.choices:
+        return None
+    if any(not isinstance(v, _BUILT_IN) for v in model_field.validators):
+        return None
+    return model_field.max_length or _UNLIMITED
+
+
+def _fields(model: type[models.Model]) -> dict[str, tuple[models.Field, int | None]]:
     if model not in _cache:
         _cache[model] = {
-            f.name: f
+            f.name: (f, _plain_limit(f))
             for f in model._meta.concrete_fields
             if not f.is_relation and not f.primary_key
         }

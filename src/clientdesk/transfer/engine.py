@@ -18,7 +18,7 @@ from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Contex
 from clientdesk.core.models import Membership
 from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
-from clientdesk.transfer.parse import RowParser, fold, text
+from clientdesk.transfer.parse import RowParser, text
 from clientdesk.transfer.readers import UnreadableFile, open_sheet
 
 log = logging.getLogger(__name__)
@@ -53,9 +53,9 @@ class _Run:
         self.counts = {**empty_counts(), **(job.counts or {})}
 
     def key(self, values: list) -> tuple:
-        return tuple(
-            fold(text(values[i] if i < len(values) else None)) for i, _name in self.key_slots
-        )
+        # Keys match ignoring case (prefixes are upper case, emails lower case when stored).
+        size = len(values)
+        return tuple(text(values[i]).casefold() if i < size else "" for i, _name in self.key_slots)
 
     def label(self, name: str) -> str:
         name = FIELD_OF.get(name, name)
@@ -73,18 +73,16 @@ def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE
     membership = Membership.objects.select_related("user", "account").get(
         account=job.account, user=job.created_by
     )
-    ImportJob.objects.filter(pk=job.pk).update(
-        state=State.RUNNING, started_at=job.started_at or timezone.now()
-    )
-    job.state = State.RUNNING
+    job.state, job.started_at = State.RUNNING, job.started_at or timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(state=job.state, started_at=job.started_at)
     try:
         _run(_Run(job, kind, membership), path or job.file.path, batch_size)
     except UnreadableFile as exc:
         _fail(job, str(exc))
     except Exception:
+        # The job carries the failure to the page and the API; the log has the details.
         log.exception("import %s failed", job.pk)
         _fail(job, _("The import stopped on an unexpected error; the rows before it are saved."))
-        raise
     return job
 
 

@@ -4,6 +4,7 @@ Only the shape is checked here (a date is a date, a fixed value is one of the li
 yes); the business rules are the services' (clients.batch, contacts.batch).
 """
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable
@@ -50,6 +51,7 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def fold(value: str) -> str:
     """Case, accents, spaces and punctuation folded: "At-risk" → "atrisk"."""
     decomposed = unicodedata.normalize("NFKD", value)
@@ -65,6 +67,11 @@ def _date(value: Any) -> date | datetime | None:
         return value
     if isinstance(value, str):
         raw = value.strip()
+        if len(raw) == 10:
+            try:
+                return date.fromisoformat(raw)
+            except ValueError:
+                pass
         for fmt in _DATE_FORMATS:
             try:
                 parsed = datetime.strptime(raw, fmt)

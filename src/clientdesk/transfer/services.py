@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientdesk.core.models import Account, Membership
@@ -125,17 +126,28 @@ def _mapping_errors(job: ImportJob, wanted: list[str], *, required: bool) -> lis
     return messages
 
 
-def import_start(*, job: ImportJob, membership: Membership) -> ImportJob:
-    """Run a queued job: at once when the file is small, else as a background task."""
+def import_start(
+    *, job: ImportJob, membership: Membership, dry_run: bool | None = None
+) -> ImportJob:
+    """Run a queued job: at once when the file is small, else as a background task (the job
+    then shows its progress as it goes). `dry_run` turns an uploaded job into a preview or a
+    real run before it starts."""
     from clientdesk.transfer.tasks import import_run
 
+    _check_choice(job.kind, job.mode, membership)
     errors = _mapping_errors(job, job.mapping, required=True)
     if errors:
         raise ValidationError({"mapping": errors})
-    if job.state != State.QUEUED:
+    if job.state != State.QUEUED or job.started_at is not None:
         raise ValidationError({"state": [_("This import has already run.")]})
+    if dry_run is not None and dry_run != job.dry_run:
+        job.dry_run = dry_run
+        job.save(update_fields=["dry_run"])
     if job.size <= IMMEDIATE_MAX_BYTES:
         return engine.run(job)
+    # Started from the person's point of view: the page shows progress from now on.
+    job.started_at = timezone.now()
+    job.save(update_fields=["started_at"])
     transaction.on_commit(lambda: import_run.enqueue(job.pk))
     return job
 

@@ -24,6 +24,7 @@ READ_BYTES = 1 << 20
 SLICE_BYTES = 1 << 20  # measured: 128 KB to 1 MB slices read at the same speed, 2 MB slower
 SST_LIST_BYTES = 8 << 20  # shared strings up to this much text are kept as a list of str
 SST_IN_MEMORY_BYTES = 32 << 20  # and beyond this much, in a temporary file
+PART_MAX_BYTES = 64 << 20  # workbook, relationships, styles: a few KB in a real file
 MARK = "\ue000"  # a private-use character that marks a shared-string index in a slice
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -277,13 +278,20 @@ def _member(book: zipfile.ZipFile, name: str) -> str | None:
     return None
 
 
+def _read_part(book: zipfile.ZipFile, member: str) -> bytes:
+    """A small part read whole; one that inflates beyond reason is a damaged or hostile file."""
+    if book.getinfo(member).file_size > PART_MAX_BYTES:
+        raise UnreadableFile(_("Cannot read this XLSX: %(part)s is too large.") % {"part": member})
+    return book.read(member)
+
+
 def _xml(book: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
     member = _member(book, name)
     if member is None:
         return None
     try:
         # Small parts; expat 2.4+ refuses runaway entity expansion and loads nothing external.
-        return ElementTree.fromstring(book.read(member))  # noqa: S314
+        return ElementTree.fromstring(_read_part(book, member))  # noqa: S314
     except ElementTree.ParseError as exc:
         raise UnreadableFile(
             _("Cannot read this XLSX: %(part)s is damaged.") % {"part": member}
@@ -313,13 +321,19 @@ def _workbook_parts(book: zipfile.ZipFile) -> tuple[str, bytes, bool, str | None
         (t for _i, kind, t in _relationships(book, "") if kind.endswith("/officeDocument")),
         "xl/workbook.xml",
     )
+    if workbook.endswith(".bin"):
+        raise UnreadableFile(
+            _("This is a binary Excel workbook (.xlsb): save it as XLSX and upload it again.")
+        )
     root = _xml(book, workbook)
     if root is None or not root.tag.endswith("workbook"):
         raise UnreadableFile(_("This file is not CSV or XLSX."))
     sheets = [el for el in root.iter() if el.tag.endswith("}sheet") or el.tag == "sheet"]
     if not sheets:
         raise UnreadableFile(_("Cannot read this XLSX: it has no sheet."))
-    sheet_id = next((v for k, v in sheets[0].attrib.items() if k.endswith("}id")), None)
+    # The first sheet a person sees: a hidden one (lists for drop-downs, say) is passed over.
+    shown = [el for el in sheets if el.get("state", "visible") == "visible"] or sheets
+    sheet_id = next((v for k, v in shown[0].attrib.items() if k.endswith("}id")), None)
     properties = next((el for el in root.iter() if el.tag.endswith("workbookPr")), None)
     date1904 = properties is not None and properties.get("date1904", "0") in ("1", "true")
     sheet_part = styles_part = strings_part = None
@@ -332,7 +346,7 @@ def _workbook_parts(book: zipfile.ZipFile) -> tuple[str, bytes, bool, str | None
             strings_part = _member(book, target)
     if sheet_part is None:
         raise UnreadableFile(_("Cannot read this XLSX: its first sheet is missing."))
-    styles = book.read(styles_part) if styles_part else b""
+    styles = _read_part(book, styles_part) if styles_part else b""
     return sheet_part, styles, date1904, strings_part
 
 

@@ -1,0 +1,150 @@
+"""The imports API (DESIGN §7): upload a file to import (or to check), then follow the job.
+
+The same services as the Bulk import pages: the upload is stored with its columns matched by
+their names (as the page guesses them), and started at once; a small file answers 201 with
+its result, a larger one 202 while it runs (poll GET /imports/{id}). The templates are
+`GET /imports/template` (api/exports.py).
+"""
+
+from datetime import datetime
+from typing import Annotated, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from ninja import File, Form, Path, Router, Schema
+from ninja import Status as Answer
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from clientdesk.api.schemas import MAX_ID, ErrorOut
+from clientdesk.core.roles import require
+from clientdesk.transfer import queries, services
+from clientdesk.transfer.kinds import KINDS
+from clientdesk.transfer.models import ImportJob, State
+
+router = Router(tags=["imports"])
+
+CAPABILITY = "clients.import"
+ERRORS_LISTED = 1000  # the first rejected rows; counts.rejected says how many in all
+WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+
+
+class CountsOut(Schema):
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+
+
+class RowErrorOut(Schema):
+    row: int = Field(description="The row as seen in the file: the header is row 1.")
+    field: str = Field(description="The column's header in the file; empty for the whole row.")
+    message: str
+
+
+class ColumnOut(Schema):
+    header: str
+    field: str = Field(description="The field it fills; empty when the column is ignored.")
+
+
+class ImportOut(Schema):
+    id: int
+    kind: str
+    mode: Literal["create", "upsert"]
+    dry_run: bool
+    state: Literal["queued", "running", "done", "failed"]
+    progress: int = Field(description="0–100.")
+    counts: CountsOut
+    errors: list[RowErrorOut] = Field(
+        description=f"The rejected rows by row number, at most {ERRORS_LISTED}."
+    )
+    failure: str = Field(description="Why a failed job stopped.")
+    filename: str
+    columns: list[ColumnOut]
+    rows_done: int
+    rows_total: int | None = Field(description="Estimated until the job is done.")
+    created_at: datetime
+    finished_at: datetime | None
+
+
+def import_out(job: ImportJob) -> dict:
+    errors = []
+    if job.state in (State.DONE, State.FAILED):
+        errors = [
+            {"row": e.row, "field": e.field, "message": e.message}
+            for e in queries.import_errors(job)[:ERRORS_LISTED]
+        ]
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "mode": job.mode,
+        "dry_run": job.dry_run,
+        "state": job.state,
+        "progress": job.progress,
+        "counts": {name: (job.counts or {}).get(name, 0) for name in CountsOut.model_fields},
+        "errors": errors,
+        "failure": job.failure,
+        "filename": job.filename,
+        "columns": [
+            {"header": header, "field": job.mapping[i] if i < len(job.mapping) else ""}
+            for i, header in enumerate(job.headers)
+        ],
+        "rows_done": job.rows_done,
+        "rows_total": job.rows_total,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+@router.post("/imports", response={201: ImportOut, 202: ImportOut, **WRITE})
+def imports_create(
+    request,
+    # Both optional for ninja, required by the services: a missing one is then a 422 on its
+    # own name ({"errors": {"file": [...]}}), like every other refused field.
+    file: Annotated[
+        UploadedFile | None, File(description="Required. The CSV or XLSX file.")
+    ] = None,
+    kind: Annotated[
+        str, Form(description="Required. What the file holds: " + ", ".join(KINDS) + ".")
+    ] = "",
+    mode: Annotated[
+        str,
+        Form(
+            description="create: a row matching an existing record is rejected; upsert: it "
+            "updates that record (clients match on prefix, contacts on client prefix + email)."
+        ),
+    ] = "upsert",
+    dry_run: Annotated[bool, Form(description="true: check only, nothing is written.")] = False,
+):
+    """Import a CSV or XLSX file (multipart). Columns are matched by their headers, by label
+    or field name, ignoring case and punctuation; unknown columns are ignored. 201 when the
+    file ran at once (small files), 202 while it runs in the background."""
+    require(request.membership, CAPABILITY)
+    if file is None:
+        raise ValidationError({"file": [_("Choose a CSV or XLSX file to import.")]})
+    # One transaction: a file whose required columns are missing leaves no job behind.
+    with transaction.atomic():
+        job = services.import_create(
+            account=request.account,
+            membership=request.membership,
+            kind=kind,
+            upload=file,
+            mode=mode,
+            dry_run=dry_run,
+        )
+        job = services.import_start(job=job, membership=request.membership)
+    job.refresh_from_db()
+    return Answer(201 if job.state in (State.DONE, State.FAILED) else 202, import_out(job))
+
+
+@router.get(
+    "/imports/{int:import_id}",
+    response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def import_get(request, import_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
+    """One import: its state, progress, counts and rejected rows."""
+    job = queries.import_get(account=request.account, pk=import_id)
+    require(request.membership, CAPABILITY)
+    return import_out(job)

@@ -1,0 +1,288 @@
+"""Checking a batch of client rows by the rules a hand-made change meets."""
+
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientdesk.clients.batch.rows import (
+    CONTACT,
+    CREATE,
+    PLAIN,
+    REJECTED,
+    UPDATE,
+    Context,
+    Outcome,
+    Plan,
+    Row,
+)
+from clientdesk.clients.batch.write import write
+from clientdesk.clients.models import Client, Engagement, Industry, Status
+from clientdesk.clients.services import check_at, check_initial, check_transition, normalize_prefix
+from clientdesk.contacts.models import Contact
+from clientdesk.core.checks import fields_check
+from clientdesk.core.models import Membership
+from clientdesk.core.roles import can
+from clientdesk.core.scoping import clients_visible
+
+
+def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
+    """Check and (unless a dry run) write one batch; one outcome per row, in order.
+
+    The caller runs each batch in its own transaction.
+    """
+    prefixes = {normalize_prefix(r.data.get("prefix", "")) for r in rows}
+    parents = {normalize_prefix(r.data.get("parent_prefix") or "") for r in rows} - {""}
+    visible = clients_visible(ctx.membership)
+    existing = {
+        c.prefix: c
+        for c in Client.objects.filter(
+            account=ctx.account, prefix__in=prefixes | parents
+        ).select_related("parent")
+    }
+    visible_ids = set(
+        visible.filter(pk__in=[c.pk for c in existing.values()]).values_list("pk", flat=True)
+    )
+    plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
+    _check_parents(ctx, plans, existing, visible_ids)
+    _check_contacts(plans)
+    if not ctx.dry_run:
+        write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing)
+    for p in plans:
+        if p.outcome.action == CREATE:
+            ctx.planned.add(p.fields["prefix"])
+    return [p.outcome for p in plans]
+
+
+def _reject(plan: Plan, exc: ValidationError | dict) -> Plan:
+    errors = exc.message_dict if isinstance(exc, ValidationError) else exc
+    plan.outcome.action = REJECTED
+    plan.outcome.errors.extend((name, msg) for name, msgs in errors.items() for msg in msgs)
+    return plan
+
+
+def _plan_row(ctx: Context, row: Row, existing: dict, visible_ids: set[int]) -> Plan:
+    data = row.data
+    plan = Plan(row=row, outcome=Outcome())
+    prefix = normalize_prefix(data.get("prefix", ""))
+    current = existing.get(prefix)
+    if current is not None and (current.deleted_at is not None or current.pk not in visible_ids):
+        return _reject(
+            plan,
+            {"prefix": [_("Another client of this account already uses %s.") % prefix]},
+        )
+    if current is not None and ctx.mode == "create":
+        return _reject(plan, {"prefix": [_("A client with prefix %s already exists.") % prefix]})
+    values: dict[str, Any] = {name: data[name] for name in PLAIN if name in data}
+    if "name" in values:
+        values["name"] = (values["name"] or "").strip()
+    if current is None:
+        values["prefix"] = prefix
+        values.setdefault("name", "")
+    errors = fields_check(Client, values)
+    errors.update(_lookups(ctx, data, values))
+    if current is None and not values.get("currency"):
+        values["currency"] = ctx.account.currency
+    try:
+        if current is None:
+            _plan_create(ctx, plan, data, values)
+        else:
+            _plan_update(ctx, plan, data, values, current)
+    except ValidationError as exc:
+        for name, msgs in exc.message_dict.items():
+            errors.setdefault(name, []).extend(msgs)
+    if data.get("contact_email") or any(data.get(n) for n in CONTACT):
+        plan.contact = {n: (data.get(n) or "").strip() for n in CONTACT if n in data}
+        if not plan.contact.get("contact_email"):
+            errors.setdefault("contact_email", []).append(_("Give the primary contact's email."))
+        else:
+            plan.contact["contact_email"] = plan.contact["contact_email"].lower()
+    if errors:
+        return _reject(plan, errors)
+    return plan
+
+
+def _lookups(ctx: Context, data: dict, values: dict) -> dict[str, list[str]]:
+    """Industry and manager by name and email, as the form's drop-downs would offer them."""
+    errors: dict[str, list[str]] = {}
+    if "industry" in data:
+        name = (data["industry"] or "").strip()
+        if not name:
+            values["industry"] = None
+        elif name.lower() in ctx.industries:
+            values["industry"] = ctx.industries[name.lower()]
+        else:
+            errors["industry"] = [
+                _("Unknown industry %(name)s: add it in Settings or use one of the list.")
+                % {"name": name}
+            ]
+    if "manager_email" in data:
+        email = (data["manager_email"] or "").strip().lower()
+        if not email:
+            values["manager_id"] = None
+        elif email in ctx.members:
+            values["manager_id"] = ctx.members[email]
+        else:
+            errors["manager_email"] = [_("The manager must be a member of this account's team.")]
+    return errors
+
+
+def _backdater(ctx: Context) -> Membership | None:
+    return ctx.membership
+
+
+def _plan_create(ctx: Context, plan: Plan, data: dict, values: dict) -> None:
+    status = data.get("status") or Status.ACTIVE
+    check_initial(status)
+    engagement = data.get("engagement") or Engagement.SILENT
+    if engagement not in (Engagement.SILENT, Engagement.ENGAGED):
+        raise ValidationError({"engagement": _("A new client is either silent or engaged.")})
+    if engagement == Engagement.ENGAGED:
+        if not can(ctx.membership, "clients.invite"):
+            raise ValidationError({"engagement": _("You may not send portal invitations.")})
+        if not data.get("contact_email"):
+            raise ValidationError(
+                {"contact_email": _("An engaged client needs its primary contact's email.")}
+            )
+        plan.invite = True
+    at = check_at(
+        at=_instant(ctx, data.get("status_since")), previous=None, actor_membership=_backdater(ctx)
+    )
+    plan.outcome.action = CREATE
+    plan.fields = values
+    plan.status_to, plan.status_at = status, at
+    plan.parent_prefix = normalize_prefix(data.get("parent_prefix") or "") or None
+    plan.tags = data.get("tags")
+    plan.changes = {"status": [None, status], "engagement": [None, Engagement.SILENT]}
+
+
+def _instant(ctx: Context, value) -> datetime | None:
+    """A date from the file is that day's start in the account's zone (a datetime stays)."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return (
+            value
+            if timezone.is_aware(value)
+            else timezone.make_aware(value, ZoneInfo(ctx.account.time_zone))
+        )
+    if isinstance(value, date):
+        return timezone.make_aware(
+            datetime.combine(value, time.min), ZoneInfo(ctx.account.time_zone)
+        )
+    raise ValidationError({"status_since": _("Write the date as YYYY-MM-DD.")})
+
+
+def _plan_update(ctx: Context, plan: Plan, data: dict, values: dict, current: Client) -> None:
+    plan.client, plan.client_id, plan.label = current, current.pk, str(current)
+    changes: dict[str, list] = {}
+    for name, value in values.items():
+        attr = name
+        old = getattr(current, attr)
+        new = value.pk if isinstance(value, Industry) else value
+        if name == "industry":
+            old = current.industry_id
+        if (old or None) != (new or None):
+            changes[name] = [old, new]
+            plan.fields[name] = value
+    if "parent_prefix" in data:
+        wanted = normalize_prefix(data.get("parent_prefix") or "") or None
+        have = current.parent.prefix if current.parent_id and current.parent else None
+        if wanted != have:
+            plan.parent_prefix = wanted
+            plan.fields["parent_id"] = None  # resolved in _check_parents
+            changes["parent"] = [have, wanted]
+    if "tags" in data:
+        wanted_tags = sorted(
+            {t.strip() for t in data.get("tags") or [] if t.strip()}, key=str.lower
+        )
+        have_tags = sorted(current.tags.values_list("name", flat=True), key=str.lower)
+        if [t.lower() for t in wanted_tags] != [t.lower() for t in have_tags]:
+            plan.tags = wanted_tags
+            changes["tags"] = [have_tags, wanted_tags]
+    status = data.get("status")
+    if status and status != current.status:
+        check_transition(current.status, status)
+        plan.status_from, plan.status_to = current.status, status
+        plan.status_at = check_at(
+            at=_instant(ctx, data.get("status_since")),
+            previous=current.status_changed_at,
+            actor_membership=_backdater(ctx),
+        )
+    plan.changes = changes
+    if changes or plan.status_to:
+        plan.outcome.action = UPDATE
+
+
+def _check_parents(ctx: Context, plans: list[Plan], existing: dict, visible_ids: set) -> None:
+    """A parent is a visible client of the account or a row created earlier in the file;
+    a move that would put a client under itself is refused."""
+    earlier: set[str] = set(ctx.planned)
+    for plan in plans:
+        if plan.outcome.action == REJECTED:
+            continue
+        wanted = plan.parent_prefix
+        if wanted:
+            parent = existing.get(wanted)
+            known = (
+                parent is not None and parent.deleted_at is None and parent.pk in visible_ids
+            ) or wanted in earlier
+            if not known:
+                _reject(
+                    plan,
+                    {
+                        "parent_prefix": [
+                            _("No client with prefix %(prefix)s, in the account or in the file.")
+                            % {"prefix": wanted}
+                        ]
+                    },
+                )
+                plan.outcome.retry = True
+                continue
+            if plan.client is not None and parent is not None and _under(parent, plan.client):
+                _reject(
+                    plan,
+                    {
+                        "parent_prefix": [
+                            _("A client cannot sit under itself or one of its own sub-clients.")
+                        ]
+                    },
+                )
+                continue
+        if plan.outcome.action == CREATE:
+            earlier.add(plan.fields["prefix"])
+
+
+def _under(parent: Client, client: Client) -> bool:
+    ancestor_id: int | None = parent.pk
+    seen: set[int] = set()
+    while ancestor_id is not None and ancestor_id not in seen:
+        if ancestor_id == client.pk:
+            return True
+        seen.add(ancestor_id)
+        ancestor_id = (
+            Client.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
+        )
+    return False
+
+
+def _check_contacts(plans: list[Plan]) -> None:
+    """The primary contact's fields meet the contact model's own rules."""
+    for plan in plans:
+        if plan.outcome.action == REJECTED or not plan.contact:
+            continue
+        values = {
+            "first_name": plan.contact.get("contact_first_name", ""),
+            "last_name": plan.contact.get("contact_last_name", ""),
+            "email": plan.contact["contact_email"],
+            "phone": plan.contact.get("contact_phone", ""),
+        }
+        if not values["first_name"]:
+            values["first_name"] = values["email"].split("@")[0][:80]
+            plan.contact["contact_first_name"] = values["first_name"]
+        errors = fields_check(Contact, values)
+        if errors:
+            _reject(plan, {f"contact_{name}": msgs for name, msgs in errors.items()})

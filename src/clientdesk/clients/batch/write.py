@@ -1,0 +1,450 @@
+"""Writing a checked batch of client rows: what client_create, client_update and
+client_change_status write, for many clients at once.
+
+New clients, their first history row, derived rows, tags, primary contacts and activity entries
+go in as plain rows (core.bulkinsert: COPY on PostgreSQL, executemany on SQLite), with ids
+taken up front so that they can point at each other. Changes to existing clients are rarer and
+go through the ORM, locking the rows as the one-by-one services do.
+"""
+
+from collections import defaultdict
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from clientdesk.audit.models import Activity
+from clientdesk.clients import status as rules
+from clientdesk.clients.batch.rows import CREATE, UPDATE, Context, Plan
+from clientdesk.clients.models import (
+    IN_SERVICE,
+    Client,
+    ClientTag,
+    Engagement,
+    ServicePeriod,
+    Status,
+    StatusChange,
+    StatusDayDelta,
+    StatusInterval,
+    Tag,
+)
+from clientdesk.contacts.models import Contact, Source
+from clientdesk.core.bulkinsert import ids_reserve, insert
+
+CLIENT_COLUMNS = (
+    "id",
+    "account",
+    "prefix",
+    "name",
+    "description",
+    "status",
+    "status_changed_at",
+    "engagement",
+    "industry",
+    "parent",
+    "manager",
+    "license",
+    "billing_email",
+    "billing_address",
+    "tax_id",
+    "payment_terms",
+    "currency",
+    "archived",
+    "deleted_at",
+    "deleted_by",
+    "version",
+    "created_at",
+    "activated_at",
+)
+CONTACT_COLUMNS = (
+    "id",
+    "account",
+    "client",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "mobile",
+    "title",
+    "notes",
+    "street",
+    "city",
+    "region",
+    "postcode",
+    "country",
+    "is_primary",
+    "is_secondary",
+    "source",
+    "active",
+    "version",
+    "created_at",
+    "deleted_at",
+)
+ACTIVITY_COLUMNS = (
+    "account",
+    "actor",
+    "actor_label",
+    "verb",
+    "target_type",
+    "target_id",
+    "target_repr",
+    "changes",
+    "at",
+)
+
+
+def write(ctx: Context, plans: list[Plan], existing: dict[str, Client]) -> None:
+    now = timezone.now()
+    activities: list[tuple] = []
+    creates = [p for p in plans if p.outcome.action == CREATE]
+    _insert_clients(ctx, creates, existing, now)
+    _update_clients(ctx, [p for p in plans if p.outcome.action == UPDATE], existing)
+    _history(ctx, [p for p in plans if p.status_to], now)
+    _set_tags(ctx, [p for p in plans if p.tags is not None])
+    _primary_contacts(ctx, [p for p in plans if p.contact], now, activities)
+    _client_activities(ctx, plans, now, activities)
+    insert(Activity, ACTIVITY_COLUMNS, activities)
+    for plan in plans:
+        if plan.invite:
+            _invite(ctx, plan)
+
+
+def _parent_id(ctx: Context, prefix: str | None, known: dict[str, int]) -> int | None:
+    if not prefix:
+        return None
+    if prefix not in known:  # created by an earlier batch of the file
+        known[prefix] = Client.objects.get(account=ctx.account, prefix=prefix).pk
+    return known[prefix]
+
+
+def _insert_clients(
+    ctx: Context, plans: list[Plan], existing: dict[str, Client], now: datetime
+) -> None:
+    if not plans:
+        return
+    known = {prefix: client.pk for prefix, client in existing.items()}
+    for plan, pk in zip(plans, ids_reserve(Client, len(plans)), strict=True):
+        plan.client_id = pk
+        known[plan.fields["prefix"]] = pk
+    rows = []
+    for plan in plans:
+        f, at = plan.fields, plan.status_at
+        industry = f.get("industry")
+        plan.label = f"{f['name']} ({f['prefix']})"
+        rows.append(
+            (
+                plan.client_id,
+                ctx.account.pk,
+                f["prefix"],
+                f["name"],
+                f.get("description", ""),
+                plan.status_to,
+                at,
+                Engagement.SILENT,
+                industry.pk if industry else None,
+                _parent_id(ctx, plan.parent_prefix, known),
+                f.get("manager_id"),
+                f.get("license", ""),
+                f.get("billing_email", ""),
+                f.get("billing_address", ""),
+                f.get("tax_id", ""),
+                f.get("payment_terms", ""),
+                f.get("currency") or ctx.account.currency,
+                False,
+                None,
+                None,
+                1,
+                now,
+                at if plan.status_to == Status.ACTIVE else None,
+            )
+        )
+    insert(Client, CLIENT_COLUMNS, rows)
+
+
+def _update_clients(ctx: Context, plans: list[Plan], existing: dict[str, Client]) -> None:
+    if not plans:
+        return
+    known = {prefix: client.pk for prefix, client in existing.items()}
+    # Lock the rows being changed, as the one-by-one services do.
+    locked = Client.objects.select_for_update().in_bulk([p.client_id for p in plans])
+    touched: set[str] = {"version"}
+    for plan in plans:
+        client = locked[plan.client_id]
+        for name, value in plan.fields.items():
+            if name == "industry":
+                client.industry_id = value.pk if value else None
+                touched.add("industry")
+            elif name == "parent_id":
+                client.parent_id = _parent_id(ctx, plan.parent_prefix, known)
+                touched.add("parent")
+            else:
+                setattr(client, name, value)
+                touched.add(name.removesuffix("_id"))
+        if plan.status_to:
+            client.status, client.status_changed_at = plan.status_to, plan.status_at
+            touched |= {"status", "status_changed_at", "activated_at"}
+            if plan.status_to == Status.ACTIVE and client.activated_at is None:
+                client.activated_at = plan.status_at
+        client.version += 1
+        plan.client = client
+    Client.objects.bulk_update(list(locked.values()), sorted(touched), batch_size=500)
+
+
+def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
+    """The status change of each row, the day deltas, and the intervals and periods."""
+    if not plans:
+        return
+    tz = ctx.account.time_zone
+    actor_id = getattr(ctx.actor, "pk", None)
+    deltas: dict[tuple, int] = defaultdict(int)
+    rows, intervals, periods, changed = [], [], [], []
+    account_id = ctx.account.pk
+    reasons = {True: _("Created"), False: _("Imported")}
+    for plan in plans:
+        creating = plan.outcome.action == CREATE
+        day = rules.local_day(plan.status_at, tz)
+        rows.append(
+            (
+                account_id,
+                plan.client_id,
+                plan.status_from,
+                plan.status_to,
+                plan.status_at,
+                actor_id,
+                reasons[creating],
+                now,
+            )
+        )
+        for d, status, delta in rules.day_deltas(plan.status_from, plan.status_to, day):
+            deltas[(d, status)] += delta
+        if not creating:
+            changed.append(plan.client_id)
+            continue
+        # A new client has one change: one open interval, and a period if in service.
+        intervals.append((account_id, plan.client_id, plan.status_to, day, None))
+        if plan.status_to in IN_SERVICE:
+            periods.append((account_id, plan.client_id, day, None, day, None))
+    insert(
+        StatusChange,
+        ("account", "client", "from_status", "to_status", "at", "by", "reason", "recorded_at"),
+        rows,
+    )
+    _add_deltas(account_id, deltas)
+    insert(StatusInterval, INTERVAL_COLUMNS, intervals)
+    insert(ServicePeriod, PERIOD_COLUMNS, periods)
+    _derived_rebuild(ctx, changed)
+
+
+INTERVAL_COLUMNS = ("account", "client", "status", "valid_from", "valid_to")
+PERIOD_COLUMNS = ("account", "client", "start_day", "end_day", "first_day", "next_start_day")
+
+
+def _add_deltas(account_id: int, deltas: dict) -> None:
+    rows = [(account_id, day, status, n) for (day, status), n in deltas.items() if n]
+    if not rows:
+        return
+    table = StatusDayDelta._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {table} (account_id, day, status, delta) VALUES (%s, %s, %s, %s) "  # noqa: S608 - our table name
+            f"ON CONFLICT (account_id, day, status) DO UPDATE SET delta = {table}.delta + excluded.delta",
+            rows,
+        )
+
+
+def _derived_rebuild(ctx: Context, ids: list[int]) -> None:
+    """Changed clients get their intervals and periods rebuilt from their whole history."""
+    if not ids:
+        return
+    history: dict[int, list] = defaultdict(list)
+    for change in StatusChange.objects.filter(account=ctx.account, client_id__in=ids).order_by(
+        "client_id", "at", "id"
+    ):
+        history[change.client_id].append(change)
+    StatusInterval.objects.filter(account=ctx.account, client_id__in=ids).delete()
+    ServicePeriod.objects.filter(account=ctx.account, client_id__in=ids).delete()
+    tz, account_id = ctx.account.time_zone, ctx.account.pk
+    intervals, periods = [], []
+    for client_id in ids:
+        changes = rules.changes_of(history[client_id], tz)
+        intervals += [(account_id, client_id, *span) for span in rules.intervals(changes)]
+        spells = rules.service_periods(changes)
+        periods += [
+            (
+                account_id,
+                client_id,
+                start,
+                end,
+                spells[0][0],
+                spells[i + 1][0] if i + 1 < len(spells) else None,
+            )
+            for i, (start, end) in enumerate(spells)
+        ]
+    insert(StatusInterval, INTERVAL_COLUMNS, intervals)
+    insert(ServicePeriod, PERIOD_COLUMNS, periods)
+
+
+def _set_tags(ctx: Context, plans: list[Plan]) -> None:
+    if not plans:
+        return
+    names = {t.strip() for p in plans for t in (p.tags or []) if t.strip()}
+    missing = {n.lower(): n for n in names if n.lower() not in ctx.tags}
+    if missing:
+        Tag.objects.bulk_create(
+            [Tag(account_id=ctx.account.pk, name=n[:40]) for n in missing.values()],
+            ignore_conflicts=True,
+        )
+        ctx.tags.update(
+            {
+                name.lower(): pk
+                for pk, name in Tag.objects.filter(account=ctx.account).values_list("pk", "name")
+            }
+        )
+    updated = [p.client_id for p in plans if p.outcome.action == UPDATE]
+    if updated:
+        ClientTag.objects.filter(account=ctx.account, client_id__in=updated).delete()
+    rows = {
+        (ctx.account.pk, p.client_id, ctx.tags[t.strip().lower()[:40]])
+        for p in plans
+        for t in p.tags or []
+        if t.strip()
+    }
+    insert(ClientTag, ("account", "client", "tag"), sorted(rows))
+
+
+def _primary_contacts(
+    ctx: Context, plans: list[Plan], now: datetime, activities: list[tuple]
+) -> None:
+    """Create the row's primary contact, or update the client's contact of that email and make
+    it primary (the former primary, if another, steps down), as contact_create/update do."""
+    if not plans:
+        return
+    current: dict[tuple[int, str], Contact] = {}
+    primaries: dict[int, Contact] = {}
+    updated = [p.client_id for p in plans if p.outcome.action != CREATE]
+    for contact in Contact.objects.filter(
+        account=ctx.account, client_id__in=updated, deleted_at=None
+    ).select_for_update():
+        current[(contact.client_id, contact.email.lower())] = contact
+        if contact.is_primary:
+            primaries[contact.client_id] = contact
+    new, changed = [], {}
+    for plan in plans:
+        assert plan.contact is not None and plan.client_id is not None
+        values = {
+            "first_name": plan.contact.get("contact_first_name"),
+            "last_name": plan.contact.get("contact_last_name"),
+            "phone": plan.contact.get("contact_phone"),
+        }
+        email = plan.contact["contact_email"]
+        contact = current.get((plan.client_id, email))
+        if contact is None:
+            new.append((plan, values, email))
+            plan.changes.setdefault("primary_contact", [None, email])
+        else:
+            diff = {
+                k: [getattr(contact, k), v]
+                for k, v in values.items()
+                if v is not None and getattr(contact, k) != v
+            }
+            if diff or not contact.is_primary:
+                for k, (_old, v) in diff.items():
+                    setattr(contact, k, v)
+                contact.is_primary, contact.is_secondary = True, False
+                contact.version += 1
+                changed[contact.pk] = contact
+                plan.changes.setdefault("primary_contact", [None, email])
+                activities.append(_contact_activity(ctx, contact, "contact.updated", diff, now))
+        former = primaries.get(plan.client_id)
+        if former is not None and former.email.lower() != email:
+            former.is_primary = False
+            former.version += 1
+            changed[former.pk] = former
+    if changed:
+        # Roles are cleared first, so that the partial unique constraints (checked row by row
+        # on PostgreSQL) never see two holders while they move.
+        Contact.objects.filter(pk__in=list(changed)).update(is_primary=False, is_secondary=False)
+        Contact.objects.bulk_update(
+            list(changed.values()),
+            ["first_name", "last_name", "phone", "is_primary", "is_secondary", "version"],
+        )
+    rows = []
+    for (plan, values, email), pk in zip(new, ids_reserve(Contact, len(new)), strict=True):
+        first, last, phone = (values[k] or "" for k in ("first_name", "last_name", "phone"))
+        row = dict.fromkeys(CONTACT_COLUMNS, "") | {
+            "id": pk,
+            "account": ctx.account.pk,
+            "client": plan.client_id,
+            "first_name": first,
+            "last_name": last,
+            "email": email,
+            "phone": phone,
+            "is_primary": True,
+            "is_secondary": False,
+            "source": Source.IMPORT,
+            "active": True,
+            "version": 1,
+            "created_at": now,
+            "deleted_at": None,
+        }
+        rows.append(tuple(row.values()))
+        activities.append(
+            _activity(
+                ctx,
+                "contact.created",
+                "contacts.contact",
+                pk,
+                f"{first} {last}".strip(),
+                {"client": [None, plan.fields.get("prefix") or getattr(plan.client, "prefix", "")]},
+                now,
+            )
+        )
+    insert(Contact, CONTACT_COLUMNS, rows)
+
+
+def _activity(ctx: Context, verb, target_type, target_id, label, changes, now) -> tuple:
+    return (
+        ctx.account.pk,
+        getattr(ctx.actor, "pk", None),
+        getattr(ctx.actor, "email", "") or "system",
+        verb,
+        target_type,
+        str(target_id),
+        label[:200],
+        changes,
+        now,
+    )
+
+
+def _contact_activity(ctx: Context, contact: Contact, verb, changes, now) -> tuple:
+    return _activity(ctx, verb, "contacts.contact", contact.pk, str(contact), changes, now)
+
+
+def _client_activities(ctx: Context, plans: list[Plan], now: datetime, out: list[tuple]) -> None:
+    for plan in plans:
+        if plan.outcome.action == CREATE:
+            entries = [("client.created", plan.changes)]
+        else:
+            entries = []
+            if plan.changes:
+                entries.append(("client.updated", _jsonable(plan.changes)))
+            if plan.status_to:
+                entries.append(
+                    ("client.status_changed", {"status": [plan.status_from, plan.status_to]})
+                )
+        out += [
+            _activity(ctx, verb, "clients.client", plan.client_id, plan.label, changes, now)
+            for verb, changes in entries
+        ]
+
+
+def _jsonable(changes: dict) -> dict:
+    return {k: [x.pk if hasattr(x, "pk") else x for x in pair] for k, pair in changes.items()}
+
+
+def _invite(ctx: Context, plan: Plan) -> None:
+    from clientdesk.portal.services import portal_invite
+
+    with transaction.atomic():
+        portal_invite(client=Client(pk=plan.client_id), actor=ctx.actor)

@@ -1,0 +1,270 @@
+"""The Bulk import pages below /a/<account_slug>/imports/: upload a file (with the templates and
+the account's import history), choose what each column fills, check the file (a preview that
+writes nothing), run it while a progress bar follows it, and download the rejected rows.
+
+Every view on one import looks it up in the request's account first (another account's is the
+same 404 as a missing one), then asks the role (`clients.import`, 403). Every write goes
+through transfer.services; reads through transfer.queries.
+"""
+
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clientdesk.core.pagination import BadCursor, keyset_page
+from clientdesk.core.roles import require
+from clientdesk.transfer import exports, queries, services
+from clientdesk.transfer.forms import KEY_HELP, MappingForm, UploadForm
+from clientdesk.transfer.kinds import KINDS, Kind
+from clientdesk.transfer.models import ImportJob, State
+
+CAPABILITY = "clients.import"
+HISTORY_PAGE = 20
+MAX_ID = 2**63 - 1
+ERRORS_SHOWN = 200  # the page lists this many rejected rows; the error report has them all
+
+
+def awaiting_start(job: ImportJob) -> bool:
+    """Uploaded, its columns not yet confirmed: nobody has started it (see import_start)."""
+    return job.state == State.QUEUED and job.started_at is None
+
+
+def _job(request: HttpRequest, import_id: int) -> ImportJob:
+    if import_id > MAX_ID:  # no such row, and SQLite cannot even compare with it
+        raise Http404
+    job = queries.import_get(account=request.account, pk=import_id)
+    require(request.membership, CAPABILITY)
+    return job
+
+
+def _job_url(request: HttpRequest, job: ImportJob) -> str:
+    return reverse("import_detail", args=[request.account.slug, job.pk])
+
+
+# The Bulk import page: upload, templates, history
+
+
+@require_http_methods(["GET", "POST"])
+def imports(request: HttpRequest) -> HttpResponse:
+    require(request.membership, CAPABILITY)
+    kind = request.GET.get("kind", "")
+    initial = {"kind": kind if kind in KINDS else "clients"}
+    form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = services.import_create(
+                account=request.account,
+                membership=request.membership,
+                kind=data["kind"],
+                upload=data["file"],
+                mode=data["mode"],
+                dry_run=True,  # a new upload is checked first; "Import" runs a copy for real
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(_job_url(request, job))
+    form.focus_first_error()
+    try:
+        history = keyset_page(
+            queries.imports_for_account(request.account).select_related("created_by"),
+            order=["-created_at", "-id"],
+            cursor=request.GET.get("cursor") or None,
+            before=request.GET.get("before") or None,
+            limit=HISTORY_PAGE,
+        )
+    except BadCursor:
+        return redirect(reverse("imports", args=[request.account.slug]))
+    context = {
+        "form": form,
+        "history": history,
+        "kinds": list(KINDS.values()),
+    }
+    return render(request, "transfer/imports.html", context, status=400 if form.errors else 200)
+
+
+# One import: its columns, then its progress and result
+
+
+@require_GET
+def import_detail(request: HttpRequest, import_id: int) -> HttpResponse:
+    job = _job(request, import_id)
+    if awaiting_start(job):
+        return _mapping_page(request, job, _mapping_form(job))
+    return render(request, "transfer/job.html", _status_context(request, job))
+
+
+@require_GET
+def import_status(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The progress (polled by htmx every second while it runs) or, once over, the result."""
+    job = _job(request, import_id)
+    if not request.htmx:  # opened by hand: the whole page
+        return redirect(_job_url(request, job))
+    response = render(request, "transfer/job.html#status", _status_context(request, job))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Save the columns' fields, then check the file (preview) or import it for real."""
+    job = _job(request, import_id)
+    if not awaiting_start(job):  # sent twice, or from a stale tab: show where it stands
+        return redirect(_job_url(request, job))
+    form = _mapping_form(job, request.POST)
+    if form.is_valid():
+        try:
+            services.import_set_mapping(job=job, mapping=form.mapping())
+            started = job
+            if request.POST.get("action") == "run":  # no check first: a copy that writes
+                started = services.import_again(
+                    job=job, membership=request.membership, dry_run=False
+                )
+            services.import_start(job=started, membership=request.membership)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            return redirect(_job_url(request, started))
+    form.focus_first_error()
+    return _mapping_page(request, job, form, status=400)
+
+
+@require_POST
+def import_run(request: HttpRequest, import_id: int) -> HttpResponse:
+    """After a preview: the same file and columns, for real."""
+    preview = _job(request, import_id)
+    if not (preview.dry_run and preview.state == State.DONE):
+        messages.error(request, _("Only a finished check of a file can be run."))
+        return redirect(_job_url(request, preview))
+    try:
+        job = services.import_again(job=preview, membership=request.membership, dry_run=False)
+        services.import_start(job=job, membership=request.membership)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_job_url(request, preview))
+    return redirect(_job_url(request, job))
+
+
+@require_POST
+def import_recheck(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The same file again, its columns to choose anew (from the ones chosen last time)."""
+    job = _job(request, import_id)
+    try:
+        again = services.import_again(job=job, membership=request.membership, dry_run=True)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(_job_url(request, job))
+    return redirect(_job_url(request, again))
+
+
+@require_GET
+def import_error_report(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The rejected rows as they were in the file, plus an Error column, as streamed CSV."""
+    job = _job(request, import_id)
+    rows = iter(queries.error_report_rows(job))
+    header = next(rows)
+    stem = PurePath(job.filename).stem or "import"
+    return exports.export_response(
+        "csv", filename=f"{stem}-errors", header=header, rows=rows, title=stem
+    )
+
+
+# Helpers
+
+
+def _mapping_form(job: ImportJob, data=None) -> MappingForm:
+    return MappingForm(data, kind=KINDS[job.kind], headers=job.headers, mapping=job.mapping)
+
+
+def _mapping_page(
+    request: HttpRequest, job: ImportJob, form: MappingForm, status: int = 200
+) -> HttpResponse:
+    kind = KINDS[job.kind]
+    fields = [job.mapping[i] if i < len(job.mapping) else "" for i in range(len(job.headers))]
+    context = {
+        "job": job,
+        "kind": kind,
+        "form": form,
+        # What the file's own header row told us, before any choice on this page.
+        "unknown": [h or _("(no name)") for h, f in zip(job.headers, fields, strict=True) if not f],
+        "missing": [str(c.label) for c in kind.required if c.name not in fields],
+        "key_help": KEY_HELP.get(kind.name, ""),
+    }
+    return render(request, "transfer/mapping.html", context, status=status)
+
+
+def _status_context(request: HttpRequest, job: ImportJob) -> dict:
+    kind = KINDS[job.kind]
+    over = job.state in (State.DONE, State.FAILED)
+    context = {
+        "job": job,
+        "kind": kind,
+        "over": over,
+        "counts": _counts(job),
+        "key_help": KEY_HELP.get(kind.name, ""),
+    }
+    if over:
+        errors = queries.import_errors(job)
+        shown = list(errors[: ERRORS_SHOWN + 1])
+        context["errors"] = [_error_row(job, e) for e in shown[:ERRORS_SHOWN]]
+        context["more_errors"] = len(shown) > ERRORS_SHOWN
+        context["errors_shown"] = ERRORS_SHOWN
+    if job.dry_run and job.state == State.DONE:
+        context["plan"] = plan(job, kind)
+    return context
+
+
+def _counts(job: ImportJob) -> dict[str, int]:
+    names = ("rows", "created", "updated", "unchanged", "rejected")
+    return {name: int((job.counts or {}).get(name) or 0) for name in names}
+
+
+def _error_row(job: ImportJob, error) -> dict:
+    """A rejected row for the table, with the value of the column it names (None: no column)."""
+    value = None
+    if error.field and error.field in job.headers:
+        position = job.headers.index(error.field)
+        values = error.values or []
+        value = values[position] if position < len(values) else ""
+    return {"row": error.row, "field": error.field, "message": error.message, "value": value}
+
+
+def plan(job: ImportJob, kind: Kind) -> str:
+    """What "Run import" will do, in words: "Create 1,204 clients and update 37"."""
+    counts = _counts(job)
+    created, updated = counts["created"], counts["updated"]
+    n_created = number_format(created, force_grouping=True)
+    n_updated = number_format(updated, force_grouping=True)
+    if kind.name == "contacts":
+        create = ngettext("Create %(n)s contact", "Create %(n)s contacts", created)
+        update = ngettext("Update %(n)s contact", "Update %(n)s contacts", updated)
+    else:
+        create = ngettext("Create %(n)s client", "Create %(n)s clients", created)
+        update = ngettext("Update %(n)s client", "Update %(n)s clients", updated)
+    if created and updated:
+        return _("%(create)s and update %(n)s") % {
+            "create": create % {"n": n_created},
+            "n": n_updated,
+        }
+    if created:
+        return create % {"n": n_created}
+    if updated:
+        return update % {"n": n_updated}
+    return ""
+
+
+def _add_errors(form, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
