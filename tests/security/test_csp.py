@@ -37,8 +37,8 @@ def test_every_page_without_parameters_has_a_strict_csp_and_no_inline_code(owner
             continue
         client = owner_client if route.route.startswith(ACCOUNT_PREFIX) else Client()
         response = client.get(route.path({"account_slug": "acme"}), follow=True)
-        if response.status_code == 405:
-            continue
+        if response.status_code == 405 or response.streaming:
+            continue  # a refused method, or a download (an export): no page to check
         assert response.status_code == 200, route.route
         assert_strict(response)
         checked += 1

@@ -43,6 +43,9 @@ PUBLIC = {
     "portal_password_reset_complete",
     "portal_invitation",
 }
+# Path parameters that name a choice, not an object (an import template's kind and format):
+# the walker fills them in, but they are nobody's ids, so they alone prove no leak.
+NOT_OBJECTS = frozenset({"kind", "fmt"})
 ACCOUNT_PREFIX = "a/<slug:account_slug>/"
 API_PREFIX = "api/v1/"
 PORTAL_PREFIX = "portal/"
@@ -101,18 +104,19 @@ def find_leaks(
             problems.append(f"{r.route}: teach the walker which object {unknown} names")
             continue
         objects = {k: v for k, v in victim_objects.items() if k in r.params}
+        ids = objects.keys() - NOT_OBJECTS
         if r.route.startswith(ACCOUNT_PREFIX):
             at_victim = r.path({**objects, "account_slug": victim_slug})
             at_own = r.path({**objects, "account_slug": own_slug})
             problems += _expect(anonymous, at_victim, _is_sign_in_redirect, "signed out")
             problems += _expect(outsider_client, at_victim, _is_404, "outsider at victim")
-            if objects:
+            if ids:
                 problems += _expect(outsider_client, at_own, _is_404_or_405, "victim's ids")
         elif r.route.startswith(API_PREFIX):
             if r.name in PUBLIC:
                 continue
             problems += _expect(anonymous, r.path(objects), _is_401_or_405, "no token")
-            if objects:
+            if ids:
                 problems += _expect(api, r.path(objects), _is_404_or_405, "other token")
         elif r.route.startswith(PORTAL_PREFIX):
             if r.name not in PUBLIC:

@@ -105,3 +105,24 @@ def test_exported_clients_fill_an_empty_account_with_the_same_clients(filled, tm
     hq = Client.objects.get(account=other, prefix="HQ")
     assert hq.name == "Société Générale d'Études" and hq.description == "Two lines\nof notes"
     assert hq.billing_email == "billing@hq.example" and hq.license == "Premium"
+
+
+def test_a_parent_hidden_from_restricted_staff_survives_their_round_trip(filled, tmp_path):
+    from clientdesk.core.scoping import clients_visible
+    from clientdesk.core.services import membership_set_client_access
+
+    account = filled.account
+    branch = Client.objects.get(account=account, prefix="BR")
+    membership_set_client_access(
+        actor_membership=filled.owner, membership=filled.manager, access="allow", clients=[branch]
+    )
+    rows = list(
+        client_rows_for_import(clients_visible(filled.manager), account, membership=filled.manager)
+    )
+    assert [r[0] for r in rows] == ["BR"]
+    path = _write(tmp_path, "csv", import_header(CLIENTS), rows, "clients")
+
+    job = import_file(account=account, membership=filled.manager, kind="clients", path=str(path))
+
+    assert job.counts["unchanged"] == 1
+    assert Client.objects.get(pk=branch.pk).parent.prefix == "HQ"

@@ -33,7 +33,9 @@ def fields_check(model: type[models.Model], values: dict[str, Any]) -> dict[str,
         try:
             model_field.clean(value, None)
         except ValidationError as exc:
-            errors[name] = list(exc.messages)
+            # The first broken rule is enough to put it right ("use 2–10 letters" makes
+            # "at most 10 characters" redundant).
+            errors[name] = [exc.messages[0]]
     return errors
 
 

@@ -43,9 +43,8 @@ def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
             account=ctx.account, prefix__in=prefixes | parents
         ).select_related("parent")
     }
-    visible_ids = set(
-        visible.filter(pk__in=[c.pk for c in existing.values()]).values_list("pk", flat=True)
-    )
+    known = {c.pk for c in existing.values()} | {c.parent_id for c in existing.values()}
+    visible_ids = set(visible.filter(pk__in=known - {None}).values_list("pk", flat=True))
     plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
     _check_parents(ctx, plans, existing, visible_ids)
     _check_contacts(plans)
@@ -90,7 +89,7 @@ def _plan_row(ctx: Context, row: Row, existing: dict, visible_ids: set[int]) -> 
         if current is None:
             _plan_create(ctx, plan, data, values)
         else:
-            _plan_update(ctx, plan, data, values, current)
+            _plan_update(ctx, plan, data, values, current, visible_ids)
     except ValidationError as exc:
         for name, msgs in exc.message_dict.items():
             errors.setdefault(name, []).extend(msgs)
@@ -176,7 +175,9 @@ def _instant(ctx: Context, value) -> datetime | None:
     raise ValidationError({"status_since": _("Write the date as YYYY-MM-DD.")})
 
 
-def _plan_update(ctx: Context, plan: Plan, data: dict, values: dict, current: Client) -> None:
+def _plan_update(
+    ctx: Context, plan: Plan, data: dict, values: dict, current: Client, visible_ids: set[int]
+) -> None:
     plan.client, plan.client_id, plan.label = current, current.pk, str(current)
     changes: dict[str, list] = {}
     for name, value in values.items():
@@ -191,7 +192,9 @@ def _plan_update(ctx: Context, plan: Plan, data: dict, values: dict, current: Cl
     if "parent_prefix" in data:
         wanted = normalize_prefix(data.get("parent_prefix") or "") or None
         have = current.parent.prefix if current.parent_id and current.parent else None
-        if wanted != have:
+        # A parent the person may not see is exported blank: blank keeps it.
+        hidden = current.parent_id is not None and current.parent_id not in visible_ids
+        if wanted != have and not (hidden and wanted is None):
             plan.parent_prefix = wanted
             plan.fields["parent_id"] = None  # resolved in _check_parents
             changes["parent"] = [have, wanted]
