@@ -170,6 +170,35 @@ def _manager_id(account, email: str):
     )
 
 
+def client_filters(
+    account, *, status, engagement, industry, manager, parent, q, archived, tag, order
+) -> tuple[queries.ClientFilters | None, str, bool]:
+    """The list filters of GET /api/v1/clients (and its export), checked: (filters, sort,
+    descending); filters is None when one names nothing in this account (no client matches)."""
+    for name, value in (("q", q), ("industry", industry), ("manager", manager), ("tag", tag)):
+        if value and "\x00" in value:
+            raise ValidationError({name: NUL_MESSAGE})
+    statuses, engagements = _split(status), _split(engagement)
+    _check_choices("status", statuses, Status.values)
+    _check_choices("engagement", engagements, Engagement.values)
+    sort, descending = order.removeprefix("-"), order.startswith("-")
+    _check_choices("order", [sort], list(queries.SORTS))
+    filters = queries.ClientFilters(
+        tab="all", q=q, status=statuses, engagement=engagements, parent=parent, archived=archived
+    )
+    for name, value, lookup in (
+        ("industry", industry, lambda v: _id_or_name(Industry, account, v)),
+        ("tag", tag, lambda v: _id_or_name(Tag, account, v)),
+        ("manager", manager, lambda v: _manager_id(account, v)),
+    ):
+        if value:
+            found = lookup(value)
+            if found is None:
+                return None, sort, descending
+            setattr(filters, name, found)
+    return filters, sort, descending
+
+
 @router.get("/clients", response={200: ClientPage, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
 def clients_list(
     request,
@@ -188,29 +217,20 @@ def clients_list(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ):
     """The clients the token's person may see, `limit` at a time; pass `next` as `cursor`."""
-    for name, value in (("q", q), ("industry", industry), ("manager", manager), ("tag", tag)):
-        if value and "\x00" in value:
-            raise ValidationError({name: NUL_MESSAGE})
-    statuses, engagements = _split(status), _split(engagement)
-    _check_choices("status", statuses, Status.values)
-    _check_choices("engagement", engagements, Engagement.values)
-    sort, descending = order.removeprefix("-"), order.startswith("-")
-    _check_choices("order", [sort], list(queries.SORTS))
-    filters = queries.ClientFilters(
-        tab="all", q=q, status=statuses, engagement=engagements, parent=parent, archived=archived
+    filters, sort, descending = client_filters(
+        request.account,
+        status=status,
+        engagement=engagement,
+        industry=industry,
+        manager=manager,
+        parent=parent,
+        q=q,
+        archived=archived,
+        tag=tag,
+        order=order,
     )
-    account = request.account
-    # A filter naming nothing in this account matches no client.
-    for name, value, lookup in (
-        ("industry", industry, lambda v: _id_or_name(Industry, account, v)),
-        ("tag", tag, lambda v: _id_or_name(Tag, account, v)),
-        ("manager", manager, lambda v: _manager_id(account, v)),
-    ):
-        if value:
-            found = lookup(value)
-            if found is None:
-                return {"items": [], "next": None}
-            setattr(filters, name, found)
+    if filters is None:
+        return {"items": [], "next": None}
     page = queries.client_page(
         membership=request.membership,
         filters=filters,

@@ -13,18 +13,10 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-# The filters are parsed exactly as GET /api/v1/clients parses them, by its own helpers.
-from clientdesk.api.clients import (
-    ORDER_HELP,
-    REPEATABLE,
-    _check_choices,
-    _id_or_name,
-    _manager_id,
-    _split,
-)
-from clientdesk.api.schemas import MAX_ID, NUL_MESSAGE, ErrorOut
+# The filters are parsed exactly as GET /api/v1/clients parses them.
+from clientdesk.api.clients import ORDER_HELP, REPEATABLE, client_filters
+from clientdesk.api.schemas import MAX_ID, ErrorOut
 from clientdesk.clients import queries
-from clientdesk.clients.models import Engagement, Industry, Status, Tag
 from clientdesk.core.roles import require
 from clientdesk.transfer import exports
 from clientdesk.transfer.import_templates import (
@@ -72,31 +64,22 @@ def clients_export(
     Streamed: CSV as it is read, XLSX once written to disk. Managers and above.
     """
     require(request.membership, "clients.export")
-    for name, value in (("q", q), ("industry", industry), ("manager", manager), ("tag", tag)):
-        if value and "\x00" in value:
-            raise ValidationError({name: NUL_MESSAGE})
-    statuses, engagements = _split(status), _split(engagement)
-    _check_choices("status", statuses, Status.values)
-    _check_choices("engagement", engagements, Engagement.values)
-    sort, descending = order.removeprefix("-"), order.startswith("-")
-    _check_choices("order", [sort], list(queries.SORTS))
-    filters = queries.ClientFilters(
-        tab="all", q=q, status=statuses, engagement=engagements, parent=parent, archived=archived
-    )
     account = request.account
-    nothing = False  # a filter naming nothing in this account matches no client
-    for name, value, lookup in (
-        ("industry", industry, lambda v: _id_or_name(Industry, account, v)),
-        ("tag", tag, lambda v: _id_or_name(Tag, account, v)),
-        ("manager", manager, lambda v: _manager_id(account, v)),
-    ):
-        if value:
-            found = lookup(value)
-            nothing = nothing or found is None
-            setattr(filters, name, found)
+    filters, sort, descending = client_filters(
+        account,
+        status=status,
+        engagement=engagement,
+        industry=industry,
+        manager=manager,
+        parent=parent,
+        q=q,
+        archived=archived,
+        tag=tag,
+        order=order,
+    )
     chunks = (
         iter(())
-        if nothing
+        if filters is None
         else exports.listed_client_chunks(
             membership=request.membership, filters=filters, sort=sort, descending=descending
         )
