@@ -38,8 +38,12 @@ def test_every_record_is_counted_once_as_written_or_rejected(
 ):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator=newline)
+    # csv quotes a field holding a line break only if the break is part of its line ending;
+    # a spreadsheet quotes any field with CR or LF, and so does this file.
+    quoted = csv.writer(buffer, delimiter=delimiter, lineterminator=newline, quoting=csv.QUOTE_ALL)
     writer.writerow(["Prefix", "Name", "Status", "Primary contact email", "Tags"])
-    writer.writerows(rows)
+    for row in rows:
+        (quoted if any("\r" in cell for cell in row) else writer).writerow(row)
     path = tmp_path_factory.mktemp("drawn") / "clients.csv"
     path.write_bytes(buffer.getvalue().encode(encoding))
 
