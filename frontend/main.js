@@ -50,10 +50,13 @@ document.addEventListener("keydown", (event) => {
   }
 });
 
-// Close an open <details> menu when clicking elsewhere or pressing Escape.
+// Close an open <details> menu when clicking elsewhere, on a download it offers (the page
+// stays, so the menu would stay open), or pressing Escape.
 document.addEventListener("click", (event) => {
   document.querySelectorAll("details.menu[open]").forEach((menu) => {
-    if (!menu.contains(event.target)) menu.removeAttribute("open");
+    if (!menu.contains(event.target) || event.target.closest("a[download]")) {
+      menu.removeAttribute("open");
+    }
   });
 });
 document.addEventListener("keydown", (event) => {
