@@ -20,6 +20,7 @@ from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.parse import RowParser, text
 from clientdesk.transfer.readers import UnreadableFile, open_sheet
+from clientdesk.transfer.seen import SeenKeys
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
@@ -48,14 +49,16 @@ class _Run:
             (job.mapping.index(name), name) for name in kind.key if name in job.mapping
         ]
         self.header_of = {name: job.headers[i] for i, name in enumerate(job.mapping) if name}
-        self.seen: dict[tuple, int] = {}
+        self.seen = SeenKeys()
         self.deferred: dict[int, tuple[Row, list, list[tuple[str, str]]]] = {}
         self.counts = {**empty_counts(), **(job.counts or {})}
 
-    def key(self, values: list) -> tuple:
-        # Keys match ignoring case (prefixes are upper case, emails lower case when stored).
+    def key(self, values: list) -> str | None:
+        """The record's key, matched ignoring case (prefixes are stored upper case, emails
+        lower case); None when a part of it is empty (the services reject that row)."""
         size = len(values)
-        return tuple(text(values[i]).casefold() if i < size else "" for i, _name in self.key_slots)
+        parts = [text(values[i]).casefold() if i < size else "" for i, _name in self.key_slots]
+        return "\x1f".join(parts) if parts and all(parts) else None
 
     def label(self, name: str) -> str:
         name = FIELD_OF.get(name, name)
@@ -104,9 +107,10 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
         last = job.rows_done
         for number, values in sheet.rows():
             key = run.key(values)
-            earlier = run.seen.get(key) if all(key) else None
+            earlier = run.seen.get(key) if key else None
             if number <= job.rows_done and number not in resumed:
-                run.seen.setdefault(key, number)  # committed by an earlier attempt of this job
+                if key:  # committed by an earlier attempt of this job
+                    run.seen.setdefault(key, number)
                 continue
             last = max(last, number)
             if number not in resumed:
@@ -120,8 +124,8 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
                         % {"row": earlier, "what": " + ".join(run.label(k) for k in run.kind.key)},
                     )
                 )
-            elif all(key):
-                run.seen[key] = number
+            elif key:
+                run.seen.setdefault(key, number)
             row = Row(number=number, data=data)
             if errors:
                 rejected.append((row, values, errors))

@@ -4,7 +4,7 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -48,7 +48,7 @@ class CsvSheet(Sheet):
         self.headers[0] = self.headers[0].lstrip("\ufeff").strip()
         self.headers = trim_end(self.headers)
 
-    def _records(self) -> Iterator[Record]:
+    def _records(self) -> Generator[Record, None, None]:
         # A fresh handle per pass, so that two passes (preview, then run) never share a position.
         with self.path.open(encoding=self.encoding, errors="replace", newline="") as text:
             reader = csv.reader(text, delimiter=self.delimiter or ",")
@@ -58,9 +58,10 @@ class CsvSheet(Sheet):
                     number += 1
                     yield number, [value.strip() for value in record]
             except csv.Error as exc:
+                # In practice the one error left with newline="": a field longer than
+                # csv.field_size_limit(), which is what an unclosed quote makes of the file.
                 raise UnreadableFile(
-                    _("Row %(row)d cannot be read (%(reason)s): is a quote left open?")
-                    % {"row": number + 1, "reason": exc}
+                    _("Row %(row)d cannot be read: is a quote left open?") % {"row": number + 1}
                 ) from exc
 
     def rows(self) -> Iterator[Record]:

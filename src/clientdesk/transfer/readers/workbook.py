@@ -2,6 +2,7 @@
 package's docstring for why and for the figures)."""
 
 import contextlib
+import functools
 import io
 import os
 import posixpath
@@ -9,7 +10,7 @@ import re
 import tempfile
 import zipfile
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from itertools import accumulate, islice
 from pathlib import Path
 from typing import IO
@@ -24,6 +25,7 @@ READ_BYTES = 1 << 20
 SLICE_BYTES = 1 << 20  # measured: 128 KB to 1 MB slices read at the same speed, 2 MB slower
 SST_LIST_BYTES = 8 << 20  # shared strings up to this much text are kept as a list of str
 SST_IN_MEMORY_BYTES = 32 << 20  # and beyond this much, in a temporary file
+WINDOW_BYTES = 256 << 10  # read ahead in that file
 PART_MAX_BYTES = 64 << 20  # workbook, relationships, styles: a few KB in a real file
 MARK = "\ue000"  # a private-use character that marks a shared-string index in a slice
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -120,7 +122,7 @@ class XlsxSheet(Sheet):
                 values.pop()
             yield number, values
 
-    def _records(self) -> Iterator[Record]:
+    def _records(self) -> Generator[Record, None, None]:
         """Every non-blank row of the sheet, converted, with its row number."""
         with _damage_as_unreadable():
             slices = self._slices()
@@ -265,7 +267,7 @@ def _header_text(value: object) -> str:
     if value is None:
         return ""
     if hasattr(value, "isoformat"):
-        return value.isoformat()  # type: ignore[union-attr]
+        return value.isoformat()
     return str(value).strip()
 
 
@@ -363,6 +365,7 @@ class _SharedStrings:
         self._blob = bytearray()
         self._file: IO[bytes] | None = None
         self._fd = -1
+        self._window, self._window_at = b"", 0
         self._offsets = array("I", [0])
         self.get: Callable[[int], str] = self._get
         if part is None:
@@ -393,15 +396,24 @@ class _SharedStrings:
         if small is not None:
             self.get = [_xml_text(raw) for raw in small].__getitem__
             self._blob, self._offsets = bytearray(), array("I", [0])
-        elif self._file is not None:
+            return
+        if self._file is not None:
             self._file.flush()
             self._fd = self._file.fileno()
+        # Values that repeat (a status, a country) come from the cache, each time.
+        self.get = functools.lru_cache(maxsize=4096)(self._get)
 
     def _get(self, index: int) -> str:
         start, end = self._offsets[index], self._offsets[index + 1]
         if self._file is None:
             return _xml_text(self._blob[start:end])
-        return _xml_text(os.pread(self._fd, end - start, start))
+        at = self._window_at
+        if start < at or end > at + len(self._window):
+            # Excel numbers the strings in the order it meets them, so the distinct values of
+            # the next rows follow in the file: read ahead, and serve them from memory.
+            self._window = os.pread(self._fd, max(WINDOW_BYTES, end - start), start)
+            self._window_at = at = start
+        return _xml_text(self._window[start - at : end - at])
 
     def close(self) -> None:
         if self._file is not None:
