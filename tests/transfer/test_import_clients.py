@@ -235,3 +235,22 @@ def test_a_sub_client_may_come_before_its_parent_in_the_file(cast, tmp_path):
     assert [e.row for e in import_errors(job)] == [5]
     leaf = Client.objects.get(account=cast.account, prefix="LEAF")
     assert leaf.parent.prefix == "MID" and leaf.parent.parent.prefix == "ROOT"
+
+
+def test_an_engaged_row_invites_its_primary_contact_as_a_hand_made_one_does(cast, tmp_path):
+    from clientdesk.portal.models import PortalInvitation
+
+    content = (
+        b"Prefix,Name,Engagement,Primary contact first name,Primary contact email\n"
+        b"ENG,Engaged Ltd,engaged,Eve,eve@engaged.example\n"
+        b"NOMAIL,No Mail Ltd,Engaged,,\n"
+    )
+
+    job = _run(cast, tmp_path, content)
+
+    assert job.counts["created"] == 1 and job.counts["rejected"] == 1
+    client = Client.objects.get(account=cast.account, prefix="ENG")
+    assert client.engagement == "access_sent"
+    invitation = PortalInvitation.objects.get(client=client)
+    assert invitation.email == "eve@engaged.example"
+    assert "email" in import_errors(job).get().message
