@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
 from clientdesk.core.models import Membership
+from clientdesk.core.seenkeys import SeenKeys
 from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.parse import RowParser, text
 from clientdesk.transfer.readers import UnreadableFile, open_sheet
-from clientdesk.transfer.seen import SeenKeys
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2000

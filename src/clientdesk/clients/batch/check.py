@@ -50,9 +50,10 @@ def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     _check_contacts(plans)
     if not ctx.dry_run:
         write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing)
-    for p in plans:
-        if p.outcome.action == CREATE:
-            ctx.planned.add(p.fields["prefix"])
+    else:
+        for p in plans:
+            if p.outcome.action == CREATE:
+                ctx.planned.setdefault(p.fields["prefix"], p.row.number)
     return [p.outcome for p in plans]
 
 
@@ -223,7 +224,7 @@ def _plan_update(
 def _check_parents(ctx: Context, plans: list[Plan], existing: dict, visible_ids: set) -> None:
     """A parent is a visible client of the account or a row created earlier in the file;
     a move that would put a client under itself is refused."""
-    earlier: set[str] = set(ctx.planned)
+    earlier: set[str] = set()  # created by this batch (earlier batches: ctx.planned or the db)
     for plan in plans:
         if plan.outcome.action == REJECTED:
             continue
@@ -232,7 +233,7 @@ def _check_parents(ctx: Context, plans: list[Plan], existing: dict, visible_ids:
             parent = existing.get(wanted)
             known = (
                 parent is not None and parent.deleted_at is None and parent.pk in visible_ids
-            ) or wanted in earlier
+            ) or (wanted in earlier or (ctx.dry_run and wanted in ctx.planned))
             if not known:
                 _reject(
                     plan,

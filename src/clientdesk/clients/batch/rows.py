@@ -6,6 +6,7 @@ from typing import Any
 
 from clientdesk.clients.models import Client, Industry, Tag
 from clientdesk.core.models import Account, Membership
+from clientdesk.core.seenkeys import SeenKeys
 
 # The columns that are plain fields of the client, written as they are.
 PLAIN = (
@@ -49,8 +50,9 @@ class Context:
     members: dict[str, int] = field(default_factory=dict)  # email → user id
     industries: dict[str, Industry] = field(default_factory=dict)  # lower name → industry
     tags: dict[str, int] = field(default_factory=dict)  # lower name → tag id
-    # Prefixes that earlier rows of a dry run would have created (they can be parents).
-    planned: set[str] = field(default_factory=set)
+    # Prefixes that earlier batches of a dry run would have created (they can be parents; in a
+    # real run those are in the database).
+    planned: SeenKeys = field(default_factory=SeenKeys)
 
     @classmethod
     def load(cls, *, account: Account, membership: Membership, actor, mode: str, dry_run: bool):

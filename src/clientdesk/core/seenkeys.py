@@ -1,4 +1,4 @@
-"""The keys met so far in a file, with the row that had each, in about 24 bytes a key.
+"""Keys met so far (in an imported file), with the row that had each, in about 24 bytes a key (12 a slot, at most half full).
 
 A dict of strings to row numbers costs about 130 bytes a key: 130 MB for a million-row file,
 most of the import's memory budget. This table keeps a 64-bit hash of each key and its row in
@@ -24,7 +24,7 @@ class SeenKeys:
     def __init__(self, capacity: int = 1 << 12):
         self._size = capacity
         self._hashes = array("q", bytes(8 * capacity))
-        self._rows = array("q", bytes(8 * capacity))
+        self._rows = array("i", bytes(4 * capacity))
         self._count = 0
 
     def __len__(self) -> int:
@@ -37,6 +37,9 @@ class SeenKeys:
         while hashes[i] != _EMPTY and hashes[i] != h:
             i = (i + 1) & mask
         return i
+
+    def __contains__(self, key: str) -> bool:
+        return self.get(key) is not None
 
     def get(self, key: str) -> int | None:
         """The row that had `key` first, or None."""
@@ -60,7 +63,7 @@ class SeenKeys:
         hashes, rows = self._hashes, self._rows
         self._size *= 2
         self._hashes = array("q", bytes(8 * self._size))
-        self._rows = array("q", bytes(8 * self._size))
+        self._rows = array("i", bytes(4 * self._size))
         for h, r in zip(hashes, rows, strict=True):
             if h != _EMPTY:
                 i = self._slot(h)

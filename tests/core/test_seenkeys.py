@@ -1,6 +1,6 @@
 """The compact table of keys met so far in a file."""
 
-from clientdesk.transfer.seen import SeenKeys
+from clientdesk.core.seenkeys import SeenKeys
 
 
 def test_it_answers_the_first_row_of_each_key_through_its_growth():
