@@ -8,8 +8,10 @@ running the same file again in upsert mode finds those rows unchanged.
 """
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -79,7 +81,8 @@ def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE
     job.state, job.started_at = State.RUNNING, job.started_at or timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(state=job.state, started_at=job.started_at)
     try:
-        _run(_Run(job, kind, membership), path or job.file.path, batch_size)
+        with _small_sqlite_cache():
+            _run(_Run(job, kind, membership), path or job.file.path, batch_size)
     except UnreadableFile as exc:
         _fail(job, str(exc))
     except Exception:
@@ -87,6 +90,24 @@ def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE
         log.exception("import %s failed", job.pk)
         _fail(job, _("The import stopped on an unexpected error; the rows before it are saved."))
     return job
+
+
+@contextmanager
+def _small_sqlite_cache() -> Iterator[None]:
+    """SQLite's page cache lives in this process: the 64 MB the pages get (settings) would be
+    most of an import's memory budget, and at 100,000 rows 16 MB writes as fast (bench)."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute("PRAGMA cache_size=-16000")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size={int(before)}")
 
 
 def _fail(job: ImportJob, message: str) -> None:

@@ -1,0 +1,4 @@
+"""A bench-only app: the model django-import-export imports into (bench/imports.py).
+
+It exists only in bench/import_settings.py, never in Clientdesk's own settings.
+"""

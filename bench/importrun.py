@@ -1,0 +1,260 @@
+"""One contender of the import benchmark, run inside its own child process (bench/imports.py).
+
+The child sets Django up against a fresh copy of the migrated database, creates a fresh
+account (its owner and three managers, through the core services as `clientdesk newaccount`
+does), and times one contender function from the first byte read to the last commit. It
+then counts, untimed, the rows the contender left in each table of that account, and writes
+its figures as JSON for the parent; the parent reads the child's peak memory (ru_maxrss)
+from wait4.
+
+Contenders (each a function of `Ctx`; a new one is one more entry in CONTENDERS):
+- `engine`: Clientdesk's `transfer.services.import_file(…, kind="clients", mode="create")`.
+- `ie_default`, `ie_fast`: django-import-export into bench/ie_app's model (ie_app/resources.py),
+  the file read by its own format classes (tablib; openpyxl for XLSX) as its admin does.
+- `floor_all`: the raw floor, the same rows written with no checks into every table our
+  engine writes for a client (importfloor.py); `floor_client`: clients_client alone.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+PASSWORD = "bench-only-password-nobody-types"
+TIME_ZONE = "Europe/Madrid"
+# The tables a client row ends up in (per account), counted after each contender.
+TABLES = [
+    "clients_client",
+    "clients_statuschange",
+    "clients_statusinterval",
+    "clients_serviceperiod",
+    "clients_statusdaydelta",
+    "clients_clienttag",
+    "clients_tag",
+    "contacts_contact",
+    "audit_activity",
+    "ie_app_importedclient",
+]
+
+
+@dataclass
+class Ctx:
+    account: object
+    membership: object
+    path: Path
+    fmt: str
+    rows: int
+
+
+class NotYetThere(Exception):
+    """The contender's code is not written yet (NotImplementedError, or a module of it that
+    does not import yet)."""
+
+
+def engine(ctx: Ctx) -> dict:
+    try:
+        from clientdesk.transfer.services import import_file
+
+        job = import_file(
+            account=ctx.account,
+            membership=ctx.membership,
+            kind="clients",
+            path=str(ctx.path),
+            mode="create",
+        )
+    except NotImplementedError as exc:
+        raise NotYetThere(f"NotImplementedError: {exc}") from None
+    except ImportError as exc:
+        if not (exc.name or "").startswith("clientdesk."):
+            raise
+        raise NotYetThere(f"{exc} (being written)") from None
+    detail = {"state": job.state, "counts": job.counts, "failure": job.failure[:500]}
+    if job.state != "done":
+        raise RuntimeError(f"the import job ended {job.state}: {job.failure[:300]}")
+    return detail
+
+
+def _dataset(ctx: Ctx):
+    from import_export.formats.base_formats import CSV, XLSX
+
+    if ctx.fmt == "csv":
+        return CSV().create_dataset(ctx.path.read_text(encoding="utf-8"))
+    return XLSX().create_dataset(ctx.path.read_bytes())
+
+
+def _import_export(ctx: Ctx, resource_class) -> dict:
+    dataset = _dataset(ctx)
+    result = resource_class(account=ctx.account).import_data(dataset, raise_errors=True)
+    totals = dict(result.totals)
+    if totals.get("error") or totals.get("invalid"):
+        raise RuntimeError(f"import-export reported errors: {totals}")
+    return {"totals": totals}
+
+
+def ie_default(ctx: Ctx) -> dict:
+    from bench.ie_app.resources import ClientResource
+
+    return _import_export(ctx, ClientResource)
+
+
+def ie_fast(ctx: Ctx) -> dict:
+    from bench.ie_app.resources import FastClientResource
+
+    return _import_export(ctx, FastClientResource)
+
+
+def floor_all(ctx: Ctx) -> dict:
+    from bench.importfloor import floor
+
+    return floor(account=ctx.account, owner=ctx.membership.user, path=ctx.path, fmt=ctx.fmt)
+
+
+def floor_client(ctx: Ctx) -> dict:
+    from bench.importfloor import floor
+
+    return floor(
+        account=ctx.account, owner=ctx.membership.user, path=ctx.path, fmt=ctx.fmt, only_client=True
+    )
+
+
+CONTENDERS: dict[str, Callable[[Ctx], dict]] = {
+    "engine": engine,
+    "ie_default": ie_default,
+    "ie_fast": ie_fast,
+    "floor_all": floor_all,
+    "floor_client": floor_client,
+}
+
+
+def _fresh_account():
+    from bench.importdata import MANAGER_EMAILS, OWNER_EMAIL
+    from clientdesk.core.models import Membership
+    from clientdesk.core.services import account_create, membership_add, user_create
+
+    owner = user_create(email=OWNER_EMAIL, password=PASSWORD)
+    account = account_create(
+        name="Import Bench", slug="import-bench", owner=owner, time_zone=TIME_ZONE
+    )
+    for email in MANAGER_EMAILS:
+        membership_add(
+            account=account,
+            user=user_create(email=email, password=PASSWORD),
+            role="manager",
+            actor=owner,
+        )
+    return account, Membership.objects.select_related("user").get(account=account, user=owner)
+
+
+def _counts(account_id: int) -> dict[str, int]:
+    from django.db import connection
+
+    present = set(connection.introspection.table_names())
+    out = {}
+    with connection.cursor() as cursor:
+        for table in TABLES:
+            if table in present:
+                cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE account_id = %s", [account_id])
+                out[table] = cursor.fetchone()[0]
+    return out
+
+
+def _db_backend_cpu() -> tuple[int, float] | None:
+    """PostgreSQL: this connection's server process and its CPU seconds so far (from /proc)."""
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, DatabaseError):  # after a failed contender: no figure, not a crash
+        return None
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _profiled(fn: Callable[[], dict], out: Path) -> dict:
+    """Run fn under cProfile; its 40 costliest functions (own time, then cumulative) to out."""
+    import cProfile
+    import io
+    import pstats
+
+    profile = cProfile.Profile()
+    try:
+        return profile.runcall(fn)
+    finally:
+        text = io.StringIO()
+        stats = pstats.Stats(profile, stream=text)
+        stats.sort_stats("tottime").print_stats(40)
+        stats.sort_stats("cumulative").print_stats(40)
+        out.write_text(text.getvalue())
+
+
+def child(
+    *,
+    contender: str,
+    path: Path,
+    fmt: str,
+    rows: int,
+    result_path: Path,
+    profile_path: Path | None = None,
+) -> int:
+    """Run one contender (Django is configured by the environment the parent gave)."""
+    import django
+
+    django.setup()
+    account, membership = _fresh_account()
+    before = _counts(account.pk)
+    out: dict = {
+        "contender": contender,
+        "fmt": fmt,
+        "rows": rows,
+        "baseline_mb": round(_rss_mb(), 1),
+        "baseline_maxrss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    db_before = _db_backend_cpu()
+    cpu, t = time.process_time(), time.perf_counter()
+    try:
+        ctx = Ctx(account=account, membership=membership, path=path, fmt=fmt, rows=rows)
+        if profile_path is None:
+            out["detail"] = CONTENDERS[contender](ctx)
+        else:
+            out["detail"] = _profiled(lambda: CONTENDERS[contender](ctx), profile_path)
+        out["status"] = "ok"
+    except NotYetThere as exc:
+        out["status"] = "not yet measured"
+        out["error"] = str(exc)[:300]
+    except Exception as exc:
+        out["status"] = "failed"
+        out["error"] = f"{type(exc).__name__}: {exc}"[:1000]
+    out["seconds"] = round(time.perf_counter() - t, 3)
+    out["cpu_seconds"] = round(time.process_time() - cpu, 3)
+    db_after = _db_backend_cpu()
+    if db_before and db_after and db_before[0] == db_after[0]:
+        out["db_cpu_seconds"] = round(db_after[1] - db_before[1], 3)
+    if out["status"] == "ok":
+        after = _counts(account.pk)
+        out["written"] = {
+            t: after[t] - before.get(t, 0) for t in after if after[t] != before.get(t, 0)
+        }
+        landed = out["written"].get("clients_client", 0) + out["written"].get(
+            "ie_app_importedclient", 0
+        )
+        if landed != rows:
+            out["status"] = "failed"
+            out["error"] = f"{landed:,} clients written for {rows:,} rows in the file"
+    result_path.write_text(json.dumps(out, indent=2, default=str))
+    return 0
