@@ -98,7 +98,7 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
             return count
         # SQLite: statements of many rows each. One row per statement (executemany) makes
         # the search table's trigger flush an index segment per row: 3-5x slower (bench).
-        per_statement = max(1, min(500, 30_000 // len(columns)))
+        per_statement = 1 << min(9, (30_000 // len(columns)).bit_length() - 1)  # ≤ 512
         one = "(" + ", ".join(["%s"] * len(columns)) + ")"
         batch: list = []
         for row in rows:
@@ -106,8 +106,12 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
             if len(batch) == per_statement:
                 count += _insert_values(cursor, table, names, one, batch)
                 batch = []
-        if batch:
-            count += _insert_values(cursor, table, names, one, batch)
+        # The rest in power-of-two pieces: sqlite3 keeps up to 128 prepared statements per
+        # connection, and a statement per remainder length would fill it with large ones.
+        while batch:
+            size = 1 << (len(batch).bit_length() - 1)
+            count += _insert_values(cursor, table, names, one, batch[:size])
+            batch = batch[size:]
         return count
 
 
