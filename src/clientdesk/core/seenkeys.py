@@ -1,8 +1,8 @@
-"""Keys met so far (in an imported file), with the row that had each, in about 24 bytes a key (12 a slot, at most half full).
+"""Keys met so far (in an imported file) with the row that had each, in 12 bytes a slot.
 
 A dict of strings to row numbers costs about 130 bytes a key: 130 MB for a million-row file,
 most of the import's memory budget. This table keeps a 64-bit hash of each key and its row in
-two flat arrays (open addressing, at most half full). Two different keys share a 64-bit hash
+two flat arrays (open addressing, at most 70% full). Two different keys share a 64-bit hash
 with a chance of about 1 in 30 million for a million-row file, and then the later row would
 be reported as repeating the earlier one: a rejected row the person can see and correct, never
 a silent loss.
@@ -31,11 +31,13 @@ class SeenKeys:
         return self._count
 
     def _slot(self, h: int) -> int:
-        mask = self._size - 1
-        i = h & mask
+        size = self._size
+        i = h % size
         hashes = self._hashes
         while hashes[i] != _EMPTY and hashes[i] != h:
-            i = (i + 1) & mask
+            i += 1
+            if i == size:
+                i = 0
         return i
 
     def __contains__(self, key: str) -> bool:
@@ -55,13 +57,13 @@ class SeenKeys:
             return self._rows[i]
         self._hashes[i], self._rows[i] = h, row
         self._count += 1
-        if self._count * 2 > self._size:
+        if self._count * 10 > self._size * 7:
             self._grow()
         return row
 
     def _grow(self) -> None:
         hashes, rows = self._hashes, self._rows
-        self._size *= 2
+        self._size = self._size * 3 // 2 + 1
         self._hashes = array("q", bytes(8 * self._size))
         self._rows = array("i", bytes(4 * self._size))
         for h, r in zip(hashes, rows, strict=True):
