@@ -20,7 +20,7 @@ from clientdesk.transfer.kinds import KINDS
 from clientdesk.transfer.models import ImportJob, Mode, State
 from clientdesk.transfer.readers import UnreadableFile, estimate_records, open_sheet
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # about 400,000 client rows as CSV: see docs/imports.md
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # ~270,000 client rows of every column as CSV; more: importfile
 IMMEDIATE_MAX_BYTES = 256 * 1024  # smaller files run inside the request, larger ones as a task
 EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
