@@ -24,7 +24,6 @@ from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.services import check_at, check_initial, check_transition, normalize_prefix
 from clientdesk.contacts.models import Contact
 from clientdesk.core.checks import fields_check
-from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.scoping import clients_visible
 
@@ -130,10 +129,6 @@ def _lookups(ctx: Context, data: dict, values: dict) -> dict[str, list[str]]:
     return errors
 
 
-def _backdater(ctx: Context) -> Membership | None:
-    return ctx.membership
-
-
 def _plan_create(ctx: Context, plan: Plan, data: dict, values: dict) -> None:
     status = data.get("status") or Status.ACTIVE
     check_initial(status)
@@ -149,7 +144,7 @@ def _plan_create(ctx: Context, plan: Plan, data: dict, values: dict) -> None:
             )
         plan.invite = True
     at = check_at(
-        at=_instant(ctx, data.get("status_since")), previous=None, actor_membership=_backdater(ctx)
+        at=_instant(ctx, data.get("status_since")), previous=None, actor_membership=ctx.membership
     )
     plan.outcome.action = CREATE
     plan.fields = values
@@ -214,7 +209,7 @@ def _plan_update(
         plan.status_at = check_at(
             at=_instant(ctx, data.get("status_since")),
             previous=current.status_changed_at,
-            actor_membership=_backdater(ctx),
+            actor_membership=ctx.membership,
         )
     plan.changes = changes
     if changes or plan.status_to:
