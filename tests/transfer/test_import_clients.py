@@ -254,3 +254,10 @@ def test_an_engaged_row_invites_its_primary_contact_as_a_hand_made_one_does(cast
     invitation = PortalInvitation.objects.get(client=client)
     assert invitation.email == "eve@engaged.example"
     assert "email" in import_errors(job).get().message
+
+
+def test_the_plain_row_writers_fill_every_column_of_their_tables():
+    from clientdesk.clients.batch.write import CLIENT_COLUMNS, CONTACT_COLUMNS
+
+    for model, columns in ((Client, CLIENT_COLUMNS), (Contact, CONTACT_COLUMNS)):
+        assert sorted(columns) == sorted(f.name for f in model._meta.concrete_fields), model

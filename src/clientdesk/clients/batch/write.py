@@ -30,6 +30,7 @@ from clientdesk.clients.models import (
     Tag,
 )
 from clientdesk.contacts.models import Contact, Source
+from clientdesk.contacts.services import FIELDS as CONTACT_FIELDS
 from clientdesk.core.bulkinsert import ids_reserve, insert
 
 CLIENT_COLUMNS = (
@@ -57,26 +58,14 @@ CLIENT_COLUMNS = (
     "created_at",
     "activated_at",
 )
+# Every column of a contact row: its editable fields (the contact services' list) and the rest.
 CONTACT_COLUMNS = (
     "id",
     "account",
     "client",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "mobile",
-    "title",
-    "notes",
-    "street",
-    "city",
-    "region",
-    "postcode",
-    "country",
+    *CONTACT_FIELDS,
     "is_primary",
     "is_secondary",
-    "source",
-    "active",
     "version",
     "created_at",
     "deleted_at",
