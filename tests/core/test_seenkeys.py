@@ -11,3 +11,11 @@ def test_it_answers_the_first_row_of_each_key_through_its_growth():
     assert seen.get("k2") == 2 and seen.get("k20001") == 20_001
     assert seen.setdefault("k500", 99_999) == 500  # a later row keeps the first one's number
     assert seen.get("missing") is None
+
+
+def test_sized_for_the_expected_keys_it_holds_them_without_growing():
+    seen = SeenKeys(expected=10_000)
+    size = seen._size
+    for row in range(10_000):
+        seen.setdefault(f"k{row}", row)
+    assert seen._size == size and len(seen) == 10_000 and seen.get("k9999") == 9999

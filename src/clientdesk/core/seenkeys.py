@@ -21,7 +21,11 @@ def _hash(key: str) -> int:
 
 
 class SeenKeys:
-    def __init__(self, capacity: int = 1 << 12):
+    def __init__(self, capacity: int = 1 << 12, *, expected: int | None = None):
+        # Sized for the keys expected (a file's estimated rows), the table never grows, so it
+        # never holds its old and new arrays at once.
+        if expected:
+            capacity = max(capacity, min(expected, 5_000_000) * 10 // 7 + 1)
         self._size = capacity
         self._hashes = array("q", bytes(8 * capacity))
         self._rows = array("i", bytes(4 * capacity))

@@ -51,7 +51,7 @@ class _Run:
             (job.mapping.index(name), name) for name in kind.key if name in job.mapping
         ]
         self.header_of = {name: job.headers[i] for i, name in enumerate(job.mapping) if name}
-        self.seen = SeenKeys()
+        self.seen = SeenKeys(expected=job.rows_total)
         self.deferred: dict[int, tuple[Row, list, list[tuple[str, str]]]] = {}
         self.counts = {**empty_counts(), **(job.counts or {})}
 
