@@ -36,12 +36,12 @@ def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     prefixes = {normalize_prefix(r.data.get("prefix", "")) for r in rows}
     parents = {normalize_prefix(r.data.get("parent_prefix") or "") for r in rows} - {""}
     visible = clients_visible(ctx.membership)
-    existing = {
-        c.prefix: c
-        for c in Client.objects.filter(
-            account=ctx.account, prefix__in=prefixes | parents
-        ).select_related("parent")
-    }
+    found = Client.objects.filter(
+        account=ctx.account, prefix__in=prefixes | parents
+    ).select_related("parent")
+    if any("tags" in r.data for r in rows):
+        found = found.prefetch_related("tags")  # one query for the batch, not one a row
+    existing = {c.prefix: c for c in found}
     known = {c.pk for c in existing.values()} | {c.parent_id for c in existing.values()}
     visible_ids = set(visible.filter(pk__in=known - {None}).values_list("pk", flat=True))
     plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
@@ -198,7 +198,7 @@ def _plan_update(
         wanted_tags = sorted(
             {t.strip() for t in data.get("tags") or [] if t.strip()}, key=str.lower
         )
-        have_tags = sorted(current.tags.values_list("name", flat=True), key=str.lower)
+        have_tags = sorted((tag.name for tag in current.tags.all()), key=str.lower)
         if [t.lower() for t in wanted_tags] != [t.lower() for t in have_tags]:
             plan.tags = wanted_tags
             changes["tags"] = [have_tags, wanted_tags]
