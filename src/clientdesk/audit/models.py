@@ -1,15 +1,17 @@
 """The activity log: who did what to which object, and which fields changed."""
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clientdesk.core.fields import person_who_did_it
+
 
 class Activity(models.Model):
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    # Both covered or rarely deleted (see clients/models.py): no single-column indexes.
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
     )
+    actor = person_who_did_it()
     # Kept as text too, so the log still reads right after the person is gone.
     actor_label = models.CharField(max_length=254, blank=True)
     verb = models.CharField(max_length=60)

@@ -1,4 +1,13 @@
-"""Clients, their status history, and the derived tables the metrics read (DESIGN §2–3)."""
+"""Clients, their status history, and the derived tables the metrics read (DESIGN §2–3).
+
+Indexes start with `account_id` (DESIGN §6), so the single-column index Django gives every
+foreign key is turned off (`db_index=False`) where a composite index already leads with the
+same columns or where the referenced rows are hardly ever deleted (users, industries, tags: one
+scan per deletion). The single-column `client_id` and `parent_id` indexes stay: PostgreSQL's
+foreign-key check looks up `client_id = $1` for every client row deleted, and without them
+deleting an account (or purging its deleted clients) would scan each table once per client.
+tests/core/test_indexes.py holds the rule and its exceptions.
+"""
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -7,6 +16,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from clientdesk.core.fields import person_who_did_it
 
 
 class Status(models.TextChoices):
@@ -36,7 +47,9 @@ PREFIX_VALIDATOR = RegexValidator(
 class Industry(models.Model):
     """An account-editable list of sectors, seeded with common ones."""
 
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     name = models.CharField(_("name"), max_length=80)
 
     class Meta:
@@ -50,7 +63,9 @@ class Industry(models.Model):
 
 
 class Tag(models.Model):
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     name = models.CharField(_("name"), max_length=40)
 
     class Meta:
@@ -62,7 +77,9 @@ class Tag(models.Model):
 
 
 class Client(models.Model):
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="clients")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="clients", db_index=False
+    )
     prefix = models.CharField(_("prefix"), max_length=10, validators=[PREFIX_VALIDATOR])
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
@@ -78,6 +95,7 @@ class Client(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("industry"),
+        db_index=False,
     )
     parent = models.ForeignKey(
         "self",
@@ -94,6 +112,7 @@ class Client(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         verbose_name=_("manager"),
+        db_index=False,
     )
     license = models.CharField(_("license"), max_length=100, blank=True)
     billing_email = models.EmailField(_("billing email"), blank=True)
@@ -109,9 +128,7 @@ class Client(models.Model):
     tags = models.ManyToManyField(Tag, through="ClientTag", related_name="clients", blank=True)
     archived = models.BooleanField(_("archived"), default=False)
     deleted_at = models.DateTimeField(null=True, blank=True)
-    deleted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    deleted_by = person_who_did_it()
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(_("first activated"), null=True, blank=True)
@@ -151,9 +168,11 @@ class Client(models.Model):
 
 
 class ClientTag(models.Model):
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="+", db_index=False)
 
     class Meta:
         constraints = [
@@ -168,14 +187,14 @@ class ClientTag(models.Model):
 class StatusChange(models.Model):
     """One row per status change: the truth every status and metric is derived from."""
 
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=12, choices=Status.choices, null=True, blank=True)
     to_status = models.CharField(max_length=12, choices=Status.choices)
     at = models.DateTimeField()
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    by = person_who_did_it()
     reason = models.CharField(max_length=500, blank=True)
     recorded_at = models.DateTimeField(default=timezone.now)
 
@@ -189,7 +208,9 @@ class StatusChange(models.Model):
 class StatusDayDelta(models.Model):
     """Per account, day and status: how the count of clients with that status moved that day."""
 
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     day = models.DateField()
     status = models.CharField(max_length=12, choices=Status.choices)
     delta = models.IntegerField(default=0)
@@ -208,7 +229,9 @@ class StatusDayDelta(models.Model):
 class ServicePeriod(models.Model):
     """A spell in service (active, at risk or off-boarding at the end of each of its days)."""
 
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     start_day = models.DateField()
     end_day = models.DateField(null=True, blank=True)  # last day in service; null: ongoing
@@ -228,7 +251,9 @@ class ServicePeriod(models.Model):
 class StatusInterval(models.Model):
     """The days a client held a status: valid_from ≤ day < valid_to (valid_to null: still)."""
 
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=12, choices=Status.choices)
     valid_from = models.DateField()
@@ -250,7 +275,9 @@ class StatusInterval(models.Model):
 class ListPreference(models.Model):
     """A person's remembered choices for one list page (columns shown, page size)."""
 
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     list_name = models.CharField(max_length=40)
     columns = models.JSONField(default=list)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.utils.translation import gettext as _
@@ -193,18 +194,33 @@ def _tab_counts_from_deltas(membership: Membership) -> dict[str, int]:
         .values_list("status", "n")
     )
     archived = 0
-    set_aside = (
-        Client.objects.filter(account_id=membership.account_id)
-        .filter(Q(archived=True) | Q(deleted_at__isnull=False))
-        .values_list("status", "archived", "deleted_at")
-    )
-    for status, is_archived, deleted_at in set_aside:
+    for status, is_archived, deleted_at in _set_aside(membership.account_id):
         now[status] = now.get(status, 0) - 1
         archived += 1 if is_archived and deleted_at is None else 0
     counts = {
         tab: sum(now.get(s, 0) for s in statuses) for tab, statuses in TABS.items() if statuses
     }
     return {**counts, "archived": archived, "all": sum(now.values())}
+
+
+def _set_aside(account_id: int) -> list[tuple]:
+    """(status, archived, deleted_at) of the account's few clients set aside, read through
+    `client_set_aside_idx`. SQLite, having no statistics, would take the first index led by
+    `account_id` instead and read every client of the account (12 ms at 100,000), so there the
+    index is named (`INDEXED BY`; SQLite refuses the query rather than ignore it)."""
+    rows = (
+        Client.objects.filter(account_id=account_id)
+        .filter(Q(archived=True) | Q(deleted_at__isnull=False))
+        .values_list("status", "archived", "deleted_at")
+    )
+    if connection.vendor != "sqlite":
+        return list(rows)
+    sql, params = rows.query.sql_with_params()
+    table = f'FROM "{Client._meta.db_table}"'
+    sql = sql.replace(table, f'{table} INDEXED BY "client_set_aside_idx"', 1)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def history(*, client: Client) -> QuerySet[StatusChange]:

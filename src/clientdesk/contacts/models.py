@@ -15,7 +15,10 @@ class Source(models.TextChoices):
 
 
 class Contact(models.Model):
-    account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
+    # Indexed by the composite indexes below, which start with it (see clients/models.py).
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="contacts")
     first_name = models.CharField(_("first name"), max_length=80)
     last_name = models.CharField(_("last name"), max_length=80, blank=True)
