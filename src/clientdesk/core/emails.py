@@ -9,11 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django_tasks import task
 
 from clientdesk.core.models import Message, MessageState
+from clientdesk.core.signals import message_failed
 
 log = logging.getLogger(__name__)
 REDACTED = "(link removed after delivery)"
@@ -74,7 +76,10 @@ def email_deliver(message_id: int) -> str:
         if message.attempts >= settings.EMAIL_MAX_ATTEMPTS:
             message.state = MessageState.FAILED
             log.warning("email %s failed after %s attempts: %s", message.pk, message.attempts, exc)
-        message.save(update_fields=["attempts", "last_error", "state"])
+        with transaction.atomic():
+            message.save(update_fields=["attempts", "last_error", "state"])
+            if message.state == MessageState.FAILED:
+                message_failed.send(sender=Message, message=message)
         if message.state == MessageState.QUEUED:
             delay = settings.EMAIL_RETRY_SECONDS * 2 ** (message.attempts - 1)
             email_deliver.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(

@@ -11,12 +11,11 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.models import Activity
 from clientdesk.audit.services import activity_record
 from clientdesk.clients.models import Client, Engagement
 from clientdesk.contacts.models import Contact
 from clientdesk.core.emails import email_queue
-from clientdesk.core.models import MessageState, User
+from clientdesk.core.models import Message, MessageState, User
 from clientdesk.core.secrets import token_hash, token_new
 from clientdesk.core.services import user_create
 from clientdesk.portal.models import PortalAccess, PortalInvitation
@@ -285,36 +284,22 @@ def portal_users(*, client: Client) -> list[PortalAccess]:
     )
 
 
-def portal_failures_record(*, client: Client, invitations: list[PortalInvitation]) -> None:
-    """Put a failed invitation email on the client's timeline, once per invitation.
-
-    core.emails marks the Message failed in the worker; this runs when the client page is
-    read (the only place the timeline is shown), so the failure is there when anyone looks.
-    """
-    failed = [i for i in invitations if getattr(i, "delivery", None) == MessageState.FAILED]
-    if not failed:
-        return
-    known = {
-        (row.changes or {}).get("invitation", [None, None])[1]
-        for row in Activity.objects.filter(
-            account_id=client.account_id,
-            target_type=Client._meta.label_lower,
-            target_id=str(client.pk),
-            verb=FAILED_VERB,
-        ).only("changes")
-    }
-    for invitation in failed:
-        if invitation.pk in known:
-            continue
+def portal_invitation_failed(*, message: Message) -> None:
+    """Put an invitation email given up on (core.emails, signal `message_failed`) on its
+    client's timeline, once, as the worker marks it failed: reading a page writes nothing."""
+    invitations = PortalInvitation.objects.filter(message=message).select_related(
+        "client", "client__account"
+    )
+    for invitation in invitations:
         activity_record(
-            account=client.account,
+            account=invitation.client.account,
             actor=None,
             verb=FAILED_VERB,
-            target=client,
+            target=invitation.client,
             changes={
                 "invitation": [None, invitation.pk],
                 "email": [None, invitation.email],
-                "error": [None, (invitation.message.last_error if invitation.message else "")],
+                "error": [None, message.last_error],
             },
         )
 

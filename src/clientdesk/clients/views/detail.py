@@ -76,8 +76,6 @@ def _page(
         request, client, status_form=status_form, subclient_form=subclient_form, move_form=move_form
     )
     context["history"] = list(queries.history(client=client))[::-1]
-    # A failed invitation email goes on the timeline before the timeline is read.
-    portal.portal_failures_record(client=client, invitations=context["portal_invitations"])
     context["timeline"] = timeline(request.membership, client)
     return render(request, "clients/detail.html", context, status=code)
 
