@@ -169,6 +169,7 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
+PASSWORD_RESET_EMAILS_PER_HOUR = 3  # per address (core.forms.ResetForm)
 
 AXES_FAILURE_LIMIT = env_int("CLIENTDESK_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked sign-in opens again after 15 minutes

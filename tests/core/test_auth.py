@@ -1,7 +1,9 @@
 import re
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from clientdesk.core.models import Message
 from clientdesk.core.services import membership_add
@@ -75,6 +77,21 @@ def test_an_unknown_address_gets_the_same_answer_and_no_email(db):
     response = Client().post("/password-reset/", {"email": "nobody@example.com"})
     assert response.status_code == 302
     assert not Message.objects.exists()
+
+
+def test_reset_emails_to_one_address_stop_after_three_an_hour(cast, run_tasks):
+    """Asking again and again fills nobody's inbox; the answer stays the same."""
+    email = cast.viewer.user.email
+    answers = [Client().post("/password-reset/", {"email": email}) for _ in range(5)]
+    assert {(a.status_code, a.url) for a in answers} == {(302, "/password-reset/sent/")}
+    assert Message.objects.filter(kind="password_reset", to=email).count() == 3
+    # Another address is not held back by this one.
+    Client().post("/password-reset/", {"email": cast.manager.user.email})
+    assert Message.objects.filter(kind="password_reset", to=cast.manager.user.email).count() == 1
+    # An hour later, a link can be sent again.
+    Message.objects.filter(to=email).update(created_at=timezone.now() - timedelta(minutes=61))
+    Client().post("/password-reset/", {"email": email})
+    assert Message.objects.filter(kind="password_reset", to=email).count() == 4
 
 
 def test_a_person_in_several_accounts_chooses_and_switches(cast):

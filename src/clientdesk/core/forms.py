@@ -1,12 +1,15 @@
 import zoneinfo
+from datetime import timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientdesk.core.emails import email_queue
-from clientdesk.core.models import PRIORITIES, Account, ClientAccess
+from clientdesk.core.models import PRIORITIES, Account, ClientAccess, Message
 from clientdesk.core.roles import Role
 
 
@@ -18,7 +21,10 @@ class SignInForm(AuthenticationForm):
 
 
 class ResetForm(PasswordResetForm):
-    """Sends the reset link through the app's message store instead of send_mail."""
+    """Sends the reset link through the app's message store instead of send_mail, at most
+    PASSWORD_RESET_EMAILS_PER_HOUR to one address (staff and portal links together), so that
+    the form cannot be used to flood someone's inbox. The page answers the same either way:
+    it never tells whether an address is known or how often it was asked for."""
 
     email_template = "core/email/password_reset"
 
@@ -31,6 +37,14 @@ class ResetForm(PasswordResetForm):
         to_email,
         html_email_template_name=None,
     ):
+        recent = Message.objects.filter(
+            account=None,
+            kind="password_reset",
+            to=to_email,
+            created_at__gte=timezone.now() - timedelta(hours=1),
+        )
+        if recent.count() >= settings.PASSWORD_RESET_EMAILS_PER_HOUR:
+            return
         email_queue(
             account=None,
             to=to_email,
