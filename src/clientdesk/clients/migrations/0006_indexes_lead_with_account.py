@@ -21,16 +21,6 @@ class Migration(migrations.Migration):
             [
                 migrations.AlterField(
                     model_name="client",
-                    name="account",
-                    field=models.ForeignKey(
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="clients",
-                        to="core.account",
-                    ),
-                ),
-                migrations.AlterField(
-                    model_name="client",
                     name="deleted_by",
                     field=models.ForeignKey(
                         blank=True,
