@@ -136,6 +136,10 @@ def is_children_query(sql: str) -> bool:
     return '"clients_client"."parent_id" = ' in sql and "COUNT(" in sql
 
 
+def is_token_query(sql: str) -> bool:
+    return '"integrations_apitoken"' in sql
+
+
 @dataclass
 class Scenario:
     key: str
@@ -358,6 +362,16 @@ def scenarios(roster, token: str) -> list[Scenario]:
             "Django admin changelist of Client (plain ModelAdmin, 100 rows, counts every row)",
             lambda: "/bench-admin/clients/client/",
             is_list_query,
+        ),
+        # What any request costs before it reads a list: the same stack (middleware, token,
+        # account, ninja, JSON) answering four fields of one account. A page can come no
+        # nearer its floor than this request comes to its own.
+        Scenario(
+            "api_account",
+            "API GET /api/v1/account (the stack alone: a token and one account, no list)",
+            lambda: "/api/v1/account",
+            is_token_query,
+            headers={"HTTP_AUTHORIZATION": f"Bearer {token}"},
         ),
     ]
 

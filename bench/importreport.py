@@ -155,8 +155,10 @@ def markdown(report: dict) -> str:
         " each line a fresh process, a fresh copy of the migrated database and a fresh account."
         " Wall time from the first byte read to the last commit; rows/s = rows ÷ wall time."
         f" CPU = the process's CPU time{server} over the same span; rows per CPU second is"
-        " what an idle machine would come near. Peak = the process's ru_maxrss (in brackets:"
-        " its resident memory before the contender started, Django and the account set up)."
+        " what an idle machine would come near. Peak = the process's peak resident memory"
+        " (VmHWM) as the contender returns, before the bench counts the rows it wrote (in"
+        " brackets: its resident memory before the contender started, Django and the account"
+        " set up; the JSON's process_peak_mb is the whole child's ru_maxrss, counting included)."
         " Others' CPU = the share of the machine's CPU time other processes used meanwhile"
         " (it stretches wall times; each run first waits up to 5 s for a quiet machine). The"
         f" raw floors write with {write}, no checks.",
