@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from clientdesk.core.models import Account, Membership
+from clientdesk.core.tenancy import enforced, unscoped
 from tests.factories import make_account, make_member
 
 
@@ -22,6 +23,14 @@ class Cast:
 
     def member(self, role: str) -> Membership:
         return getattr(self, role)
+
+
+@pytest.fixture(autouse=True)
+def _tests_read_across_accounts():
+    """A test's own set-up and checks read any account's rows; every request it sends runs
+    with scoping enforced again (core.middleware.TenancyMiddleware), and so do the tasks."""
+    with unscoped():
+        yield
 
 
 @pytest.fixture
@@ -53,6 +62,7 @@ def run_tasks(monkeypatch):
     monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run() -> None:
-        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+        with enforced():  # as in production: each task says itself what it reads across
+            call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clientdesk.clients.models import Client as ClientModel
-from clientdesk.clients.models import Industry, ListPreference, Status, Tag
+from clientdesk.clients.models import Industry, Status, Tag
 from clientdesk.clients.services import client_change_status, client_set_archived
-from clientdesk.core.models import Message
+from clientdesk.core.models import ListPreference, Message
 from clientdesk.core.services import membership_set_client_access
 from tests.clients.factories import make_client
 

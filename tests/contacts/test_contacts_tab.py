@@ -11,10 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clientdesk.clients.models import ListPreference
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create, contact_update
 from clientdesk.contacts.views import COLUMNS
+from clientdesk.core.models import ListPreference
 from clientdesk.core.services import membership_set_client_access
 from tests.clients.factories import make_client
 from tests.security.test_csp import assert_strict

@@ -167,8 +167,8 @@ def test_removed_people_lose_the_account_at_once(cast):
 
 
 def test_an_owner_limits_a_member_to_some_clients_by_prefix(cast):
+    from clientdesk.clients.queries import clients_visible
     from clientdesk.clients.services import client_create
-    from clientdesk.core.scoping import clients_visible
 
     for prefix in ("ALPHA", "BETA", "GAMMA"):
         client_create(account=cast.account, actor=None, prefix=prefix, name=prefix.title())

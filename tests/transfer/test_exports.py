@@ -13,10 +13,11 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
 
 from clientdesk.clients.models import Client as ClientModel
-from clientdesk.clients.models import Industry, ListPreference
+from clientdesk.clients.models import Industry
 from clientdesk.clients.services import client_set_archived, client_set_tags
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
+from clientdesk.core.models import ListPreference
 from clientdesk.core.services import membership_set_client_access
 from clientdesk.transfer import exports
 from clientdesk.transfer.exports import (

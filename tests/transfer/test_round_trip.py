@@ -108,7 +108,7 @@ def test_exported_clients_fill_an_empty_account_with_the_same_clients(filled, tm
 
 
 def test_a_parent_hidden_from_restricted_staff_survives_their_round_trip(filled, tmp_path):
-    from clientdesk.core.scoping import clients_visible
+    from clientdesk.clients.queries import clients_visible
     from clientdesk.core.services import membership_set_client_access
 
     account = filled.account

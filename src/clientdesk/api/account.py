@@ -7,7 +7,6 @@ from ninja import Router, Schema
 from clientdesk.api.schemas import ErrorOut
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import keyset_page
-from clientdesk.core.scoping import in_account
 
 router = Router(tags=["account"])
 
@@ -43,7 +42,7 @@ def members(request, cursor: str | None = None, limit: int = 50):
     """The account's team, oldest member first."""
     limit = max(1, min(limit, 200))
     page = keyset_page(
-        in_account(Membership, account=request.account).select_related("user"),
+        Membership.objects.for_account(request.account).select_related("user"),
         order=["created_at", "id"],
         cursor=cursor,
         limit=limit,

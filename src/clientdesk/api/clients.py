@@ -157,14 +157,15 @@ def _check_choices(field: str, values: list[str], allowed) -> None:
 def _id_or_name(model, account, value: str):
     """The id of this account's industry or tag named by id or by name (None: no such one)."""
     value = value.strip()
-    rows = model.objects.filter(account=account)
+    rows = model.objects.for_account(account)
     rows = rows.filter(pk=int(value)) if value.isdigit() else rows.filter(name__iexact=value)
     return rows.values_list("pk", flat=True).first()
 
 
 def _manager_id(account, email: str):
     return (
-        Membership.objects.filter(account=account, user__email__iexact=email.strip())
+        Membership.objects.for_account(account)
+        .filter(user__email__iexact=email.strip())
         .values_list("user_id", flat=True)
         .first()
     )
@@ -297,7 +298,7 @@ def _aware(value: datetime | None, account) -> datetime | None:
 def _industry(account, value: int | str | None) -> Industry | None:
     if value is None or value == "":
         return None
-    rows = Industry.objects.filter(account=account)
+    rows = Industry.objects.for_account(account)
     text = str(value).strip()
     found = (
         rows.filter(pk=int(text)) if text.isdigit() else rows.filter(name__iexact=text)
@@ -324,7 +325,8 @@ def _manager(account, email: str | None):
     if not email:
         return None
     found = (
-        Membership.objects.filter(account=account, user__email__iexact=email.strip())
+        Membership.objects.for_account(account)
+        .filter(user__email__iexact=email.strip())
         .select_related("user")
         .first()
     )

@@ -4,9 +4,10 @@ from django.db import models
 from django.utils import timezone
 
 from clientdesk.core.fields import person_who_did_it
+from clientdesk.core.tenancy import TenantModel
 
 
-class Activity(models.Model):
+class Activity(TenantModel):
     # Both covered or rarely deleted (see clients/models.py): no single-column indexes.
     account = models.ForeignKey(
         "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False

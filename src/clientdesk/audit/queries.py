@@ -2,14 +2,14 @@ from clientdesk.audit.models import Activity
 
 
 def activity_for_account(*, account):
-    return Activity.objects.filter(account=account).select_related("actor").order_by("-at", "-id")
+    return Activity.objects.for_account(account).select_related("actor").order_by("-at", "-id")
 
 
 def activity_for_target(*, target):
     """One object's entries, newest first."""
     return (
-        Activity.objects.filter(
-            account_id=target.account_id,
+        Activity.objects.for_account(target.account_id)
+        .filter(
             target_type=target._meta.label_lower,
             target_id=str(target.pk),
         )

@@ -109,12 +109,12 @@ MONTHS = 18
 
 def demo_clients_create(*, account: Account, count: int, seed: int) -> int:
     """Create `count` clients with history unless the account has clients; answers how many."""
-    if Client.objects.filter(account=account).exists():
+    if Client.objects.for_account(account).exists():
         return 0
     rng = random.Random(seed)
     now = timezone.now().replace(microsecond=0)
-    industries = list(Industry.objects.filter(account=account).order_by("name"))
-    staff = {m.role: m for m in Membership.objects.filter(account=account).select_related("user")}
+    industries = list(Industry.objects.for_account(account).order_by("name"))
+    staff = {m.role: m for m in Membership.objects.for_account(account).select_related("user")}
     managers = [staff[r].user for r in ("owner", "admin", "manager") if r in staff]
     actor = staff.get("manager") or next(iter(staff.values()))
     outcomes = [o for o, w in OUTCOMES for _ in range(w)]

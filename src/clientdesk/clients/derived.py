@@ -18,7 +18,7 @@ def expected_tables(account: Account) -> dict[str, set]:
     by_client: dict[int, list] = defaultdict(list)
     deltas: dict[tuple, int] = defaultdict(int)
     tz = account.time_zone
-    for row in StatusChange.objects.filter(account=account).order_by("client_id", "at", "id"):
+    for row in StatusChange.objects.for_account(account).order_by("client_id", "at", "id"):
         by_client[row.client_id].append(row)
         for day, status, delta in rules.day_deltas(
             row.from_status, row.to_status, rules.local_day(row.at, tz)
@@ -42,17 +42,17 @@ def expected_tables(account: Account) -> dict[str, set]:
 def stored_tables(account: Account) -> dict[str, set]:
     return {
         "deltas": set(
-            StatusDayDelta.objects.filter(account=account)
+            StatusDayDelta.objects.for_account(account)
             .exclude(delta=0)
             .values_list("day", "status", "delta")
         ),
         "intervals": set(
-            StatusInterval.objects.filter(account=account).values_list(
+            StatusInterval.objects.for_account(account).values_list(
                 "client_id", "status", "valid_from", "valid_to"
             )
         ),
         "periods": set(
-            ServicePeriod.objects.filter(account=account).values_list(
+            ServicePeriod.objects.for_account(account).values_list(
                 "client_id", "start_day", "end_day", "first_day", "next_start_day"
             )
         ),
@@ -68,9 +68,9 @@ def differences(account: Account) -> dict[str, int]:
 @transaction.atomic
 def rebuild(account: Account) -> dict[str, int]:
     expected = expected_tables(account)
-    StatusDayDelta.objects.filter(account=account).delete()
-    StatusInterval.objects.filter(account=account).delete()
-    ServicePeriod.objects.filter(account=account).delete()
+    StatusDayDelta.objects.for_account(account).delete()
+    StatusInterval.objects.for_account(account).delete()
+    ServicePeriod.objects.for_account(account).delete()
     StatusDayDelta.objects.bulk_create(
         [
             StatusDayDelta(account=account, day=d, status=s, delta=n)

@@ -183,18 +183,6 @@ class ClientInviteForm(forms.Form):
                 return
 
 
-class ColumnsForm(forms.Form):
-    """The column chooser and the default page size, remembered per person."""
-
-    columns = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
-    page_size = forms.TypedChoiceField(coerce=int)
-
-    def __init__(self, *args, columns: list[tuple[str, str]], sizes: tuple[int, ...], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["columns"].choices = columns
-        self.fields["page_size"].choices = [(n, n) for n in sizes]
-
-
 class IdListField(forms.Field):
     """Several `name=<id>` values (the ticked rows) as a list of ints."""
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientdesk.core.fields import person_who_did_it
+from clientdesk.core.tenancy import ClientOwnedModel, TenantModel, client_rule
 
 
 class Status(models.TextChoices):
@@ -44,7 +45,7 @@ PREFIX_VALIDATOR = RegexValidator(
 )
 
 
-class Industry(models.Model):
+class Industry(TenantModel):
     """An account-editable list of sectors, seeded with common ones."""
 
     account = models.ForeignKey(
@@ -62,7 +63,7 @@ class Industry(models.Model):
         return self.name
 
 
-class Tag(models.Model):
+class Tag(TenantModel):
     account = models.ForeignKey(
         "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -76,7 +77,7 @@ class Tag(models.Model):
         return self.name
 
 
-class Client(models.Model):
+class Client(TenantModel):
     # Its own index stays, though others start with account_id too: on SQLite it is
     # (account_id, rowid), the index a page of ids of one account (`id IN (…)`: contact counts,
     # search matches) is read through; without it SQLite reads every client of the account.
@@ -163,12 +164,16 @@ class Client(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix})"
 
+    @classmethod
+    def member_filter(cls, qs, membership):
+        return super().member_filter(qs, membership).filter(client_rule(membership, ""))
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
 
 
-class ClientTag(models.Model):
+class ClientTag(ClientOwnedModel):
     account = models.ForeignKey(
         "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
     )
@@ -185,7 +190,7 @@ class ClientTag(models.Model):
         return f"{self.client_id}:{self.tag_id}"
 
 
-class StatusChange(models.Model):
+class StatusChange(ClientOwnedModel):
     """One row per status change: the truth every status and metric is derived from."""
 
     account = models.ForeignKey(
@@ -206,7 +211,7 @@ class StatusChange(models.Model):
         return f"{self.client_id}: {self.from_status} → {self.to_status} at {self.at}"
 
 
-class StatusDayDelta(models.Model):
+class StatusDayDelta(TenantModel):
     """Per account, day and status: how the count of clients with that status moved that day."""
 
     account = models.ForeignKey(
@@ -227,7 +232,7 @@ class StatusDayDelta(models.Model):
         return f"{self.day} {self.status} {self.delta:+d}"
 
 
-class ServicePeriod(models.Model):
+class ServicePeriod(ClientOwnedModel):
     """A spell in service (active, at risk or off-boarding at the end of each of its days)."""
 
     account = models.ForeignKey(
@@ -249,7 +254,7 @@ class ServicePeriod(models.Model):
         return f"{self.client_id}: {self.start_day}–{self.end_day or '…'}"
 
 
-class StatusInterval(models.Model):
+class StatusInterval(ClientOwnedModel):
     """The days a client held a status: valid_from ≤ day < valid_to (valid_to null: still)."""
 
     account = models.ForeignKey(
@@ -271,25 +276,3 @@ class StatusInterval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.status} {self.valid_from}–{self.valid_to or '…'}"
-
-
-class ListPreference(models.Model):
-    """A person's remembered choices for one list page (columns shown, page size)."""
-
-    account = models.ForeignKey(
-        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
-    )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    list_name = models.CharField(max_length=40)
-    columns = models.JSONField(default=list)
-    page_size = models.PositiveSmallIntegerField(default=50)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["account", "user", "list_name"], name="list_preference_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user_id}:{self.list_name}"

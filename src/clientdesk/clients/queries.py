@@ -1,17 +1,19 @@
-"""Reads on clients shared by the pages and the API; every one starts from clients_visible."""
+"""Reads on clients shared by the pages and the API; every one starts from the member's scope
+(`Client.objects.for_member`: the account, the client limits, not deleted)."""
 
 from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
+from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clientdesk.clients.models import (
     Client,
+    ClientTag,
     Engagement,
     Industry,
-    ListPreference,
     Status,
     StatusChange,
     StatusDayDelta,
@@ -20,7 +22,7 @@ from clientdesk.clients.models import (
 from clientdesk.clients.search import search
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
-from clientdesk.core.scoping import clients_visible, get_in_account
+from clientdesk.core.tenancy import client_rule, get_for
 
 TABS: dict[str, tuple[str, ...] | None] = {
     "leads": (Status.LEAD, Status.PROSPECT),
@@ -62,17 +64,20 @@ class ClientFilters:
     archived: bool | None = None  # None: follow the tab (the Archived tab shows archived only)
 
 
+def clients_visible(membership: Membership) -> QuerySet[Client]:
+    """The clients this person may see, deleted ones included (their prefixes stay taken)."""
+    return Client.objects.for_account(membership.account_id).filter(client_rule(membership, ""))
+
+
 def live_clients(membership: Membership) -> QuerySet[Client]:
     """The clients this person may see, not deleted."""
-    return clients_visible(membership).filter(deleted_at=None)
+    return Client.objects.for_member(membership)
 
 
 def get_client(*, membership: Membership, pk) -> Client:
     """A client this person may see, else 404 (missing, deleted, other account or not allowed)."""
-    client = get_in_account(
-        live_clients(membership).select_related("account", "industry", "manager", "parent"),
-        account=membership.account,
-        pk=pk,
+    client = get_for(
+        membership, Client.objects.select_related("account", "industry", "manager", "parent"), pk
     )
     hide_unseen_parents(membership, [client])
     return client
@@ -91,9 +96,10 @@ def hide_unseen_parents(membership: Membership, clients: list[Client]) -> None:
 
 
 def get_deleted_client(*, membership: Membership, pk) -> Client:
-    return get_in_account(
-        clients_visible(membership).exclude(deleted_at=None), account=membership.account, pk=pk
-    )
+    found = clients_visible(membership).exclude(deleted_at=None).filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
 
 
 def filtered(
@@ -116,7 +122,9 @@ def filtered(
     if f.manager:
         qs = qs.filter(manager_id=f.manager)
     if f.tag:
-        qs = qs.filter(pk__in=Tag.objects.filter(pk=f.tag).values("clients"))
+        qs = qs.filter(
+            pk__in=Tag.objects.for_account(membership.account_id).filter(pk=f.tag).values("clients")
+        )
     if f.parent:
         qs = qs.filter(parent_id=f.parent)
     return search(qs, f.q)
@@ -147,15 +155,19 @@ def client_page(
         limit=limit,
         before=before,
     )
-    _attach_tags(page.items)
+    _attach_tags(membership.account_id, page.items)
     hide_unseen_parents(membership, page.items)
     return page
 
 
-def _attach_tags(clients: list[Client]) -> None:
+def _attach_tags(account_id: int, clients: list[Client]) -> None:
     """Each client's tag names in one query for the whole page."""
     by_client: dict[int, list[str]] = {c.pk: [] for c in clients}
-    rows = Tag.clients.through.objects.filter(client_id__in=by_client).select_related("tag")
+    rows = (
+        ClientTag.objects.for_account(account_id)
+        .filter(client_id__in=by_client)
+        .select_related("tag")
+    )
     for row in rows.order_by("tag__name"):
         by_client[row.client_id].append(row.tag.name)
     for client in clients:
@@ -188,7 +200,7 @@ def _tab_counts_from_deltas(membership: Membership) -> dict[str, int]:
     `rebuildstatus --check`), less the few set aside (archived or deleted) — a few thousand
     rows instead of counting every client."""
     now = dict(
-        StatusDayDelta.objects.filter(account_id=membership.account_id)
+        StatusDayDelta.objects.for_account(membership.account_id)
         .values_list("status")
         .annotate(n=Sum("delta"))
         .values_list("status", "n")
@@ -209,7 +221,7 @@ def _set_aside(account_id: int) -> list[tuple]:
     `account_id` instead and read every client of the account (12 ms at 100,000), so there the
     index is named (`INDEXED BY`; SQLite refuses the query rather than ignore it)."""
     rows = (
-        Client.objects.filter(account_id=account_id)
+        Client.objects.for_account(account_id)
         .filter(Q(archived=True) | Q(deleted_at__isnull=False))
         .values_list("status", "archived", "deleted_at")
     )
@@ -225,7 +237,8 @@ def _set_aside(account_id: int) -> list[tuple]:
 
 def history(*, client: Client) -> QuerySet[StatusChange]:
     return (
-        StatusChange.objects.filter(account_id=client.account_id, client=client)
+        StatusChange.objects.for_account(client.account_id)
+        .filter(client=client)
         .select_related("by")
         .order_by("at", "id")
     )
@@ -266,9 +279,8 @@ def descendant_ids(*, client: Client) -> set[int]:
     level = {client.pk}
     while level:
         level = set(
-            Client.objects.filter(
-                account_id=client.account_id, parent_id__in=level, deleted_at=None
-            )
+            Client.objects.for_account(client.account_id)
+            .filter(parent_id__in=level, deleted_at=None)
             .exclude(pk__in=found)
             .values_list("pk", flat=True)
         )
@@ -277,11 +289,11 @@ def descendant_ids(*, client: Client) -> set[int]:
 
 
 def industries(*, account) -> QuerySet[Industry]:
-    return Industry.objects.filter(account=account).order_by(Lower("name"))
+    return Industry.objects.for_account(account).order_by(Lower("name"))
 
 
 def tags(*, account) -> QuerySet[Tag]:
-    return Tag.objects.filter(account=account).order_by(Lower("name"))
+    return Tag.objects.for_account(account).order_by(Lower("name"))
 
 
 def managers(*, account):
@@ -317,10 +329,3 @@ def client_counts(*, client: Client, membership: Membership) -> dict:
             (_("All contacts"), contacts.own, contacts.with_subclients, True),
         ],
     }
-
-
-def list_preference(*, membership: Membership, list_name: str) -> ListPreference | None:
-    """The person's remembered columns and page size for a list page, if any."""
-    return ListPreference.objects.filter(
-        account_id=membership.account_id, user_id=membership.user_id, list_name=list_name
-    ).first()

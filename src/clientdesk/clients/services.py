@@ -21,7 +21,6 @@ from clientdesk.clients.models import (
     ClientTag,
     Engagement,
     Industry,
-    ListPreference,
     ServicePeriod,
     Status,
     StatusChange,
@@ -86,7 +85,7 @@ def _check_prefix(account: Account, prefix: str, exclude_pk: int | None = None) 
         PREFIX_VALIDATOR(prefix)
     except ValidationError as exc:
         raise ValidationError({"prefix": exc.messages}) from None
-    taken = Client.objects.filter(account=account, prefix__iexact=prefix)
+    taken = Client.objects.for_account(account).filter(prefix__iexact=prefix)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
     if taken.exists():
@@ -114,14 +113,16 @@ def _check_parent(client_pk: int | None, parent: Client | None, account: Account
             )
         seen.add(ancestor.pk)
         ancestor = (
-            Client.objects.filter(pk=ancestor.parent_id).first() if ancestor.parent_id else None
+            Client.objects.for_account(account).filter(pk=ancestor.parent_id).first()
+            if ancestor.parent_id
+            else None
         )
 
 
 def _check_manager(account: Account, manager) -> None:
     if (
         manager is not None
-        and not Membership.objects.filter(account=account, user=manager).exists()
+        and not Membership.objects.for_account(account).filter(user=manager).exists()
     ):
         raise ValidationError(
             {"manager": _("The manager must be a member of this account's team.")}
@@ -193,8 +194,10 @@ def _record_status(
 
 
 def _add_delta(account_id: int, day, status: str, delta: int) -> None:
-    updated = StatusDayDelta.objects.filter(account_id=account_id, day=day, status=status).update(
-        delta=F("delta") + delta
+    updated = (
+        StatusDayDelta.objects.for_account(account_id)
+        .filter(day=day, status=status)
+        .update(delta=F("delta") + delta)
     )
     if not updated:
         StatusDayDelta.objects.create(account_id=account_id, day=day, status=status, delta=delta)
@@ -202,10 +205,10 @@ def _add_delta(account_id: int, day, status: str, delta: int) -> None:
 
 def derived_rebuild_client(*, client: Client) -> None:
     """Rebuild the client's status intervals and service periods from its (few) history rows."""
-    history = list(StatusChange.objects.filter(client=client).order_by("at", "id"))
+    history = list(StatusChange.objects.for_client(client).order_by("at", "id"))
     changes = rules.changes_of(history, client.account.time_zone)
-    StatusInterval.objects.filter(account_id=client.account_id, client=client).delete()
-    ServicePeriod.objects.filter(account_id=client.account_id, client=client).delete()
+    StatusInterval.objects.for_account(client.account_id).filter(client=client).delete()
+    ServicePeriod.objects.for_account(client.account_id).filter(client=client).delete()
     StatusInterval.objects.bulk_create(
         [
             StatusInterval(
@@ -302,7 +305,8 @@ def client_create(
 
 def _lock(client: Client) -> Client:
     return (
-        Client.objects.select_for_update(of=("self",))
+        Client.objects.for_account(client.account_id)
+        .select_for_update(of=("self",))
         .select_related("account", "parent")
         .get(pk=client.pk)
     )
@@ -331,7 +335,11 @@ def client_update(
         _check_manager(locked.account, fields["manager"])
     if parent != "unchanged":
         if parent is not None:
-            parent = Client.objects.select_related("parent").get(pk=parent.pk)  # fresh
+            parent = (  # fresh
+                Client.objects.for_account(locked.account_id)
+                .select_related("parent")
+                .get(pk=parent.pk)
+            )
         _check_parent(locked.pk, parent, locked.account)
         fields["parent"] = parent
     before = {name: _plain(getattr(locked, name)) for name in fields}
@@ -417,7 +425,11 @@ def client_delete(*, client: Client, actor) -> Client:
     """A soft delete: the client leaves every list; an owner can undo it for 30 days."""
     locked = _lock(client)
     if locked.deleted_at is None:
-        if Client.objects.filter(parent=locked, deleted_at=None).exists():
+        if (
+            Client.objects.for_account(locked.account_id)
+            .filter(parent=locked, deleted_at=None)
+            .exists()
+        ):
             raise ValidationError(
                 _(
                     "Move or delete its sub-clients first: a deleted client cannot keep live children."
@@ -451,7 +463,7 @@ def client_undelete(*, client: Client, actor) -> Client:
 def _tags_add(client: Client, names: list[str]) -> list[Tag]:
     tags = []
     for name in {n.strip() for n in names if n and n.strip()}:
-        tag = Tag.objects.filter(account_id=client.account_id, name__iexact=name).first()
+        tag = Tag.objects.for_account(client.account_id).filter(name__iexact=name).first()
         if tag is None:
             tag = Tag.objects.create(account_id=client.account_id, name=name[:40])
         tags.append(tag)
@@ -466,7 +478,7 @@ def _tags_add(client: Client, names: list[str]) -> list[Tag]:
 def client_set_tags(*, client: Client, actor, names: list[str]) -> Client:
     locked = _lock(client)
     before = sorted(locked.tags.values_list("name", flat=True))
-    ClientTag.objects.filter(account_id=locked.account_id, client=locked).delete()
+    ClientTag.objects.for_account(locked.account_id).filter(client=locked).delete()
     _tags_add(locked, names)
     after = sorted(locked.tags.values_list("name", flat=True))
     if before != after:
@@ -502,16 +514,3 @@ def clients_bulk(
         else:
             raise ValueError(f"unknown bulk action {action!r}")
     return len(clients)
-
-
-@transaction.atomic
-def list_preference_save(
-    *, membership: Membership, list_name: str, columns: list[str], page_size: int
-) -> None:
-    """Remember a person's columns and page size for one list page."""
-    ListPreference.objects.update_or_create(
-        account_id=membership.account_id,
-        user_id=membership.user_id,
-        list_name=list_name,
-        defaults={"columns": columns, "page_size": page_size},
-    )

@@ -85,7 +85,7 @@ def _names_in(membership, client: Client, rows: list[Activity]) -> dict[str, dic
                 wanted[name] |= {v for v in values if v}
     names: dict[str, dict[str, str]] = {k: {} for k in wanted}
     if wanted["industry"]:
-        for i in Industry.objects.filter(account_id=client.account_id, pk__in=wanted["industry"]):
+        for i in Industry.objects.for_account(client.account_id).filter(pk__in=wanted["industry"]):
             names["industry"][str(i.pk)] = i.name
     if wanted["manager"]:
         users = get_user_model().objects.filter(

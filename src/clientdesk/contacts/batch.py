@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from clientdesk.audit.models import Activity
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
 from clientdesk.clients.models import Client
+from clientdesk.clients.queries import clients_visible
 from clientdesk.contacts.models import Contact, Source
 from clientdesk.contacts.services import FIELDS
 from clientdesk.core.checks import fields_check
-from clientdesk.core.scoping import clients_visible
 
 PLAIN = tuple(f for f in FIELDS if f != "source")
 
@@ -51,9 +51,11 @@ def contacts_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     emails = {(r.data.get("email") or "").strip().lower() for r in rows}
     existing: dict[tuple[int, str], Contact] = {}
     roles: dict[int, dict[str, Contact]] = {}
-    for contact in Contact.objects.filter(
-        account=ctx.account, client_id__in=clients.values(), deleted_at=None
-    ).annotate(lower_email=Lower("email")):
+    for contact in (
+        Contact.objects.for_account(ctx.account)
+        .filter(client_id__in=clients.values(), deleted_at=None)
+        .annotate(lower_email=Lower("email"))
+    ):
         if contact.lower_email in emails:
             existing[(contact.client_id, contact.lower_email)] = contact
         if contact.is_primary:
@@ -166,7 +168,9 @@ def _write(ctx: Context, plans: list[_Plan], roles: dict[int, dict[str, Contact]
     # Roles are cleared first, so that the partial unique constraints (checked row by row on
     # PostgreSQL) never see two holders while they move from one contact to another.
     if changed:
-        Contact.objects.filter(pk__in=list(changed)).update(is_primary=False, is_secondary=False)
+        Contact.objects.for_account(ctx.account).filter(pk__in=list(changed)).update(
+            is_primary=False, is_secondary=False
+        )
         Contact.objects.bulk_update(
             list(changed.values()), [*PLAIN, "is_primary", "is_secondary", "version"]
         )
@@ -178,7 +182,9 @@ def _activities(ctx: Context, plans: list[_Plan], now: datetime) -> None:
     actor_id = getattr(ctx.actor, "pk", None)
     label = getattr(ctx.actor, "email", "") or "system"
     prefixes = dict(
-        Client.objects.filter(pk__in={p.client_id for p in plans}).values_list("pk", "prefix")
+        Client.objects.for_account(ctx.account)
+        .filter(pk__in={p.client_id for p in plans})
+        .values_list("pk", "prefix")
     )
     entries = []
     for plan in plans:

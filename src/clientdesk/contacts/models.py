@@ -6,6 +6,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientdesk.core.tenancy import ClientOwnedModel
+
 
 class Source(models.TextChoices):
     MANUAL = "manual", _("Manual")
@@ -14,7 +16,7 @@ class Source(models.TextChoices):
     DIRECTORY = "directory", _("Directory")
 
 
-class Contact(models.Model):
+class Contact(ClientOwnedModel):
     # Indexed by the composite indexes below, which start with it (see clients/models.py).
     account = models.ForeignKey(
         "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False

@@ -16,7 +16,7 @@ from clientdesk.clients.queries import descendant_ids, live_clients
 from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
-from clientdesk.core.scoping import get_in_account
+from clientdesk.core.tenancy import get_for
 
 ROLE_RANK = Case(
     When(is_primary=True, then=Value(0)),
@@ -42,21 +42,13 @@ DEFAULT_SORT = "name"
 
 
 def live_contacts(membership: Membership) -> QuerySet[Contact]:
-    """This account's contacts, not deleted, of clients the membership may see."""
-    contacts = Contact.objects.filter(
-        account_id=membership.account_id, deleted_at=None, client__deleted_at=None
-    )
-    if membership.client_access != "all":
-        # Only limited members pay for the list of clients they may see (a subquery).
-        contacts = contacts.filter(client__in=live_clients(membership))
-    return contacts
+    """This account's contacts, not deleted, of live clients the membership may see."""
+    return Contact.objects.for_member(membership)
 
 
 def get_contact(*, membership: Membership, pk) -> Contact:
     """A contact of a client this person may see, else 404 (like a missing one)."""
-    return get_in_account(
-        live_contacts(membership).select_related("client"), account=membership.account, pk=pk
-    )
+    return get_for(membership, Contact.objects.select_related("client"), pk)
 
 
 def search(qs: QuerySet[Contact], q: str | None) -> QuerySet[Contact]:

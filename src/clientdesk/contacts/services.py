@@ -40,7 +40,11 @@ class StaleContact(Exception):
 
 
 def _lock_client(client: Client) -> Client:
-    return Client.objects.select_for_update(of=("self",)).get(pk=client.pk)
+    return (
+        Client.objects.for_account(client.account_id)
+        .select_for_update(of=("self",))
+        .get(pk=client.pk)
+    )
 
 
 def _clean(contact: Contact) -> None:
@@ -49,9 +53,11 @@ def _clean(contact: Contact) -> None:
     contact.email = (contact.email or "").strip().lower()
     contact.full_clean(exclude=["account", "client"], validate_constraints=False)
     if contact.email:
-        taken = Contact.objects.filter(
-            client_id=contact.client_id, email__iexact=contact.email, deleted_at=None
-        ).exclude(pk=contact.pk)
+        taken = (
+            Contact.objects.for_account(contact.account_id)
+            .filter(client_id=contact.client_id, email__iexact=contact.email, deleted_at=None)
+            .exclude(pk=contact.pk)
+        )
         if taken.exists():
             raise ValidationError(
                 {
@@ -63,8 +69,10 @@ def _clean(contact: Contact) -> None:
 
 def _apply_roles(contact: Contact, *, primary: bool | None, secondary: bool | None) -> None:
     """Demote whoever holds the role now; the caller holds the client's lock."""
-    others = Contact.objects.filter(client_id=contact.client_id, deleted_at=None).exclude(
-        pk=contact.pk
+    others = (
+        Contact.objects.for_account(contact.account_id)
+        .filter(client_id=contact.client_id, deleted_at=None)
+        .exclude(pk=contact.pk)
     )
     if primary:
         others.filter(is_primary=True).update(is_primary=False, version=F("version") + 1)
@@ -109,7 +117,7 @@ def contact_create(
     client = _lock_client(client)
     contact = Contact(account_id=client.account_id, client=client, **fields)
     _clean(contact)
-    first = not Contact.objects.filter(client=client, deleted_at=None).exists()
+    first = not Contact.objects.for_client(client).filter(deleted_at=None).exists()
     # The first contact with an email becomes primary unless told otherwise: someone must be.
     _apply_roles(
         contact,
@@ -141,7 +149,11 @@ def contact_update(
     if unknown:
         raise TypeError(f"not contact fields: {sorted(unknown)}")
     _lock_client(contact.client)
-    locked = Contact.objects.select_for_update().get(pk=contact.pk, deleted_at=None)
+    locked = (
+        Contact.objects.for_account(contact.account_id)
+        .select_for_update()
+        .get(pk=contact.pk, deleted_at=None)
+    )
     if version is not None and locked.version != version:
         raise StaleContact(locked)
     watched = [*fields, "is_primary", "is_secondary"]
@@ -168,10 +180,11 @@ def contact_update(
 def contact_delete(*, contact: Contact, actor) -> None:
     """A soft delete: the contact leaves every list and gives up its roles."""
     _lock_client(contact.client)
-    locked = Contact.objects.select_for_update().get(pk=contact.pk)
+    locked = Contact.objects.for_account(contact.account_id).select_for_update().get(pk=contact.pk)
     if (
         locked.is_primary
-        and Contact.objects.filter(client_id=locked.client_id, deleted_at=None)
+        and Contact.objects.for_account(locked.account_id)
+        .filter(client_id=locked.client_id, deleted_at=None)
         .exclude(pk=locked.pk)
         .exists()
     ):

@@ -16,6 +16,7 @@ from django_tasks import task
 
 from clientdesk.core.models import Message, MessageState
 from clientdesk.core.signals import message_failed
+from clientdesk.core.tenancy import unscoped
 
 log = logging.getLogger(__name__)
 REDACTED = "(link removed after delivery)"
@@ -61,6 +62,11 @@ def _from_address(account) -> str:
 
 @task()
 def email_deliver(message_id: int) -> str:
+    with unscoped():  # a task: the message names its account, if it has one
+        return _deliver(message_id)
+
+
+def _deliver(message_id: int) -> str:
     message = Message.objects.filter(pk=message_id, state=MessageState.QUEUED).first()
     if message is None:
         return "gone"

@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from clientdesk.core.queries import membership_for
+from clientdesk.core.tenancy import enforced
 
 
 class AccountMiddleware:
@@ -42,3 +43,15 @@ class AccountMiddleware:
             request.user.last_account = membership.account
             request.user.save(update_fields=["last_account"])
         return None
+
+
+class TenancyMiddleware:
+    """Every request runs with tenant scoping enforced, whatever the caller allowed (a test's
+    own set-up runs unscoped; the request it sends does not)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with enforced():
+            return self.get_response(request)

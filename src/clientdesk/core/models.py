@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientdesk.core.roles import Role
+from clientdesk.core.tenancy import TenantModel
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 DEFAULT_SLA = {
@@ -123,7 +124,7 @@ class ClientAccess(models.TextChoices):
     DENY = "deny", _("All but the listed clients")
 
 
-class Membership(models.Model):
+class Membership(TenantModel):
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
@@ -144,7 +145,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.account} ({self.role})"
 
 
-class MembershipClient(models.Model):
+class MembershipClient(TenantModel):
     """One client on a membership's allow-list or deny-list (see Membership.client_access)."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
@@ -164,7 +165,7 @@ class MembershipClient(models.Model):
         return f"{self.membership_id} → {self.client_id}"
 
 
-class StaffInvitation(models.Model):
+class StaffInvitation(TenantModel):
     """An invitation to join an account's team; the link carries a token stored only hashed."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="invitations")
@@ -200,7 +201,7 @@ class MessageState(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class Message(models.Model):
+class Message(TenantModel):
     """Every email the app sends, with its state; without an email server it stays here (outbox)."""
 
     account = models.ForeignKey(
@@ -229,3 +230,26 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class ListPreference(TenantModel):
+    """A person's remembered choices for one list page (columns shown, page size)."""
+
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    list_name = models.CharField(max_length=40)
+    columns = models.JSONField(default=list)
+    page_size = models.PositiveSmallIntegerField(default=50)
+
+    class Meta:
+        db_table = "clients_listpreference"  # made by the clients app before it moved here
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user", "list_name"], name="list_preference_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.list_name}"

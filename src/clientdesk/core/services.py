@@ -13,6 +13,7 @@ from clientdesk.core.emails import email_queue
 from clientdesk.core.models import (
     Account,
     ClientAccess,
+    ListPreference,
     Membership,
     MembershipClient,
     StaffInvitation,
@@ -103,8 +104,10 @@ def _guard_owner_change(
     if touches_owner and not can(actor_membership, "team.manage_owners"):
         raise ValidationError({"role": _("Only an owner can grant or change the owner role.")})
     if membership.role == Role.OWNER and new_role != Role.OWNER:
-        owners = Membership.objects.select_for_update().filter(
-            account_id=membership.account_id, role=Role.OWNER
+        owners = (
+            Membership.objects.for_account(membership.account_id)
+            .select_for_update()
+            .filter(role=Role.OWNER)
         )
         if len(owners) <= 1:
             raise ValidationError(
@@ -155,7 +158,7 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
 
 @transaction.atomic
 def membership_add(*, account: Account, user: User, role: str, actor: User | None) -> Membership:
-    if Membership.objects.filter(account=account, user=user).exists():
+    if Membership.objects.for_account(account).filter(user=user).exists():
         raise ValidationError(
             {"email": _("%(email)s is already in this team.") % {"email": user.email}}
         )
@@ -182,7 +185,7 @@ def staff_invite(
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     if role == Role.OWNER and not can(actor_membership, "team.manage_owners"):
         raise ValidationError({"role": _("Only an owner can invite another owner.")})
-    if Membership.objects.filter(account=account, user__email__iexact=email).exists():
+    if Membership.objects.for_account(account).filter(user__email__iexact=email).exists():
         raise ValidationError({"email": _("%(email)s is already in this team.") % {"email": email}})
     raw, hashed = token_new()
     invitation = StaffInvitation.objects.create(
@@ -234,7 +237,7 @@ def staff_invitation_revoke(*, actor_membership: Membership, invitation: StaffIn
 def staff_invitation_by_token(raw: str) -> StaffInvitation | None:
     """The open invitation behind a link's token, or None (unknown, used, revoked or expired)."""
     invitation = (
-        StaffInvitation.objects.select_related("account").filter(token_hash=token_hash(raw)).first()
+        StaffInvitation.objects.by_token_hash(token_hash(raw)).select_related("account").first()
     )
     return invitation if invitation and invitation.is_open else None
 
@@ -244,7 +247,11 @@ def staff_invitation_accept(
     *, invitation: StaffInvitation, user: User | None = None, name: str = "", password: str = ""
 ) -> Membership:
     """Accept as the signed-in `user`, or create the person from `name` and `password`."""
-    invitation = StaffInvitation.objects.select_for_update().get(pk=invitation.pk)
+    invitation = (
+        StaffInvitation.objects.for_account(invitation.account_id)
+        .select_for_update()
+        .get(pk=invitation.pk)
+    )
     if not invitation.is_open:
         raise ValidationError(
             _("This invitation has already been used, was revoked or has expired.")
@@ -301,3 +308,16 @@ def membership_set_client_access(
             changes={"client_access": [before[0], access], "clients": [before[1], ids]},
         )
     return membership
+
+
+@transaction.atomic
+def list_preference_save(
+    *, membership: Membership, list_name: str, columns: list[str], page_size: int
+) -> None:
+    """Remember a person's columns and page size for one list page."""
+    ListPreference.objects.for_account(membership.account_id).update_or_create(
+        account_id=membership.account_id,
+        user_id=membership.user_id,
+        list_name=list_name,
+        defaults={"columns": columns, "page_size": page_size},
+    )

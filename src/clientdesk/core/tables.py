@@ -20,7 +20,10 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from clientdesk.core.forms import ColumnsForm
 from clientdesk.core.pagination import BadCursor, Page
+from clientdesk.core.queries import list_preference
+from clientdesk.core.services import list_preference_save
 
 PAGE_SIZES = (25, 50, 100)
 DEFAULT_PAGE_SIZE = 50
@@ -41,8 +44,6 @@ class Table:
     default_page_size: int = DEFAULT_PAGE_SIZE
 
     def preference(self, membership):
-        from clientdesk.clients.queries import list_preference
-
         return list_preference(membership=membership, list_name=self.list_name)
 
     def shown(self, pref) -> list[str]:
@@ -72,9 +73,6 @@ class Table:
 
     def save_choice(self, request: HttpRequest) -> bool:
         """The column chooser's POST: remember the columns and page size, or say what is wrong."""
-        from clientdesk.clients.forms import ColumnsForm
-        from clientdesk.clients.services import list_preference_save
-
         form = ColumnsForm(request.POST, columns=list(self.columns.items()), sizes=self.page_sizes)
         if not form.is_valid():
             *first, last = self.page_sizes

@@ -5,8 +5,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientdesk.core.tenancy import TenantModel
 
-class ApiToken(models.Model):
+
+class ApiToken(TenantModel):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="api_tokens")
     # The token acts as this person, with this person's role and client limits in the account.
     user = models.ForeignKey(

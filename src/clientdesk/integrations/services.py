@@ -49,20 +49,22 @@ def api_token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
     if not raw.startswith(TOKEN_PREFIX):
         return None
     token = (
-        ApiToken.objects.select_related("account", "user")
-        .filter(token_hash=token_hash(raw), revoked_at=None, user__is_active=True)
+        ApiToken.objects.by_token_hash(token_hash(raw))
+        .select_related("account", "user")
+        .filter(revoked_at=None, user__is_active=True)
         .first()
     )
     if token is None:
         return None
     membership = (
-        Membership.objects.select_related("account", "user")
-        .filter(account_id=token.account_id, user_id=token.user_id)
+        Membership.objects.for_account(token.account_id)
+        .select_related("account", "user")
+        .filter(user_id=token.user_id)
         .first()
     )
     if membership is None:
         return None
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        ApiToken.objects.for_account(token.account_id).filter(pk=token.pk).update(last_used_at=now)
     return token, membership

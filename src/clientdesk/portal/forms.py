@@ -31,7 +31,7 @@ class PortalResetForm(ResetForm):
 
     def get_users(self, email):
         users = super().get_users(email)
-        return (u for u in users if PortalAccess.objects.filter(user=u, active=True).exists())
+        return (u for u in users if PortalAccess.objects.of_user(u).filter(active=True).exists())
 
 
 class ProfileForm(forms.ModelForm):

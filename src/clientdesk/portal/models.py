@@ -10,8 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientdesk.core.tenancy import ClientOwnedModel
 
-class PortalInvitation(models.Model):
+
+class PortalInvitation(ClientOwnedModel):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey(
@@ -45,7 +47,7 @@ class PortalInvitation(models.Model):
         )
 
 
-class PortalAccess(models.Model):
+class PortalAccess(ClientOwnedModel):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
     client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
     contact = models.ForeignKey(

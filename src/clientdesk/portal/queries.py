@@ -56,9 +56,11 @@ def client_is_open(client: Client) -> bool:
     )
 
 
-def _open_clients() -> QuerySet[Client]:
-    return Client.objects.filter(deleted_at=None, archived=False).exclude(
-        status__in=CLOSED_STATUSES
+def _open_clients(account_id: int) -> QuerySet[Client]:
+    return (
+        Client.objects.for_account(account_id)
+        .filter(deleted_at=None, archived=False)
+        .exclude(status__in=CLOSED_STATUSES)
     )
 
 
@@ -67,8 +69,8 @@ def portal_accesses(*, user) -> list[PortalAccess]:
     if not getattr(user, "is_authenticated", False):
         return []
     return list(
-        PortalAccess.objects.filter(
-            user=user,
+        PortalAccess.objects.of_user(user)
+        .filter(
             active=True,
             client__deleted_at=None,
             contact__deleted_at=None,
@@ -116,8 +118,8 @@ def _reachable_subclient(accesses: list[PortalAccess], client_id) -> PortalScope
     for access in accesses:
         if access.can_see_subclients and client_id in descendant_ids(client=access.client):
             sub = (
-                _open_clients()
-                .filter(account_id=access.account_id, pk=client_id)
+                _open_clients(access.account_id)
+                .filter(pk=client_id)
                 .select_related("account")
                 .first()
             )
@@ -159,24 +161,31 @@ def subclients(*, access: PortalAccess) -> list[Client]:
     if not access.can_see_subclients:
         return []
     ids = descendant_ids(client=access.client)
-    return list(_open_clients().filter(account_id=access.account_id, pk__in=ids).order_by("name"))
+    return list(_open_clients(access.account_id).filter(pk__in=ids).order_by("name"))
 
 
 def primary_contact(*, client: Client) -> Contact | None:
-    return Contact.objects.filter(
-        client=client, is_primary=True, deleted_at=None, active=True
-    ).first()
+    return (
+        Contact.objects.for_client(client)
+        .filter(is_primary=True, deleted_at=None, active=True)
+        .first()
+    )
 
 
 def portal_contacts(*, scope: PortalScope) -> list[Contact]:
     """The client's contacts, active first, each with `.has_access` and `.invited`."""
     now = timezone.now()
     return list(
-        Contact.objects.filter(client=scope.client, deleted_at=None)
+        Contact.objects.for_client(scope.client)
+        .filter(deleted_at=None)
         .annotate(
-            has_access=Exists(PortalAccess.objects.filter(contact=OuterRef("pk"), active=True)),
+            has_access=Exists(
+                PortalAccess.objects.for_account(scope.client.account_id).filter(
+                    contact=OuterRef("pk"), active=True
+                )
+            ),
             invited=Exists(
-                PortalInvitation.objects.filter(
+                PortalInvitation.objects.for_account(scope.client.account_id).filter(
                     contact=OuterRef("pk"),
                     accepted_at=None,
                     revoked_at=None,
@@ -190,19 +199,23 @@ def portal_contacts(*, scope: PortalScope) -> list[Contact]:
 
 def portal_contact(*, scope: PortalScope, pk) -> Contact:
     """A contact of the client being looked at; 404 for any other, exactly like a missing one."""
-    contact = Contact.objects.filter(Q(pk=pk) & Q(client=scope.client) & Q(deleted_at=None)).first()
+    contact = Contact.objects.for_client(scope.client).filter(Q(pk=pk) & Q(deleted_at=None)).first()
     if contact is None:
         raise Http404
     return contact
 
 
 def live_accesses(*, contact: Contact) -> list[PortalAccess]:
-    return list(PortalAccess.objects.filter(contact=contact, active=True).select_related("user"))
+    return list(
+        PortalAccess.objects.for_account(contact.account_id)
+        .filter(contact=contact, active=True)
+        .select_related("user")
+    )
 
 
 def open_invitations(*, contact: Contact) -> list[PortalInvitation]:
     return list(
-        PortalInvitation.objects.filter(
+        PortalInvitation.objects.for_account(contact.account_id).filter(
             contact=contact, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
         )
     )
@@ -210,4 +223,4 @@ def open_invitations(*, contact: Contact) -> list[PortalInvitation]:
 
 def has_portal(*, user) -> bool:
     """Whether this person holds any live portal access (open or not)."""
-    return PortalAccess.objects.filter(user=user, active=True).exists()
+    return PortalAccess.objects.of_user(user).filter(active=True).exists()

@@ -30,7 +30,9 @@ class CannotInvite(ValidationError):
 def invite_blocker(*, client: Client, contact: Contact | None = None) -> str | None:
     """Why an invitation cannot be sent now, or None when it can."""
     if contact is None:
-        contact = Contact.objects.filter(client=client, is_primary=True, deleted_at=None).first()
+        contact = (
+            Contact.objects.for_client(client).filter(is_primary=True, deleted_at=None).first()
+        )
         if contact is None:
             return _("Add a primary contact with an email address to invite this client.")
     if contact.deleted_at is not None or contact.client_id != client.pk:
@@ -47,7 +49,9 @@ def invite_blocker(*, client: Client, contact: Contact | None = None) -> str | N
 def _set_engagement(client: Client, engagement: str, actor) -> None:
     if client.engagement != engagement:
         old = client.engagement
-        Client.objects.filter(pk=client.pk).update(engagement=engagement)
+        Client.objects.for_account(client.account_id).filter(pk=client.pk).update(
+            engagement=engagement
+        )
         client.engagement = engagement
         activity_record(
             account=client.account,
@@ -62,12 +66,17 @@ def _set_engagement(client: Client, engagement: str, actor) -> None:
 def portal_invite(*, client: Client, actor, contact: Contact | None = None) -> PortalInvitation:
     """Send (or send again) the portal invitation to `contact`, the primary one by default."""
     client = (
-        Client.objects.select_for_update(of=("self",)).select_related("account").get(pk=client.pk)
+        Client.objects.for_account(client.account_id)
+        .select_for_update(of=("self",))
+        .select_related("account")
+        .get(pk=client.pk)
     )
     if contact is None:
-        contact = Contact.objects.filter(client=client, is_primary=True, deleted_at=None).first()
+        contact = (
+            Contact.objects.for_client(client).filter(is_primary=True, deleted_at=None).first()
+        )
     else:  # as it is now, under the client's lock (its email may have changed meanwhile)
-        contact = Contact.objects.filter(pk=contact.pk).first()
+        contact = Contact.objects.for_account(client.account_id).filter(pk=contact.pk).first()
     if contact is not None and contact.client_id != client.pk:
         raise ValidationError({"contact": _("Choose a contact of this client.")})
     reason = invite_blocker(client=client, contact=contact)
@@ -75,9 +84,9 @@ def portal_invite(*, client: Client, actor, contact: Contact | None = None) -> P
         raise CannotInvite({"email": [reason]})
     assert contact is not None
     now = timezone.now()
-    PortalInvitation.objects.filter(contact=contact, accepted_at=None, revoked_at=None).update(
-        revoked_at=now
-    )
+    PortalInvitation.objects.for_account(contact.account_id).filter(
+        contact=contact, accepted_at=None, revoked_at=None
+    ).update(revoked_at=now)
     raw, hashed = token_new()
     invitation = PortalInvitation.objects.create(
         account_id=client.account_id,
@@ -113,11 +122,13 @@ def portal_invite(*, client: Client, actor, contact: Contact | None = None) -> P
 
 def _settle_engagement(client: Client, actor) -> None:
     """Back to silent when nothing is left open; access_sent while only invitations are."""
-    if PortalAccess.objects.filter(client=client, active=True).exists():
+    if PortalAccess.objects.for_client(client).filter(active=True).exists():
         _set_engagement(client, Engagement.ENGAGED, actor)
-    elif PortalInvitation.objects.filter(
-        client=client, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
-    ).exists():
+    elif (
+        PortalInvitation.objects.for_client(client)
+        .filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
+        .exists()
+    ):
         _set_engagement(client, Engagement.ACCESS_SENT, actor)
     else:
         _set_engagement(client, Engagement.SILENT, actor)
@@ -126,7 +137,8 @@ def _settle_engagement(client: Client, actor) -> None:
 @transaction.atomic
 def portal_invitation_revoke(*, invitation: PortalInvitation, actor) -> None:
     client = (
-        Client.objects.select_for_update(of=("self",))
+        Client.objects.for_account(invitation.account_id)
+        .select_for_update(of=("self",))
         .select_related("account")
         .get(pk=invitation.client_id)
     )
@@ -146,7 +158,8 @@ def portal_invitation_revoke(*, invitation: PortalInvitation, actor) -> None:
 @transaction.atomic
 def portal_access_revoke(*, access: PortalAccess, actor) -> None:
     client = (
-        Client.objects.select_for_update(of=("self",))
+        Client.objects.for_account(access.account_id)
+        .select_for_update(of=("self",))
         .select_related("account")
         .get(pk=access.client_id)
     )
@@ -165,8 +178,8 @@ def portal_access_revoke(*, access: PortalAccess, actor) -> None:
 
 def portal_invitation_by_token(raw: str) -> PortalInvitation | None:
     invitation = (
-        PortalInvitation.objects.select_related("client", "contact", "account")
-        .filter(token_hash=token_hash(raw))
+        PortalInvitation.objects.by_token_hash(token_hash(raw))
+        .select_related("client", "contact", "account")
         .first()
     )
     return invitation if invitation and invitation.is_open else None
@@ -178,7 +191,8 @@ def portal_invitation_accept(
 ) -> PortalAccess:
     """Accept as the signed-in person, or create the login from the link's email + password."""
     invitation = (
-        PortalInvitation.objects.select_for_update()
+        PortalInvitation.objects.for_account(invitation.account_id)
+        .select_for_update()
         .select_related("client", "contact", "account")
         .get(pk=invitation.pk)
     )
@@ -194,9 +208,9 @@ def portal_invitation_accept(
         raise ValidationError(_("This invitation was sent to another email address."))
     invitation.accepted_at = timezone.now()
     invitation.save(update_fields=["accepted_at"])
-    PortalAccess.objects.filter(contact=invitation.contact, active=True).update(
-        active=False, revoked_at=timezone.now()
-    )
+    PortalAccess.objects.for_account(invitation.account_id).filter(
+        contact=invitation.contact, active=True
+    ).update(active=False, revoked_at=timezone.now())
     access = PortalAccess.objects.create(
         account_id=invitation.account_id,
         client=invitation.client,
@@ -204,7 +218,8 @@ def portal_invitation_accept(
         user=user,
     )
     client = (
-        Client.objects.select_for_update(of=("self",))
+        Client.objects.for_account(invitation.account_id)
+        .select_for_update(of=("self",))
         .select_related("account")
         .get(pk=invitation.client_id)
     )
@@ -232,11 +247,16 @@ def portal_states(*, contacts) -> dict[int, str]:
     if not ids:
         return {}
     rows = (
-        Contact.objects.filter(pk__in=ids)
+        Contact.objects.for_account(contacts[0].account_id)
+        .filter(pk__in=ids)
         .annotate(
-            has_access=Exists(PortalAccess.objects.filter(contact=OuterRef("pk"), active=True)),
+            has_access=Exists(
+                PortalAccess.objects.for_account(contacts[0].account_id).filter(
+                    contact=OuterRef("pk"), active=True
+                )
+            ),
             has_invitation=Exists(
-                PortalInvitation.objects.filter(
+                PortalInvitation.objects.for_account(contacts[0].account_id).filter(
                     contact=OuterRef("pk"),
                     accepted_at=None,
                     revoked_at=None,
@@ -264,9 +284,8 @@ def delivery_state(message) -> str:
 def open_invitations(*, client: Client) -> list[PortalInvitation]:
     """The client's invitations still usable, newest first, each with `.delivery`."""
     rows = list(
-        PortalInvitation.objects.filter(
-            client=client, accepted_at=None, revoked_at=None, expires_at__gt=timezone.now()
-        )
+        PortalInvitation.objects.for_client(client)
+        .filter(accepted_at=None, revoked_at=None, expires_at__gt=timezone.now())
         .select_related("message", "contact")
         .order_by("-created_at", "-id")
     )
@@ -278,7 +297,8 @@ def open_invitations(*, client: Client) -> list[PortalInvitation]:
 def portal_users(*, client: Client) -> list[PortalAccess]:
     """The client's live portal users, oldest first."""
     return list(
-        PortalAccess.objects.filter(client=client, active=True)
+        PortalAccess.objects.for_client(client)
+        .filter(active=True)
         .select_related("user", "contact")
         .order_by("created_at", "id")
     )
@@ -287,8 +307,10 @@ def portal_users(*, client: Client) -> list[PortalAccess]:
 def portal_invitation_failed(*, message: Message) -> None:
     """Put an invitation email given up on (core.emails, signal `message_failed`) on its
     client's timeline, once, as the worker marks it failed: reading a page writes nothing."""
-    invitations = PortalInvitation.objects.filter(message=message).select_related(
-        "client", "client__account"
+    invitations = (
+        PortalInvitation.objects.for_account(message.account_id)
+        .filter(message=message)
+        .select_related("client", "client__account")
     )
     for invitation in invitations:
         activity_record(
@@ -305,8 +327,10 @@ def portal_invitation_failed(*, message: Message) -> None:
 
 
 def portal_invitation_of(*, client: Client, pk: int) -> PortalInvitation | None:
-    return PortalInvitation.objects.filter(client=client, pk=pk).select_related("contact").first()
+    return (
+        PortalInvitation.objects.for_client(client).filter(pk=pk).select_related("contact").first()
+    )
 
 
 def portal_access_of(*, client: Client, pk: int) -> PortalAccess | None:
-    return PortalAccess.objects.filter(client=client, pk=pk).select_related("user").first()
+    return PortalAccess.objects.for_client(client).filter(pk=pk).select_related("user").first()

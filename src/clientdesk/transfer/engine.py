@@ -75,11 +75,15 @@ class _Run:
 def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE) -> ImportJob:
     """Run (or resume) a job to its end; the job row tells the outcome."""
     kind = KINDS[job.kind]
-    membership = Membership.objects.select_related("user", "account").get(
-        account=job.account, user=job.created_by
+    membership = (
+        Membership.objects.for_account(job.account_id)
+        .select_related("user", "account")
+        .get(user=job.created_by)
     )
     job.state, job.started_at = State.RUNNING, job.started_at or timezone.now()
-    ImportJob.objects.filter(pk=job.pk).update(state=job.state, started_at=job.started_at)
+    ImportJob.objects.for_account(job.account_id).filter(pk=job.pk).update(
+        state=job.state, started_at=job.started_at
+    )
     try:
         with _small_sqlite_cache():
             _run(_Run(job, kind, membership), path or job.file.path, batch_size)

@@ -308,21 +308,22 @@ def _client_rows(chunks, account, zone, labels, membership) -> Iterator[Row]:
 def _tags_of(account: Account, clients: list[Client]) -> dict[int, list[str]]:
     """Each client's tag names, sorted ignoring case, in one query for the chunk."""
     found: dict[int, list[str]] = {}
-    rows = ClientTag.objects.filter(
-        account_id=account.pk, client_id__in=[c.pk for c in clients]
-    ).values_list("client_id", "tag__name")
+    rows = (
+        ClientTag.objects.for_account(account)
+        .filter(client_id__in=[c.pk for c in clients])
+        .values_list("client_id", "tag__name")
+    )
     for client_id, name in rows:
         found.setdefault(client_id, []).append(name)
     return {k: sorted(v, key=str.casefold) for k, v in found.items()}
 
 
 def _primary_contacts(account: Account, clients: list[Client]) -> dict[int, Contact]:
-    rows = Contact.objects.filter(
-        account_id=account.pk,
-        client_id__in=[c.pk for c in clients],
-        is_primary=True,
-        deleted_at=None,
-    ).only("client_id", "first_name", "last_name", "email", "phone")
+    rows = (
+        Contact.objects.for_account(account)
+        .filter(client_id__in=[c.pk for c in clients], is_primary=True, deleted_at=None)
+        .only("client_id", "first_name", "last_name", "email", "phone")
+    )
     return {contact.client_id: contact for contact in rows}
 
 

@@ -56,7 +56,7 @@ def _engagements(account: Account) -> list[tuple[str, str]]:
 
 
 def _industries(account: Account) -> list[tuple[str, str]]:
-    names = Industry.objects.filter(account=account).order_by("name").values_list("name", flat=True)
+    names = Industry.objects.for_account(account).order_by("name").values_list("name", flat=True)
     return [(name, name) for name in names]
 
 

@@ -5,6 +5,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from clientdesk.core.tenancy import TenantModel
+
 
 class Mode(models.TextChoices):
     CREATE = "create", _("Create only")
@@ -22,7 +24,7 @@ def _upload_to(job: "ImportJob", filename: str) -> str:
     return f"imports/{job.account_id}/{timezone.now():%Y%m%d%H%M%S}-{filename[-80:]}"
 
 
-class ImportJob(models.Model):
+class ImportJob(TenantModel):
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -57,7 +59,7 @@ class ImportJob(models.Model):
         return f"{self.kind} import {self.filename}"
 
 
-class ImportRowError(models.Model):
+class ImportRowError(TenantModel):
     """A rejected row: its number as the person sees it in the file, and the original values."""
 
     account = models.ForeignKey("core.Account", on_delete=models.CASCADE, related_name="+")

@@ -6,27 +6,27 @@ from itertools import groupby
 from django.db.models import QuerySet
 
 from clientdesk.core.models import Account
-from clientdesk.core.scoping import get_in_account, in_account
+from clientdesk.core.tenancy import get_or_404
 from clientdesk.transfer.models import ImportJob, ImportRowError
 
 
 def imports_for_account(account: Account) -> QuerySet[ImportJob]:
     """The account's import history, newest first."""
     return (
-        in_account(ImportJob, account=account)
+        ImportJob.objects.for_account(account)
         .select_related("created_by")
         .order_by("-created_at", "-id")
     )
 
 
 def import_get(*, account: Account, pk: int) -> ImportJob:
-    return get_in_account(
-        ImportJob.objects.select_related("account", "created_by"), account=account, pk=pk
+    return get_or_404(
+        ImportJob.objects.for_account(account).select_related("account", "created_by"), pk=pk
     )
 
 
 def import_errors(job: ImportJob) -> QuerySet[ImportRowError]:
-    return ImportRowError.objects.filter(account_id=job.account_id, job=job).order_by("row", "id")
+    return ImportRowError.objects.for_account(job.account_id).filter(job=job).order_by("row", "id")
 
 
 def error_report_rows(job: ImportJob) -> Iterator[list[str]]:

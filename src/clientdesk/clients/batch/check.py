@@ -21,11 +21,11 @@ from clientdesk.clients.batch.rows import (
 )
 from clientdesk.clients.batch.write import write
 from clientdesk.clients.models import Client, Engagement, Industry, Status
+from clientdesk.clients.queries import clients_visible
 from clientdesk.clients.services import check_at, check_initial, check_transition, normalize_prefix
 from clientdesk.contacts.models import Contact
 from clientdesk.core.checks import fields_check
 from clientdesk.core.roles import can
-from clientdesk.core.scoping import clients_visible
 
 
 def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
@@ -36,9 +36,11 @@ def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     prefixes = {normalize_prefix(r.data.get("prefix", "")) for r in rows}
     parents = {normalize_prefix(r.data.get("parent_prefix") or "") for r in rows} - {""}
     visible = clients_visible(ctx.membership)
-    found = Client.objects.filter(
-        account=ctx.account, prefix__in=prefixes | parents
-    ).select_related("parent")
+    found = (
+        Client.objects.for_account(ctx.account)
+        .filter(prefix__in=prefixes | parents)
+        .select_related("parent")
+    )
     if any("tags" in r.data for r in rows):
         found = found.prefetch_related("tags")  # one query for the batch, not one a row
     existing = {c.prefix: c for c in found}
@@ -263,7 +265,10 @@ def _under(parent: Client, client: Client) -> bool:
             return True
         seen.add(ancestor_id)
         ancestor_id = (
-            Client.objects.filter(pk=ancestor_id).values_list("parent_id", flat=True).first()
+            Client.objects.for_account(client.account_id)
+            .filter(pk=ancestor_id)
+            .values_list("parent_id", flat=True)
+            .first()
         )
     return False
 

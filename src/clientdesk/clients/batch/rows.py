@@ -59,14 +59,14 @@ class Context:
         ctx = cls(account=account, membership=membership, actor=actor, mode=mode, dry_run=dry_run)
         ctx.members = {
             email.lower(): user_id
-            for email, user_id in Membership.objects.filter(account=account).values_list(
+            for email, user_id in Membership.objects.for_account(account).values_list(
                 "user__email", "user_id"
             )
         }
-        ctx.industries = {i.name.lower(): i for i in Industry.objects.filter(account=account)}
+        ctx.industries = {i.name.lower(): i for i in Industry.objects.for_account(account)}
         ctx.tags = {
             name.lower(): pk
-            for pk, name in Tag.objects.filter(account=account).values_list("pk", "name")
+            for pk, name in Tag.objects.for_account(account).values_list("pk", "name")
         }
         return ctx
 

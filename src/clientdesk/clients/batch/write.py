@@ -103,7 +103,7 @@ def _parent_id(ctx: Context, prefix: str | None, known: dict[str, int]) -> int |
     if not prefix:
         return None
     if prefix not in known:  # created by an earlier batch of the file
-        known[prefix] = Client.objects.get(account=ctx.account, prefix=prefix).pk
+        known[prefix] = Client.objects.for_account(ctx.account).get(prefix=prefix).pk
     return known[prefix]
 
 
@@ -156,7 +156,11 @@ def _update_clients(ctx: Context, plans: list[Plan], existing: dict[str, Client]
         return
     known = {prefix: client.pk for prefix, client in existing.items()}
     # Lock the rows being changed, as the one-by-one services do.
-    locked = Client.objects.select_for_update().in_bulk([p.client_id for p in plans])
+    locked = (
+        Client.objects.for_account(ctx.account)
+        .select_for_update()
+        .in_bulk([p.client_id for p in plans])
+    )
     touched: set[str] = {"version"}
     for plan in plans:
         client = locked[plan.client_id]
@@ -247,12 +251,14 @@ def _derived_rebuild(ctx: Context, ids: list[int]) -> None:
     if not ids:
         return
     history: dict[int, list] = defaultdict(list)
-    for change in StatusChange.objects.filter(account=ctx.account, client_id__in=ids).order_by(
-        "client_id", "at", "id"
+    for change in (
+        StatusChange.objects.for_account(ctx.account)
+        .filter(client_id__in=ids)
+        .order_by("client_id", "at", "id")
     ):
         history[change.client_id].append(change)
-    StatusInterval.objects.filter(account=ctx.account, client_id__in=ids).delete()
-    ServicePeriod.objects.filter(account=ctx.account, client_id__in=ids).delete()
+    StatusInterval.objects.for_account(ctx.account).filter(client_id__in=ids).delete()
+    ServicePeriod.objects.for_account(ctx.account).filter(client_id__in=ids).delete()
     tz, account_id = ctx.account.time_zone, ctx.account.pk
     intervals, periods = [], []
     for client_id in ids:
@@ -287,12 +293,12 @@ def _set_tags(ctx: Context, plans: list[Plan]) -> None:
         ctx.tags.update(
             {
                 name.lower(): pk
-                for pk, name in Tag.objects.filter(account=ctx.account).values_list("pk", "name")
+                for pk, name in Tag.objects.for_account(ctx.account).values_list("pk", "name")
             }
         )
     updated = [p.client_id for p in plans if p.outcome.action == UPDATE]
     if updated:
-        ClientTag.objects.filter(account=ctx.account, client_id__in=updated).delete()
+        ClientTag.objects.for_account(ctx.account).filter(client_id__in=updated).delete()
     rows = {
         (ctx.account.pk, p.client_id, ctx.tags[t.strip().lower()[:40]])
         for p in plans
@@ -312,9 +318,11 @@ def _primary_contacts(
     current: dict[tuple[int, str], Contact] = {}
     primaries: dict[int, Contact] = {}
     updated = [p.client_id for p in plans if p.outcome.action != CREATE]
-    for contact in Contact.objects.filter(
-        account=ctx.account, client_id__in=updated, deleted_at=None
-    ).select_for_update():
+    for contact in (
+        Contact.objects.for_account(ctx.account)
+        .filter(client_id__in=updated, deleted_at=None)
+        .select_for_update()
+    ):
         current[(contact.client_id, contact.email.lower())] = contact
         if contact.is_primary:
             primaries[contact.client_id] = contact
@@ -353,7 +361,9 @@ def _primary_contacts(
     if changed:
         # Roles are cleared first, so that the partial unique constraints (checked row by row
         # on PostgreSQL) never see two holders while they move.
-        Contact.objects.filter(pk__in=list(changed)).update(is_primary=False, is_secondary=False)
+        Contact.objects.for_account(ctx.account).filter(pk__in=list(changed)).update(
+            is_primary=False, is_secondary=False
+        )
         Contact.objects.bulk_update(
             list(changed.values()),
             ["first_name", "last_name", "phone", "is_primary", "is_secondary", "version"],
@@ -436,4 +446,4 @@ def _invite(ctx: Context, plan: Plan) -> None:
     from clientdesk.portal.services import portal_invite
 
     with transaction.atomic():
-        portal_invite(client=Client(pk=plan.client_id), actor=ctx.actor)
+        portal_invite(client=Client(pk=plan.client_id, account_id=ctx.account.pk), actor=ctx.actor)

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clientdesk.clients.derived import differences, rebuild
 from clientdesk.core.models import Account
+from clientdesk.core.tenancy import unscoped
 
 
 class Command(BaseCommand):
@@ -15,6 +16,10 @@ class Command(BaseCommand):
         parser.add_argument("--check", action="store_true", help="compare, write nothing")
 
     def handle(self, *args, account, check, **options):
+        with unscoped():  # a command over every account
+            self._handle(account, check)
+
+    def _handle(self, account, check):
         accounts = (
             Account.objects.all() if account is None else Account.objects.filter(slug=account)
         )

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clientdesk.core.services import account_create, user_create
+from clientdesk.core.tenancy import unscoped
 
 
 class Command(BaseCommand):
@@ -19,7 +20,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, name, slug, owner_email, password, time_zone, currency, **options):
         try:
-            with transaction.atomic():
+            with unscoped(), transaction.atomic():  # a command: no request, no member yet
                 owner = get_user_model().objects.filter(email__iexact=owner_email).first()
                 if owner is None:
                     owner = user_create(email=owner_email, password=password)

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import Role
+from clientdesk.core.tenancy import unscoped
 from clientdesk.transfer.exports import csv_chunks
 from clientdesk.transfer.kinds import KINDS
 from clientdesk.transfer.models import Mode, State
@@ -25,14 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--user", help="the member it runs as (default: the first owner)")
 
-    def handle(self, *args, kind, file, account, mode, dry_run, user, **options):
+    def handle(self, *args, **options):
+        with unscoped():  # a command: it runs as the member it names, across the engine
+            self._handle(**options)
+
+    def _handle(self, *, kind, file, account, mode, dry_run, user, **options):
         path = Path(file)
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         found = Account.objects.filter(slug=account).first()
         if found is None:
             raise CommandError(f"no account with slug {account!r}")
-        members = Membership.objects.filter(account=found).select_related("user", "account")
+        members = Membership.objects.for_account(found).select_related("user", "account")
         membership = (
             members.filter(user__email__iexact=user).first()
             if user

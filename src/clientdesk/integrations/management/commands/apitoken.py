@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from clientdesk.core.models import Membership
+from clientdesk.core.tenancy import unscoped
 from clientdesk.integrations.services import api_token_create
 
 
@@ -13,12 +14,13 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="Command line")
 
     def handle(self, *args, account, user, name, **options):
-        membership = (
-            Membership.objects.select_related("account", "user")
-            .filter(account__slug=account, user__email__iexact=user)
-            .first()
-        )
-        if membership is None:
-            raise CommandError(f"{user} is not a member of an account with slug {account!r}.")
-        _token, raw = api_token_create(membership=membership, name=name, actor=membership.user)
+        with unscoped():  # a command: the account is named by its slug
+            membership = (
+                Membership.objects.select_related("account", "user")
+                .filter(account__slug=account, user__email__iexact=user)
+                .first()
+            )
+            if membership is None:
+                raise CommandError(f"{user} is not a member of an account with slug {account!r}.")
+            _token, raw = api_token_create(membership=membership, name=name, actor=membership.user)
         self.stdout.write(raw)

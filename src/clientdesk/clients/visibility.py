@@ -1,0 +1,48 @@
+"""Which clients a member sees (DESIGN §5): all, only an allow-list, or all but a deny-list — a
+listed client bringing its whole subtree along, at any depth.
+
+The rule is the clients domain's; `ClientsConfig.ready` hands it to the tenant base
+(`core.tenancy.client_rule_set`), so every client-owned model's `for_member` applies it too.
+"""
+
+from django.db.models import Q
+
+from clientdesk.core.models import ClientAccess, Membership, MembershipClient
+
+
+def client_visibility(membership: Membership, path: str) -> Q:
+    """The member's limit on clients, for a query of clients (`path` "") or of rows that belong
+    to a client (`path` "client__")."""
+    if membership.client_access == ClientAccess.ALL:
+        return Q()
+    ids = listed_subtree(membership)
+    inside = Q(pk__in=ids) if not path else Q(**{f"{path[:-2]}_id__in": ids})
+    return inside if membership.client_access == ClientAccess.ALLOW else ~inside
+
+
+def listed_subtree(membership: Membership) -> set[int]:
+    """The listed clients and all their descendants; one query per tree level, once a request."""
+    cached = getattr(membership, "_listed_subtree", None)
+    if cached is not None:
+        return cached
+    from clientdesk.clients.models import Client
+
+    found = set(
+        MembershipClient.objects.for_account(membership.account_id)
+        .filter(membership_id=membership.pk)
+        .values_list("client_id", flat=True)
+    )
+    level = set(found)
+    while level:
+        level = (
+            set(
+                Client.objects.for_account(membership.account_id)
+                .filter(parent_id__in=level)
+                .exclude(pk__in=found)
+                .values_list("pk", flat=True)
+            )
+            - found
+        )
+        found |= level
+    membership._listed_subtree = found  # type: ignore[attr-defined]
+    return found

@@ -1,0 +1,170 @@
+"""Where domains plug into the frame, the client page, the portal, search, menus and Settings.
+
+The core and the client page draw these lists and know nothing of who filled them: a domain
+adds its entries from its own `AppConfig.ready()` (see docs/architecture.md, "Adding a
+domain"), so a new tab touches only the domain that adds it. Entries are kept by key, so adding
+the same key twice (a test reloading an app) replaces rather than doubles it, and they are read
+in `order`, then key.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from clientdesk.core.roles import can
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """The left navigation: a top-level section of the staff pages."""
+
+    key: str
+    label: Any
+    url_name: str  # takes the account's slug
+    icon: str
+    order: int = 100
+    capability: str | None = None
+    section: str | None = None  # marks the item current for every route that contains it
+
+
+@dataclass(frozen=True)
+class AccountUrls:
+    """A domain's URL patterns below /a/<account_slug>/<prefix>."""
+
+    key: str
+    prefix: str  # e.g. "clients/"
+    urlconf: str  # a module path holding `urlpatterns`
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class ClientTab:
+    """A tab of the client page; its view renders the page around it (clients.page)."""
+
+    key: str
+    label: Any
+    url_name: str  # takes the account's slug and the client's id
+    icon: str
+    order: int = 100
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientPanel:
+    """A section of the client page's details panel: a template and what it needs."""
+
+    key: str
+    template: str
+    context: Callable[..., dict]  # (request, client) → the template's context
+    order: int = 100
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
+class ClientCounts:
+    """Counts a domain keeps per client, for the API's `counts` and anyone who lists them:
+    `count(membership, clients)` → {client id: {name: value}}, a fixed number of queries for
+    the whole list."""
+
+    key: str
+    count: Callable[..., dict[int, dict[str, Any]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PortalSection:
+    """A section of the client portal's navigation."""
+
+    key: str
+    label: Any
+    url_name: str
+    icon: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class SearchGroup:
+    """A group of results beside the clients of a search: `find(membership, q, limit)` → rows
+    for `template` (included with `rows`, `group` and `q`)."""
+
+    key: str
+    label: Any
+    find: Callable[..., list]
+    template: str
+    order: int = 100
+    limit: int = 5
+
+
+@dataclass(frozen=True)
+class AddClientEntry:
+    """An entry of the Clients page's *Add client* menu."""
+
+    key: str
+    label: Any
+    hint: Any
+    url_name: str  # takes the account's slug
+    icon: str
+    query: str = ""  # appended to the URL, e.g. "kind=clients"
+    order: int = 100
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
+class SettingsSection:
+    """A tab of Settings."""
+
+    key: str
+    label: Any
+    url_name: str  # takes the account's slug
+    icon: str
+    order: int = 100
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
+class DemoStep:
+    """Part of `clientdesk demo`: `make(account, clients, seed)` fills the demo account and
+    answers a few words for the summary (or "")."""
+
+    key: str
+    make: Callable[..., str]
+    order: int = 100
+
+
+E = TypeVar("E")
+
+
+class Registry(Generic[E]):
+    def __init__(self, name: str):
+        self.name = name
+        self._entries: dict[str, E] = {}
+
+    def add(self, entry: E) -> E:
+        self._entries[entry.key] = entry  # type: ignore[attr-defined]
+        return entry
+
+    def remove(self, key: str) -> None:
+        self._entries.pop(key, None)
+
+    def all(self) -> list[E]:
+        return sorted(self._entries.values(), key=lambda e: (e.order, e.key))  # type: ignore[attr-defined]
+
+    def for_member(self, membership) -> list[E]:
+        """The entries this member's role allows (those without a capability: everyone)."""
+        return [
+            e
+            for e in self.all()
+            if getattr(e, "capability", None) is None or can(membership, e.capability)  # type: ignore[attr-defined]
+        ]
+
+
+nav = Registry[NavItem]("nav")
+account_urls = Registry[AccountUrls]("account_urls")
+client_tabs = Registry[ClientTab]("client_tabs")
+client_panels = Registry[ClientPanel]("client_panels")
+client_counts = Registry[ClientCounts]("client_counts")
+portal_sections = Registry[PortalSection]("portal_sections")
+search_groups = Registry[SearchGroup]("search_groups")
+add_client_entries = Registry[AddClientEntry]("add_client_entries")
+settings_sections = Registry[SettingsSection]("settings_sections")
+demo_steps = Registry[DemoStep]("demo_steps")
