@@ -9,6 +9,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from clientdesk.core.staticprep import static_files_prepare
+
 SERVERS = ("gunicorn", "granian")
 
 
@@ -100,6 +102,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="serve without a task worker")
 
     def handle(self, *args, host, port, workers, server, no_worker, **options):
+        # Before the web server: its workers read the manifest once, as they start.
+        static_files_prepare(self.stdout.write)
         commands = {"web": web_command(server, host, port, workers)}
         if not no_worker:
             commands["worker"] = [sys.executable, "-m", "clientdesk", "worker"]
