@@ -1,13 +1,16 @@
 """The fixed cast of STYLE habit 7, shared by every test."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import pytest
 from django.core.management import call_command
 
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.tenancy import enforced, unscoped
-from tests.factories import make_account, make_member
+from clientdesk.portal.models import PortalAccess
+from tests.clients.factories import make_client
+from tests.factories import make_account, make_member, make_portal_user
 
 
 @dataclass
@@ -23,6 +26,21 @@ class Cast:
 
     def member(self, role: str) -> Membership:
         return getattr(self, role)
+
+    # The portal users, built when a test first asks for them: the other tests keep an account
+    # without clients.
+
+    @cached_property
+    def portal_a(self) -> PortalAccess:
+        """Ada, the primary contact of acme's client A ("Alpha Corp"), signed up to the portal."""
+        client = make_client(self, prefix="ALPHA", name="Alpha Corp")
+        return make_portal_user(self, client, first_name="Ada", email="ada@alpha.example")
+
+    @cached_property
+    def portal_b(self) -> PortalAccess:
+        """Bo, the primary contact of acme's client B ("Bravo Ltd"), signed up to the portal."""
+        client = make_client(self, prefix="BRAVO", name="Bravo Ltd")
+        return make_portal_user(self, client, first_name="Bo", email="bo@bravo.example")
 
 
 @pytest.fixture(autouse=True)

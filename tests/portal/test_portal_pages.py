@@ -16,7 +16,7 @@ from clientdesk.core.models import Message, User
 from clientdesk.portal.models import PortalAccess, PortalInvitation
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
 from tests.clients.factories import make_client
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_portal_user
 
 MIDDLEWARE = "clientdesk.portal.middleware.PortalUserMiddleware"
 
@@ -25,22 +25,6 @@ MIDDLEWARE = "clientdesk.portal.middleware.PortalUserMiddleware"
 def portal_middleware(settings):
     if MIDDLEWARE not in settings.MIDDLEWARE:
         settings.MIDDLEWARE = [*settings.MIDDLEWARE, MIDDLEWARE]
-
-
-def make_portal_user(
-    cast, client, *, first_name, email, primary=True, subclients=False
-) -> PortalAccess:
-    """A contact of `client` invited by staff and accepted with PASSWORD (or their login)."""
-    contact = contact_create(
-        client=client, actor=None, first_name=first_name, email=email, is_primary=primary
-    )
-    invitation = portal_invite(client=client, actor=cast.manager.user, contact=contact)
-    existing = User.objects.filter(email__iexact=email).first()
-    access = portal_invitation_accept(invitation=invitation, user=existing, password=PASSWORD)
-    if subclients:
-        access.can_see_subclients = True
-        access.save(update_fields=["can_see_subclients"])
-    return access
 
 
 @dataclass
@@ -57,12 +41,13 @@ class PortalCast:
 
 
 def build_portal_cast(cast) -> PortalCast:
-    a = make_client(cast, prefix="ALPHA", name="Alpha Corp")
-    b = make_client(cast, prefix="BRAVO", name="Bravo Ltd")
+    """Around the cast's portal users of A and B: a parent client with a sub-client, two portal
+    users of the parent, and a colleague of A without portal access."""
+    user_a, user_b = cast.portal_a, cast.portal_b
+    a, b = user_a.client, user_b.client
     parent = make_client(cast, prefix="PARENT", name="Parent Group")
     sub = make_client(cast, prefix="SUB", name="Subsidiary Co", parent=parent)
     contact_create(client=sub, actor=None, first_name="Sid", email="sid@sub.example")
-    user_a = make_portal_user(cast, a, first_name="Ada", email="ada@alpha.example")
     colleague = contact_create(
         client=a, actor=None, first_name="Cole", last_name="League", email="cole@alpha.example"
     )
@@ -72,7 +57,7 @@ def build_portal_cast(cast) -> PortalCast:
         parent=parent,
         sub=sub,
         user_a=user_a,
-        user_b=make_portal_user(cast, b, first_name="Bo", email="bo@bravo.example"),
+        user_b=user_b,
         parent_with=make_portal_user(
             cast, parent, first_name="Pat", email="pat@parent.example", subclients=True
         ),

@@ -5,19 +5,22 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
+from clientdesk.clients.services import client_delete
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
 from clientdesk.core.emails import email_queue
-from clientdesk.core.services import staff_invite
+from clientdesk.core.services import membership_set_client_access, staff_invite
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
 from clientdesk.transfer.services import import_create
 from clientdesk.urls import handler404  # noqa: F401 - this module is also a URLconf
 from clientdesk.urls import urlpatterns as real_urlpatterns
 from tests.clients.factories import make_client
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, make_member
 from tests.portal.test_portal_pages import build_portal_cast
 from tests.security import walker
+from tests.security.capabilities import WRITES
+from tests.security.leaky_urls import PlantedOnly
 
 PORTAL_MIDDLEWARE = "clientdesk.portal.middleware.PortalUserMiddleware"
 
@@ -110,11 +113,200 @@ def test_a_pattern_with_an_unknown_parameter_fails_the_walk(cast, victim_objects
     assert any("teach the walker" in p and "message_id" in p for p in problems)
 
 
+# --- Roles and client limits -------------------------------------------------------------------
+
+ROLES = ("owner", "admin", "manager", "technician", "viewer")  # the owner first: holds everything
+# The smallest JSON each API write accepts, so that its role check is not hidden behind a 422 for
+# a missing field (ninja checks a declared payload before the view runs).
+API_BODIES = {
+    "api:clients_create": {"prefix": "WALKED", "name": "Walked client"},
+    "api:client_patch": {"version": 1},
+}
+PLANTED_LEAKS = "tests.security.leaky_urls"
+
+
+def _member(who, membership):
+    _t, raw = api_token_create(membership=membership, name="Walker", actor=membership.user)
+    return walker.signed_in_member(who, membership, raw)
+
+
+@pytest.fixture
+def deleted_client(cast):
+    client = make_client(cast, prefix="GONE", name="Deleted client")
+    return client_delete(client=client, actor=cast.owner.user)
+
+
+def _role_walk(cast, victim_objects, deleted_client, urlconf=None, table=WRITES):
+    return walker.find_role_gaps(
+        urlconf=urlconf,
+        slug=cast.account.slug,
+        members=[_member(role, cast.member(role)) for role in ROLES],
+        # acme's own objects (the victim of the account walk) for acme's own members
+        objects=victim_objects,
+        route_objects={"client_undelete": {"client_id": deleted_client.pk}},
+        table=table,
+        bodies=API_BODIES,
+    )
+
+
+def test_every_write_answers_each_role_as_its_capabilities_say(
+    cast, victim_objects, deleted_client
+):
+    assert _role_walk(cast, victim_objects, deleted_client) == []
+
+
+def test_the_role_walk_fails_for_a_write_missing_from_the_table_and_a_name_gone_from_the_app(
+    cast, victim_objects, deleted_client, settings
+):
+    settings.ROOT_URLCONF = PLANTED_LEAKS
+    table = {"client_unarchive": "clients.write"}
+    problems = _role_walk(cast, victim_objects, deleted_client, urlconf=PlantedOnly, table=table)
+    missing = [p for p in problems if "say in tests/security/capabilities.py" in p]
+    for name in (
+        "leaky_token_name",  # it reads, but takes POST too: the table says who may
+        "planted_archive_without_role",
+        "planted_name_beyond_limit",
+        "planted:api_delete_without_role",
+    ):
+        assert sum(f"({name})" in p for p in missing) == 1, problems
+    stale = "client_unarchive: in tests/security/capabilities.py but no such write URL"
+    assert sorted(problems) == sorted([*missing, stale])
+    assert len(missing) == 4, problems
+
+
+def test_the_role_walk_catches_a_write_that_forgets_the_role_check(
+    cast, victim_objects, deleted_client, settings
+):
+    settings.ROOT_URLCONF = PLANTED_LEAKS
+    table = {
+        "leaky_token_name": "account.read",
+        "planted_archive_without_role": "clients.write",
+        "planted_name_beyond_limit": "clients.write",  # asks the role: passes
+        "planted:api_delete_without_role": "clients.write",
+    }
+    problems = _role_walk(cast, victim_objects, deleted_client, urlconf=PlantedOnly, table=table)
+    for who in ("technician", "viewer"):
+        assert any(
+            "POST /a/acme/planted/" in p and f"({who}, lacks clients.write) answered 200" in p
+            for p in problems
+        ), problems
+        assert any(
+            "DELETE /api/v1/planted/clients/" in p and f"({who}, lacks clients.write)" in p
+            for p in problems
+        ), problems
+    assert len(problems) == 4, problems
+
+
+def _with_portal(cast, client) -> dict[str, int]:
+    """The client's nested objects: a contact with an open portal invitation, and a portal user."""
+    n = client.prefix.lower()
+    user = contact_create(client=client, actor=None, first_name="User", email=f"user@{n}.example")
+    access = portal_invitation_accept(
+        invitation=portal_invite(client=client, actor=cast.owner.user, contact=user),
+        password=PASSWORD,
+    )
+    invited = contact_create(client=client, actor=None, first_name="Inv", email=f"inv@{n}.example")
+    invitation = portal_invite(client=client, actor=cast.owner.user, contact=invited)
+    return {
+        "client_id": client.pk,
+        "contact_id": invited.pk,
+        "portal_invitation_id": invitation.pk,
+        "access_id": access.pk,
+    }
+
+
+def _limited(cast, role, access, clients):
+    membership = make_member(cast.account, role)
+    membership_set_client_access(
+        actor_membership=cast.owner, membership=membership, access=access, clients=clients
+    )
+    return _member(f"{role} with {access}-list", membership)
+
+
+@pytest.fixture
+def limit_cases(cast):
+    """Members limited to some clients, each with a client they may not see."""
+    visible = make_client(cast, prefix="SEEN", name="Seen client")
+    hidden = make_client(cast, prefix="HIDDEN", name="Hidden client")
+    sub = make_client(cast, prefix="HIDSUB", name="Hidden sub-client", parent=hidden)
+    gone = client_delete(
+        client=make_client(cast, prefix="HIDGONE", name="Deleted hidden", parent=hidden),
+        actor=cast.owner.user,
+    )
+    of_hidden, of_sub = _with_portal(cast, hidden), _with_portal(cast, sub)
+    undelete = {"client_undelete": {"client_id": gone.pk}}
+    allowed = _limited(cast, "manager", "allow", [visible])
+    return [
+        walker.LimitCase("manager allowed one client", allowed, of_hidden, visible.pk, undelete),
+        walker.LimitCase(
+            "viewer denied the client",
+            _limited(cast, "viewer", "deny", [hidden]),
+            of_hidden,
+            visible.pk,
+            undelete,
+        ),
+        walker.LimitCase(
+            "technician denied its parent",
+            _limited(cast, "technician", "deny", [hidden]),
+            of_sub,
+            visible.pk,
+            undelete,
+        ),
+    ]
+
+
+def _limit_walk(cast, victim_objects, cases, urlconf=None):
+    return walker.find_limit_leaks(
+        urlconf=urlconf,
+        slug=cast.account.slug,
+        cases=cases,
+        objects=victim_objects,
+        bodies=API_BODIES,
+    )
+
+
+def test_a_member_limited_to_some_clients_gets_404_for_every_other_clients_url(
+    cast, victim_objects, limit_cases
+):
+    assert _limit_walk(cast, victim_objects, limit_cases) == []
+    # Not vacuous: on the client they do see, the same member is served.
+    allowed = limit_cases[0].member
+    seen = f"/a/acme/clients/{limit_cases[0].visible_client_id}/"
+    assert allowed.page.get(seen).status_code == 200
+    assert allowed.api.get(f"/api/v1/clients/{limit_cases[0].visible_client_id}").status_code == 200
+
+
+def test_the_limit_walk_catches_a_view_that_forgets_the_client_limit(
+    cast, victim_objects, limit_cases, settings
+):
+    settings.ROOT_URLCONF = PLANTED_LEAKS
+    problems = _limit_walk(cast, victim_objects, limit_cases, urlconf=PlantedOnly)
+    for case in limit_cases:
+        assert any(
+            "/planted/" in p and "/name/" in p and case.who in p and p.startswith("GET")
+            for p in problems
+        ), problems
+        assert any(
+            "/api/v1/planted/clients/" in p and case.who in p and "answered 200" in p
+            for p in problems
+        ), problems
+    assert all("/name" in p for p in problems), problems
+
+
+def test_a_parameter_nobody_classified_fails_the_limit_walk(cast, victim_objects, limit_cases):
+    for case in limit_cases:
+        case.hidden.pop("access_id", None)  # two cases share one client
+    problems = _limit_walk(cast, victim_objects, limit_cases)
+    assert problems and all("teach the walker" in p and "access_id" in p for p in problems)
+
+
 # --- The portal ---------------------------------------------------------------------------------
 
 
 def _portal_walk(cast, victim_objects, urlconf=None):
+    """The cast's portal users of A and B, and two of a parent client (from the portal tests)."""
     portal = build_portal_cast(cast)
+    a, b = cast.portal_a.client, cast.portal_b.client
 
     def signed_in(access):
         client = Client()
@@ -127,8 +319,8 @@ def _portal_walk(cast, victim_objects, urlconf=None):
         return {"contact_id": contact.pk, "client_id": client.pk}
 
     cases = [
-        walker.PortalCase("B's user on A", signed_in(portal.user_b), objects_of(portal.a), "Alpha"),
-        walker.PortalCase("A's user on B", signed_in(portal.user_a), objects_of(portal.b), "Bravo"),
+        walker.PortalCase("B's user on A", signed_in(cast.portal_b), objects_of(a), "Alpha"),
+        walker.PortalCase("A's user on B", signed_in(cast.portal_a), objects_of(b), "Bravo"),
         walker.PortalCase(
             "parent user without sub-clients on the sub-client",
             signed_in(portal.parent_without),
@@ -138,7 +330,7 @@ def _portal_walk(cast, victim_objects, urlconf=None):
         walker.PortalCase(
             "parent user with sub-clients on A",
             signed_in(portal.parent_with),
-            objects_of(portal.a),
+            objects_of(a),
             "Alpha",
         ),
     ]
@@ -168,15 +360,14 @@ def test_every_portal_url_is_scoped_to_the_portal_users_client(
     }
     # The walk is not vacuous: the same requests on their own client's objects do work.
     own = Client()
-    own.force_login(portal.user_a.user)
+    own.force_login(cast.portal_a.user)
     assert own.post(f"/portal/contacts/{portal.colleague_a.pk}/invite/").status_code == 302
     assert "Alpha Corp" in own.get("/portal/").text
 
 
 def test_a_portal_user_on_the_staff_home_is_sent_to_the_portal(cast, portal_middleware):
-    portal = build_portal_cast(cast)
     client = Client()
-    client.force_login(portal.user_a.user)
+    client.force_login(cast.portal_a.user)
     assert client.get("/").url == "/portal/"
 
 

@@ -14,15 +14,36 @@ user given another client's object ids gets 404 (and never sees that client's na
 without ids); on every staff pattern, a portal user gets 404, 405 or a redirect (to sign in or to
 their portal), never a page.
 
+`find_role_gaps` sends every write (POST to a page below /a/<account_slug>/; POST, PUT, PATCH or
+DELETE to an API route) as each member of one account, on that account's own objects, and asks
+tests/security/capabilities.py which capability it needs: a member without it must get 403, one
+with it neither 403 nor 404. A page that answers POST with anything but 405, or an API route with
+a write method, must be in that table.
+
+`find_limit_leaks` sends, as members limited to some clients, every request (pages: GET and POST;
+API: each method of the route) to every URL of a client they may not see, and of its nested
+objects (contacts, portal invitations, portal users, ...): 404, or 405 when a page refuses the
+method before any lookup.
+
 A pattern whose path holds a parameter the walker does not know fails the walk, so a new view
-cannot pass without someone saying which object of the victim account its parameter names.
+cannot pass without someone saying which object of the victim account its parameter names (and,
+for the client limits, whether that object belongs to a client).
+
+Every request of the role and limit walks runs inside a savepoint that is rolled back, so one
+member's successful delete or revoke never changes what the next request finds.
 """
 
+import inspect
+import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from clientdesk.core.models import Membership
+from clientdesk.core.roles import can
 
 PUBLIC = {
     "login",
@@ -46,6 +67,13 @@ PUBLIC = {
 # Path parameters that name a choice, not an object (an import template's kind and format):
 # the walker fills them in, but they are nobody's ids, so they alone prove no leak.
 NOT_OBJECTS = frozenset({"kind", "fmt"})
+# Path parameters that name an object of the account as a whole, not of one client: a member's
+# client limit does not reach them. Any other object parameter must name one of the hidden
+# client's objects in `find_limit_leaks`.
+ACCOUNT_OBJECTS = frozenset(
+    {"membership_id", "invitation_id", "message_id", "token_id", "import_id"}
+)
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ACCOUNT_PREFIX = "a/<slug:account_slug>/"
 API_PREFIX = "api/v1/"
 PORTAL_PREFIX = "portal/"
@@ -56,6 +84,12 @@ class Route:
     route: str
     name: str
     params: list[str]
+    # An API operation's HTTP methods; None for a page (a Django view does not declare them).
+    methods: frozenset[str] | None = None
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(API_PREFIX)
 
     def path(self, values: dict[str, object]) -> str:
         import re
@@ -79,10 +113,36 @@ def routes(urlconf=None) -> list[Route]:
             elif isinstance(p, URLPattern):
                 route = prefix + str(p.pattern)
                 params = re.findall(r"<(?:\w+:)?(\w+)>", route)
-                found.append(Route(route=route, name=f"{namespace}{p.name or ''}", params=params))
+                found.append(
+                    Route(
+                        route=route,
+                        name=f"{namespace}{p.name or ''}",
+                        params=params,
+                        methods=_operation_methods(p),
+                    )
+                )
 
     visit(get_resolver(urlconf).url_patterns, "", "")
     return found
+
+
+def _operation_methods(pattern: URLPattern) -> frozenset[str] | None:
+    """The methods of the django-ninja operation behind `pattern`, None for any other view.
+
+    ninja gives each operation of a path its own named pattern, all with the same view (which
+    dispatches on the method); that view closes over the path's operations.
+    """
+    from ninja.operation import PathView
+
+    if not inspect.isfunction(pattern.callback):
+        return None
+    path_view = inspect.getclosurevars(pattern.callback).nonlocals.get("self")
+    if not isinstance(path_view, PathView):
+        return None
+    for operation in path_view.operations:
+        if (getattr(operation, "url_name", None) or operation.view_func.__name__) == pattern.name:
+            return frozenset(operation.methods)
+    return frozenset()  # an operation the walker cannot name: find_role_gaps says so
 
 
 def find_leaks(
@@ -165,6 +225,158 @@ def find_portal_leaks(
         for case in cases:
             problems += _expect(case.client, path, _not_staff_page, f"{case.who} on staff")
     return problems
+
+
+# --- Roles and client limits --------------------------------------------------------------------
+
+
+@dataclass
+class Member:
+    """A member of the account, signed in on the pages (`page`) and holding a token (`api`)."""
+
+    who: str
+    membership: Membership
+    page: Client
+    api: Client
+
+
+def signed_in_member(who: str, membership: Membership, token: str) -> Member:
+    page = Client()
+    page.force_login(membership.user)
+    api = Client(headers={"authorization": f"Bearer {token}"})
+    return Member(who=who, membership=membership, page=page, api=api)
+
+
+def find_role_gaps(
+    *,
+    urlconf,
+    slug: str,
+    members: list[Member],
+    objects: dict[str, object],
+    table: dict[str, str | tuple[str, ...]],
+    route_objects: dict[str, dict[str, object]] | None = None,
+    bodies: dict[str, dict] | None = None,
+) -> list[str]:
+    """Every write that answers a member otherwise than their role says; empty when all agree.
+
+    `members[0]` must hold every capability: a page it answers 405 to POST changes nothing.
+    `objects` are the account's own objects (by path parameter), `route_objects` their
+    replacements for one URL name (say a deleted client to undelete), `bodies` the JSON an API
+    write sends (by URL name; `{}` otherwise), so that a role check is never hidden behind a 404
+    or a 422.
+    """
+    problems: list[str] = []
+    seen: set[str] = set()
+    for r in routes(urlconf):
+        if r.name in PUBLIC or not r.route.startswith((ACCOUNT_PREFIX, API_PREFIX)):
+            continue
+        if r.is_api and not r.methods:
+            problems.append(f"{r.name}: the walker cannot tell this API route's methods")
+            continue
+        methods = [m for m in WRITE_METHODS if m in r.methods] if r.is_api else ["POST"]
+        if not methods:
+            continue  # an API route that only reads
+        values = {**objects, **(route_objects or {}).get(r.name, {}), "account_slug": slug}
+        unknown = [p for p in r.params if p not in values]
+        if unknown:
+            problems.append(f"{r.route}: teach the walker which object {unknown} names")
+            continue
+        path, body = r.path(values), (bodies or {}).get(r.name, {})
+        for method in methods:
+            first = _send(members[0], r.is_api, method, path, body)
+            if first.status_code == 405 and not r.is_api:
+                continue  # the page takes no POST: nothing to guard
+            seen.add(r.name)
+            if r.name not in table:
+                problems.append(
+                    f"{method} {path} ({r.name}) changes something: say in "
+                    "tests/security/capabilities.py which capability it needs"
+                )
+                continue
+            needs = table[r.name]
+            needs = (needs,) if isinstance(needs, str) else needs
+            answers = [(members[0], first)]
+            answers += [(m, _send(m, r.is_api, method, path, body)) for m in members[1:]]
+            for member, response in answers:
+                code, caps = response.status_code, "+".join(needs)
+                if all(can(member.membership, c) for c in needs):
+                    if code in (403, 404):
+                        problems.append(
+                            f"{method} {path} ({member.who}, holds {caps}) answered {code}"
+                        )
+                elif code != 403:
+                    problems.append(
+                        f"{method} {path} ({member.who}, lacks {caps}) answered {code}, not 403"
+                    )
+    for name in sorted(table.keys() - seen):
+        problems.append(f"{name}: in tests/security/capabilities.py but no such write URL")
+    return problems
+
+
+@dataclass
+class LimitCase:
+    """`member` may not see the client whose objects are `hidden` (by path parameter)."""
+
+    who: str
+    member: Member
+    hidden: dict[str, object]
+    # A client the member does see: nested objects of the hidden client are tried below it too.
+    visible_client_id: int
+    # Replacements for one URL name, say the hidden client's deleted sub-client to undelete.
+    route_objects: dict[str, dict[str, object]] = field(default_factory=dict)
+
+
+def find_limit_leaks(
+    *,
+    urlconf,
+    slug: str,
+    cases: list[LimitCase],
+    objects: dict[str, object],
+    bodies: dict[str, dict] | None = None,
+) -> list[str]:
+    """Every request on a hidden client's URL that is not answered 404; empty when none."""
+    problems: list[str] = []
+    of_a_client = set().union(*(case.hidden.keys() for case in cases))
+    for r in routes(urlconf):
+        if r.name in PUBLIC or not r.route.startswith((ACCOUNT_PREFIX, API_PREFIX)):
+            continue
+        params = set(r.params) - {"account_slug"} - NOT_OBJECTS
+        unclassified = params - of_a_client - ACCOUNT_OBJECTS
+        if unclassified:
+            problems.append(
+                f"{r.route}: teach the walker whether {sorted(unclassified)} names an object "
+                "of a client (LimitCase.hidden) or of the whole account (ACCOUNT_OBJECTS)"
+            )
+            continue
+        if not params & of_a_client:
+            continue
+        methods = sorted(r.methods or ()) if r.is_api else ["GET", "POST"]
+        body = (bodies or {}).get(r.name, {})
+        for case in cases:
+            values = {**objects, **case.hidden, **case.route_objects.get(r.name, {})}
+            values["account_slug"] = slug
+            paths = [r.path(values)]
+            if "client_id" in params and len(params & of_a_client) > 1:
+                # The hidden client's nested object below a client the member does see.
+                paths.append(r.path({**values, "client_id": case.visible_client_id}))
+            for path in paths:
+                for method in methods:
+                    code = _send(case.member, r.is_api, method, path, body).status_code
+                    if code != 404 and not (code == 405 and not r.is_api):
+                        problems.append(f"{method} {path} ({case.who}) answered {code}, not 404")
+    return problems
+
+
+def _send(member: Member, api: bool, method: str, path: str, body: dict):
+    """One request, its changes rolled back so that the next request finds the same objects."""
+    with transaction.atomic():
+        if api:
+            data = json.dumps(body) if method != "GET" else None
+            response = member.api.generic(method, path, data or "", content_type="application/json")
+        else:
+            response = getattr(member.page, method.lower())(path)
+        transaction.set_rollback(True)
+    return response
 
 
 def _expect(client: Client, path: str, ok: Callable, who: str) -> list[str]:

@@ -1,0 +1,68 @@
+"""The capability (core.roles) each URL that changes something needs, by URL name.
+
+The role walk (walker.find_role_gaps, tests/security/test_url_walker.py) sends every write as each
+role: a role without the capability must get 403, a role with it anything but 403 or 404. It
+fails for a page below /a/<account_slug>/ that takes POST, or an API route with a POST, PUT, PATCH
+or DELETE, that is missing here, and for a name here that is no such URL any more.
+
+A tuple needs every capability in it. A few pages take POST though they change nothing for that
+request (their view takes any method); they are here with the capability their page asks for.
+"""
+
+# Every role holds it: a member's own choices (the columns of a list) and plain pages.
+ANY_MEMBER = "account.read"
+
+WRITES: dict[str, str | tuple[str, ...]] = {
+    # Settings
+    "account_home": ANY_MEMBER,  # takes POST, changes nothing
+    "account_settings": "account.manage",
+    "team": "team.manage",  # takes POST, changes nothing
+    "team_invite": "team.manage",
+    "team_role": "team.manage",
+    "team_remove": "team.manage",
+    "team_client_access": "team.manage",
+    "invitation_revoke": "team.manage",
+    "outbox": "outbox.read",  # takes POST, changes nothing
+    "outbox_message": "outbox.read",  # takes POST, changes nothing
+    "outbox_message_html": "outbox.read",  # takes POST, changes nothing
+    "activity": "activity.read",  # takes POST, changes nothing
+    "api_tokens": "tokens.manage",
+    "api_token_revoke": "tokens.manage",
+    # Clients
+    "client_create": "clients.write",
+    "client_invite_new": ("clients.write", "clients.invite"),
+    "clients_bulk": "clients.write",
+    "client_columns": ANY_MEMBER,
+    "client_edit": "clients.write",
+    "client_status": "clients.status",
+    "client_subclient_add": "clients.write",
+    "client_move": "clients.write",
+    "client_archive": "clients.write",
+    "client_restore": "clients.write",
+    "client_delete": "clients.write",
+    "client_undelete": "clients.undelete",
+    "client_invite": "clients.invite",
+    "client_invitation_resend": "clients.invite",
+    "client_invitation_revoke": "clients.invite",
+    "client_access_revoke": "clients.invite",
+    # Contacts
+    "client_contact_add": "contacts.write",
+    "client_contacts_bulk": "contacts.write",
+    "client_contact_edit": "contacts.write",
+    "client_contacts_columns": ANY_MEMBER,
+    # Imports
+    "imports": "clients.import",
+    "import_mapping": "clients.import",
+    "import_run": "clients.import",
+    "import_recheck": "clients.import",
+    # The API
+    "api:clients_create": "clients.write",
+    "api:client_patch": "clients.write",
+    "api:client_remove": "clients.write",
+    "api:client_status": "clients.status",
+    "api:client_invite": "clients.invite",
+    "api:contacts_create": "contacts.write",
+    "api:contact_patch": "contacts.write",
+    "api:contact_remove": "contacts.write",
+    "api:imports_create": "clients.import",
+}
