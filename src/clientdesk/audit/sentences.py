@@ -116,7 +116,7 @@ def _names(rows: list[Activity], verbs: list[Verb | None], reader) -> Reading:
 
 def _actor(row: Activity) -> str:
     if row.actor is not None:
-        return row.actor.display_name
+        return getattr(row.actor, "display_name", row.actor_label)
     if row.actor_label and row.actor_label != "system":
         return row.actor_label  # the person has gone: the address they had
     return _("Clientdesk")
@@ -139,7 +139,11 @@ def _said(row: Activity, verb: Verb | None, reader, reading: Reading) -> Said:
         within_s=possessive(within.html(), within.label),
     )
     pairs = _pairs(row.changes)
-    changed = []  # (label, old, new) with old/new None when the reader may not see them
+    # In the order the verb declares its fields: PostgreSQL's jsonb keeps no order of its own.
+    order = {name: i for i, name in enumerate(verb.fields)}
+    pairs = dict(sorted(pairs.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0])))
+    # (label, old, new), old and new None when the reader may not see them
+    changed: list[tuple[str, SafeString | None, SafeString | None]] = []
     for name, (old, new) in pairs.items():
         f = _field(verb, name)
         if f.shape.shown and _may_see(reader, f):
@@ -156,7 +160,9 @@ def _said(row: Activity, verb: Verb | None, reader, reading: Reading) -> Said:
     return Said(at=row.at, verb=row.verb, text=_fill(template, parts), details=details)
 
 
-def _change(changed: list[tuple[str, Any, Any]]) -> tuple[SafeString, list[SafeString]]:
+def _change(
+    changed: list[tuple[str, SafeString | None, SafeString | None]],
+) -> tuple[SafeString, list[SafeString]]:
     """What an edit changed, in words: one field with its values, or the fields' names and a
     line for each."""
 

@@ -182,6 +182,11 @@ class Unshown(Shape):
 PLAIN = Plain()
 
 
+def label_of(model, name: str) -> Text:
+    """A model field's own verbose name, so that the log and the forms say the same."""
+    return getattr(model._meta.get_field(name), "verbose_name", name)
+
+
 @dataclass(frozen=True)
 class Field:
     label: Text

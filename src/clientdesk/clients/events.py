@@ -13,6 +13,7 @@ from clientdesk.audit.verbs import (
     Ref,
     Verb,
     When,
+    label_of,
     names_declare,
     verbs_declare,
 )
@@ -21,7 +22,7 @@ from clientdesk.core.scoping import clients_visible
 
 
 def _label(name: str):
-    return Client._meta.get_field(name).verbose_name
+    return label_of(Client, name)
 
 
 def _money(name: str) -> Field:

@@ -11,6 +11,7 @@ from clientdesk.audit.verbs import (
     Ref,
     Verb,
     YesNo,
+    label_of,
     names_declare,
     verbs_declare,
 )
@@ -19,7 +20,7 @@ from clientdesk.core.scoping import clients_visible
 
 
 def _label(name: str):
-    return Contact._meta.get_field(name).verbose_name
+    return label_of(Contact, name)
 
 
 CONTACT_CREATED = Verb(

@@ -11,6 +11,7 @@ from clientdesk.audit.verbs import (
     Refs,
     Unshown,
     Verb,
+    label_of,
     names_declare,
     verbs_declare,
 )
@@ -28,13 +29,11 @@ ACCOUNT_UPDATED = Verb(
     _("%(actor)s changed %(target_s)s %(change)s"),
     edit=True,
     fields={
-        "name": Field(Account._meta.get_field("name").verbose_name),
-        "time_zone": Field(Account._meta.get_field("time_zone").verbose_name),
-        "currency": Field(Account._meta.get_field("currency").verbose_name),
-        "ticket_number_format": Field(
-            Account._meta.get_field("ticket_number_format").verbose_name, Plain()
-        ),
-        "default_sla": Field(Account._meta.get_field("default_sla").verbose_name, Unshown()),
+        "name": Field(label_of(Account, "name")),
+        "time_zone": Field(label_of(Account, "time_zone")),
+        "currency": Field(label_of(Account, "currency")),
+        "ticket_number_format": Field(label_of(Account, "ticket_number_format"), Plain()),
+        "default_sla": Field(label_of(Account, "default_sla"), Unshown()),
     },
 )
 MEMBER_ADDED = Verb(
