@@ -20,7 +20,12 @@ from clientdesk.clients.services import (
 )
 from clientdesk.clients.timeline import timeline
 from clientdesk.contacts.services import contact_create
-from clientdesk.core.services import account_update, membership_add
+from clientdesk.core.models import Membership
+from clientdesk.core.services import (
+    account_update,
+    membership_add,
+    membership_set_client_access,
+)
 from clientdesk.portal.models import PortalAccess, PortalInvitation
 from clientdesk.portal.services import (
     portal_access_revoke,
@@ -214,3 +219,19 @@ def test_the_timeline_costs_the_same_queries_for_5_entries_as_for_50(cast, team,
     with CaptureQueriesContext(connection) as many:
         assert len(timeline(cast.viewer, acme)) == 50
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_client_outside_the_readers_limits_is_not_named(cast, team, acme):
+    hidden = make_client(cast, prefix="HIDE", name="Hidden Holdings")
+    client_update(client=acme, actor=team.ana.user, version=None, parent=hidden)
+    client_update(client=acme, actor=team.ana.user, version=None, parent=None)
+    membership_set_client_access(
+        actor_membership=cast.owner, membership=cast.technician, access="deny", clients=[hidden]
+    )
+    technician = Membership.objects.get(pk=cast.technician.pk)
+    page = read(technician, acme)
+    assert entries(page)[:2] == [
+        "Ana changed Acme Builders' parent client from a client you cannot see to none",
+        "Ana changed Acme Builders' parent client from none to a client you cannot see",
+    ]
+    assert "Hidden Holdings" not in page
