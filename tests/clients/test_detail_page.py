@@ -21,6 +21,7 @@ from clientdesk.clients.services import (
     industries_seed,
 )
 from clientdesk.core.models import MembershipClient
+from tests.audit.reading import entries
 from tests.clients.factories import make_client
 
 
@@ -135,10 +136,11 @@ def test_the_overview_shows_the_timeline_and_the_status_history_newest_first(cas
     )
     client_update(client=root, actor=cast.manager.user, version=None, license="Gold")
     html = web(cast.viewer).get(url(root)).text
-    timeline = html.split('class="timeline"')[1].split("</ol>")[0]
-    assert timeline.index("edited the client") < timeline.index("changed the status")
-    assert timeline.index("changed the status") < timeline.index("created the client")
-    assert "Unhappy with response times" in timeline and "Gold" in timeline
+    assert entries(html) == [
+        "Manager changed Rootwood Holdings' license from none to Gold",
+        "Manager moved Rootwood Holdings from Active to At risk: Unhappy with response times",
+        "Clientdesk created Rootwood Holdings as Active",
+    ]
     history = html.split('class="history"')[1].split("</table>")[0]
     assert history.index("At risk") < history.index("Created")
     assert cast.manager.user.display_name in history

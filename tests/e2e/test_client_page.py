@@ -64,7 +64,9 @@ def test_change_a_status_with_a_reason_and_see_it_in_the_history(
     expect(first).to_contain_text("At risk")
     expect(first).to_contain_text("Two missed invoices and a complaint")
     expect(first).to_contain_text(cast.manager.user.display_name)
-    expect(page.locator(".timeline-item").first).to_contain_text("changed the status")
+    expect(page.locator(".timeline-item").first).to_contain_text(
+        "moved Northwind Group from Active to At risk: Two missed invoices and a complaint"
+    )
     check_a11y(page)
     shot(page, "after-status")
 

@@ -18,6 +18,7 @@ from clientdesk.contacts.services import contact_create, contact_update
 from clientdesk.core.models import Message
 from clientdesk.portal.models import PortalAccess, PortalInvitation
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
+from tests.audit.reading import entries
 from tests.clients.factories import make_client
 from tests.core.test_emails import free_port, smtp  # noqa: F401 - the real SMTP server fixture
 
@@ -247,7 +248,10 @@ def test_smtp_down_retries_then_shows_failed_with_resend_and_on_the_timeline(
     assert "data-resend" in row
     assert failures.count() == 1  # reading the page writes nothing
     timeline = manager.get(page_url(harbour)).text
-    assert "could not deliver the portal invitation" in timeline
+    assert (
+        "Clientdesk could not deliver Harbour Dental's portal invitation to ana@harbour.example"
+        in entries(timeline)
+    )
     # The server is back: Resend delivers a new link.
     settings.EMAIL_URL = ""
     response = manager.post(page_url(harbour, f"portal/invitations/{invitation.pk}/resend/"))

@@ -13,8 +13,17 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.services import activity_record, diff_fields
+from clientdesk.audit.events import diff_fields, event_record
 from clientdesk.clients import status as rules
+from clientdesk.clients.events import (
+    CLIENT_ARCHIVED,
+    CLIENT_CREATED,
+    CLIENT_DELETED,
+    CLIENT_RESTORED,
+    CLIENT_STATUS_CHANGED,
+    CLIENT_UNDELETED,
+    CLIENT_UPDATED,
+)
 from clientdesk.clients.models import (
     PREFIX_VALIDATOR,
     Client,
@@ -293,12 +302,13 @@ def client_create(
     )
     if tags:
         _tags_add(client, tags)
-    activity_record(
+    event_record(
         account=account,
         actor=actor,
-        verb="client.created",
+        verb=CLIENT_CREATED,
         target=client,
-        changes={"status": [None, status], "engagement": [None, engagement]},
+        changes={"status": [None, status], "engagement": [None, engagement]}
+        | _dated(status_since, at),
     )
     return client
 
@@ -352,14 +362,19 @@ def client_update(
     if changes:
         locked.version += 1
         locked.save()
-        activity_record(
+        event_record(
             account=locked.account,
             actor=actor,
-            verb="client.updated",
+            verb=CLIENT_UPDATED,
             target=locked,
             changes=changes,
         )
     return locked
+
+
+def _dated(given: datetime | None, at: datetime) -> dict[str, list]:
+    """A past date someone gave, for the log to say when it really happened."""
+    return {"at": [None, at.isoformat()]} if given is not None else {}
 
 
 def _plain(value):
@@ -379,6 +394,7 @@ def client_change_status(
     locked = _lock(client)
     current = locked.status
     check_transition(current, to_status)
+    given = at
     at = check_at(at=at, previous=locked.status_changed_at, actor_membership=actor_membership)
     _record_status(
         client=locked,
@@ -393,13 +409,14 @@ def client_change_status(
         locked.activated_at = at
     locked.version += 1
     locked.save(update_fields=["status", "status_changed_at", "activated_at", "version"])
-    activity_record(
+    event_record(
         account=locked.account,
         actor=actor,
-        verb="client.status_changed",
+        verb=CLIENT_STATUS_CHANGED,
         target=locked,
         changes={"status": [current, to_status]}
-        | ({"reason": [None, reason.strip()]} if reason.strip() else {}),
+        | ({"reason": [None, reason.strip()]} if reason.strip() else {})
+        | _dated(given, at),
     )
     return locked
 
@@ -411,10 +428,10 @@ def client_set_archived(*, client: Client, actor, archived: bool) -> Client:
         locked.archived = archived
         locked.version += 1
         locked.save(update_fields=["archived", "version"])
-        activity_record(
+        event_record(
             account=locked.account,
             actor=actor,
-            verb="client.archived" if archived else "client.restored",
+            verb=CLIENT_ARCHIVED if archived else CLIENT_RESTORED,
             target=locked,
         )
     return locked
@@ -438,7 +455,7 @@ def client_delete(*, client: Client, actor) -> Client:
         locked.deleted_at, locked.deleted_by = timezone.now(), actor
         locked.version += 1
         locked.save(update_fields=["deleted_at", "deleted_by", "version"])
-        activity_record(account=locked.account, actor=actor, verb="client.deleted", target=locked)
+        event_record(account=locked.account, actor=actor, verb=CLIENT_DELETED, target=locked)
     return locked
 
 
@@ -456,7 +473,7 @@ def client_undelete(*, client: Client, actor) -> Client:
     locked.deleted_at, locked.deleted_by = None, None
     locked.version += 1
     locked.save(update_fields=["deleted_at", "deleted_by", "version"])
-    activity_record(account=locked.account, actor=actor, verb="client.undeleted", target=locked)
+    event_record(account=locked.account, actor=actor, verb=CLIENT_UNDELETED, target=locked)
     return locked
 
 
@@ -484,10 +501,10 @@ def client_set_tags(*, client: Client, actor, names: list[str]) -> Client:
     if before != after:
         locked.version += 1
         locked.save(update_fields=["version"])
-        activity_record(
+        event_record(
             account=locked.account,
             actor=actor,
-            verb="client.updated",
+            verb=CLIENT_UPDATED,
             target=locked,
             changes={"tags": [before, after]},
         )

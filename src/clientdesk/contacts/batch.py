@@ -15,10 +15,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.models import Activity
+from clientdesk.audit.events import Pending, events_record
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
-from clientdesk.clients.models import Client
 from clientdesk.clients.queries import clients_visible
+from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_UPDATED
 from clientdesk.contacts.models import Contact, Source
 from clientdesk.contacts.services import FIELDS
 from clientdesk.core.checks import fields_check
@@ -179,32 +179,14 @@ def _write(ctx: Context, plans: list[_Plan], roles: dict[int, dict[str, Contact]
 
 
 def _activities(ctx: Context, plans: list[_Plan], now: datetime) -> None:
-    actor_id = getattr(ctx.actor, "pk", None)
-    label = getattr(ctx.actor, "email", "") or "system"
-    prefixes = dict(
-        Client.objects.for_account(ctx.account)
-        .filter(pk__in={p.client_id for p in plans})
-        .values_list("pk", "prefix")
-    )
-    entries = []
-    for plan in plans:
-        contact = plan.contact
-        if contact is None:
-            continue
-        created = plan.outcome.action == CREATE
-        entries.append(
-            Activity(
-                account_id=ctx.account.pk,
-                actor_id=actor_id,
-                actor_label=label,
-                verb="contact.created" if created else "contact.updated",
-                target_type="contacts.contact",
-                target_id=str(contact.pk),
-                target_repr=str(contact)[:200],
-                changes={"client": [None, prefixes.get(plan.client_id)]}
-                if created
-                else plan.changes,
-                at=now,
-            )
+    entries = [
+        Pending(
+            CONTACT_CREATED if plan.outcome.action == CREATE else CONTACT_UPDATED,
+            plan.contact.pk,
+            str(plan.contact),
+            {"client": [None, plan.client_id]} if plan.outcome.action == CREATE else plan.changes,
         )
-    Activity.objects.bulk_create(entries, batch_size=1000)
+        for plan in plans
+        if plan.contact is not None
+    ]
+    events_record(account=ctx.account, actor=ctx.actor, entries=entries, at=now)

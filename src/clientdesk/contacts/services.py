@@ -11,8 +11,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.services import activity_record, diff_fields
+from clientdesk.audit.events import diff_fields, event_record
 from clientdesk.clients.models import Client
+from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_DELETED, CONTACT_UPDATED
 from clientdesk.contacts.models import Contact
 
 FIELDS = (
@@ -125,12 +126,12 @@ def contact_create(
         secondary=is_secondary or None,
     )
     _save(contact)
-    activity_record(
+    event_record(
         account=client.account,
         actor=actor,
-        verb="contact.created",
+        verb=CONTACT_CREATED,
         target=contact,
-        changes={"client": [None, client.prefix]},
+        changes={"client": [None, client.pk]},
     )
     return contact
 
@@ -166,10 +167,10 @@ def contact_update(
     if changes:
         locked.version += 1
         _save(locked)
-        activity_record(
+        event_record(
             account=locked.client.account,
             actor=actor,
-            verb="contact.updated",
+            verb=CONTACT_UPDATED,
             target=locked,
             changes=changes,
         )
@@ -197,8 +198,8 @@ def contact_delete(*, contact: Contact, actor) -> None:
         locked.is_primary = locked.is_secondary = False
         locked.version += 1
         locked.save(update_fields=["deleted_at", "is_primary", "is_secondary", "version"])
-        activity_record(
-            account=locked.client.account, actor=actor, verb="contact.deleted", target=locked
+        event_record(
+            account=locked.client.account, actor=actor, verb=CONTACT_DELETED, target=locked
         )
 
 

@@ -8,8 +8,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.services import activity_record, diff_fields
+from clientdesk.audit.events import diff_fields, event_record
 from clientdesk.core.emails import email_queue
+from clientdesk.core.events import (
+    ACCOUNT_CREATED,
+    ACCOUNT_UPDATED,
+    MEMBER_ADDED,
+    MEMBER_CLIENT_ACCESS_CHANGED,
+    MEMBER_INVITATION_REVOKED,
+    MEMBER_INVITED,
+    MEMBER_REMOVED,
+    MEMBER_ROLE_CHANGED,
+)
 from clientdesk.core.models import (
     Account,
     ClientAccess,
@@ -50,13 +60,13 @@ def account_create(
     account.save()
     membership = Membership.objects.create(account=account, user=owner, role=Role.OWNER)
     account_created.send(sender=Account, account=account)
-    activity_record(account=account, actor=owner, verb="account.created", target=account)
-    activity_record(
+    event_record(account=account, actor=owner, verb=ACCOUNT_CREATED, target=account)
+    event_record(
         account=account,
         actor=owner,
-        verb="member.added",
+        verb=MEMBER_ADDED,
         target=membership,
-        target_repr=owner.email,
+        target_label=owner.email,
         changes={"role": [None, Role.OWNER]},
     )
     return account
@@ -75,8 +85,8 @@ def account_update(*, account: Account, actor: User, **fields) -> Account:
     changes = diff_fields(before, fields)
     if changes:
         account.save(update_fields=list(changes))
-        activity_record(
-            account=account, actor=actor, verb="account.updated", target=account, changes=changes
+        event_record(
+            account=account, actor=actor, verb=ACCOUNT_UPDATED, target=account, changes=changes
         )
         account_updated.send(sender=Account, account=account, changes=changes)
     return account
@@ -131,12 +141,12 @@ def membership_change_role(
         membership.client_access = ClientAccess.ALL
         membership.client_limits.all().delete()
     membership.save(update_fields=["role", "client_access"])
-    activity_record(
+    event_record(
         account=membership.account,
         actor=actor_membership.user,
-        verb="member.role_changed",
+        verb=MEMBER_ROLE_CHANGED,
         target=membership,
-        target_repr=membership.user.email,
+        target_label=membership.user.email,
         changes={"role": [old, role]},
     )
     return membership
@@ -145,12 +155,12 @@ def membership_change_role(
 @transaction.atomic
 def membership_remove(*, actor_membership: Membership, membership: Membership) -> None:
     _guard_owner_change(actor_membership=actor_membership, membership=membership, new_role=None)
-    activity_record(
+    event_record(
         account=membership.account,
         actor=actor_membership.user,
-        verb="member.removed",
+        verb=MEMBER_REMOVED,
         target=membership,
-        target_repr=membership.user.email,
+        target_label=membership.user.email,
         changes={"role": [membership.role, None]},
     )
     membership.delete()
@@ -163,12 +173,12 @@ def membership_add(*, account: Account, user: User, role: str, actor: User | Non
             {"email": _("%(email)s is already in this team.") % {"email": user.email}}
         )
     membership = Membership.objects.create(account=account, user=user, role=role)
-    activity_record(
+    event_record(
         account=account,
         actor=actor,
-        verb="member.added",
+        verb=MEMBER_ADDED,
         target=membership,
-        target_repr=user.email,
+        target_label=user.email,
         changes={"role": [None, role]},
     )
     return membership
@@ -196,12 +206,12 @@ def staff_invite(
         invited_by=actor_membership.user,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
-    activity_record(
+    event_record(
         account=account,
         actor=actor_membership.user,
-        verb="member.invited",
+        verb=MEMBER_INVITED,
         target=invitation,
-        target_repr=email,
+        target_label=email,
         changes={"role": [None, role]},
     )
     email_queue(
@@ -225,12 +235,12 @@ def staff_invite(
 def staff_invitation_revoke(*, actor_membership: Membership, invitation: StaffInvitation) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    activity_record(
+    event_record(
         account=invitation.account,
         actor=actor_membership.user,
-        verb="member.invitation_revoked",
+        verb=MEMBER_INVITATION_REVOKED,
         target=invitation,
-        target_repr=invitation.email,
+        target_label=invitation.email,
     )
 
 
@@ -299,12 +309,12 @@ def membership_set_client_access(
     membership.client_access = access
     membership.save(update_fields=["client_access"])
     if before != (access, ids):
-        activity_record(
+        event_record(
             account=membership.account,
             actor=actor_membership.user,
-            verb="member.client_access_changed",
+            verb=MEMBER_CLIENT_ACCESS_CHANGED,
             target=membership,
-            target_repr=membership.user.email,
+            target_label=membership.user.email,
             changes={"client_access": [before[0], access], "clients": [before[1], ids]},
         )
     return membership

@@ -7,9 +7,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.services import activity_record
+from clientdesk.audit.events import event_record
 from clientdesk.core.models import Membership
 from clientdesk.core.secrets import token_hash, token_new
+from clientdesk.integrations.events import API_TOKEN_CREATED, API_TOKEN_REVOKED
 from clientdesk.integrations.models import ApiToken
 
 TOKEN_PREFIX = "cd_"
@@ -31,7 +32,7 @@ def api_token_create(*, membership: Membership, name: str, actor) -> tuple[ApiTo
         token_hash=hashed,
         created_by=actor,
     )
-    activity_record(account=membership.account, actor=actor, verb="api_token.created", target=token)
+    event_record(account=membership.account, actor=actor, verb=API_TOKEN_CREATED, target=token)
     return token, raw
 
 
@@ -40,7 +41,7 @@ def api_token_revoke(*, token: ApiToken, actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        activity_record(account=token.account, actor=actor, verb="api_token.revoked", target=token)
+        event_record(account=token.account, actor=actor, verb=API_TOKEN_REVOKED, target=token)
     return token
 
 

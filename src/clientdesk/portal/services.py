@@ -11,13 +11,21 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.services import activity_record
+from clientdesk.audit.events import event_record
 from clientdesk.clients.models import Client, Engagement
 from clientdesk.contacts.models import Contact
 from clientdesk.core.emails import email_queue
 from clientdesk.core.models import Message, MessageState, User
 from clientdesk.core.secrets import token_hash, token_new
 from clientdesk.core.services import user_create
+from clientdesk.portal.events import (
+    ENGAGEMENT_CHANGED,
+    PORTAL_ACCEPTED,
+    PORTAL_ACCESS_REVOKED,
+    PORTAL_INVITATION_FAILED,
+    PORTAL_INVITATION_REVOKED,
+    PORTAL_INVITED,
+)
 from clientdesk.portal.models import PortalAccess, PortalInvitation
 
 INVITATION_DAYS = 7
@@ -53,10 +61,10 @@ def _set_engagement(client: Client, engagement: str, actor) -> None:
             engagement=engagement
         )
         client.engagement = engagement
-        activity_record(
+        event_record(
             account=client.account,
             actor=actor,
-            verb="client.engagement_changed",
+            verb=ENGAGEMENT_CHANGED,
             target=client,
             changes={"engagement": [old, engagement]},
         )
@@ -110,12 +118,12 @@ def portal_invite(*, client: Client, actor, contact: Contact | None = None) -> P
     invitation.save(update_fields=["message"])
     if client.engagement == Engagement.SILENT:
         _set_engagement(client, Engagement.ACCESS_SENT, actor)
-    activity_record(
+    event_record(
         account=client.account,
         actor=actor,
-        verb="client.portal_invited",
+        verb=PORTAL_INVITED,
         target=client,
-        changes={"invited": [None, contact.email]},
+        changes={"invited": [None, contact.email], "contact": [None, contact.pk]},
     )
     return invitation
 
@@ -145,12 +153,12 @@ def portal_invitation_revoke(*, invitation: PortalInvitation, actor) -> None:
     if invitation.revoked_at is None and invitation.accepted_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
-        activity_record(
+        event_record(
             account=client.account,
             actor=actor,
-            verb="client.portal_invitation_revoked",
+            verb=PORTAL_INVITATION_REVOKED,
             target=client,
-            changes={"invited": [invitation.email, None]},
+            changes={"invited": [invitation.email, None], "contact": [None, invitation.contact_id]},
         )
     _settle_engagement(client, actor)
 
@@ -166,12 +174,15 @@ def portal_access_revoke(*, access: PortalAccess, actor) -> None:
     if access.active:
         access.active, access.revoked_at = False, timezone.now()
         access.save(update_fields=["active", "revoked_at"])
-        activity_record(
+        event_record(
             account=client.account,
             actor=actor,
-            verb="client.portal_access_revoked",
+            verb=PORTAL_ACCESS_REVOKED,
             target=client,
-            changes={"portal_user": [access.user.email, None]},
+            changes={
+                "portal_user": [access.user.email, None],
+                "contact": [None, access.contact_id],
+            },
         )
     _settle_engagement(client, actor)
 
@@ -223,12 +234,12 @@ def portal_invitation_accept(
         .select_related("account")
         .get(pk=invitation.client_id)
     )
-    activity_record(
+    event_record(
         account=client.account,
         actor=user,
-        verb="client.portal_accepted",
+        verb=PORTAL_ACCEPTED,
         target=client,
-        changes={"portal_user": [None, user.email]},
+        changes={"portal_user": [None, user.email], "contact": [None, invitation.contact_id]},
     )
     _settle_engagement(client, user)
     return access
@@ -237,7 +248,6 @@ def portal_invitation_accept(
 # Reading: what staff see of a client's portal -------------------------------------------
 
 NONE, INVITED, ACTIVE = "none", "invited", "active"
-FAILED_VERB = "client.portal_invitation_failed"
 
 
 def portal_states(*, contacts) -> dict[int, str]:
@@ -313,15 +323,16 @@ def portal_invitation_failed(*, message: Message) -> None:
         .select_related("client", "client__account")
     )
     for invitation in invitations:
-        activity_record(
+        event_record(
             account=invitation.client.account,
             actor=None,
-            verb=FAILED_VERB,
+            verb=PORTAL_INVITATION_FAILED,
             target=invitation.client,
             changes={
                 "invitation": [None, invitation.pk],
                 "email": [None, invitation.email],
                 "error": [None, message.last_error],
+                "contact": [None, invitation.contact_id],
             },
         )
 

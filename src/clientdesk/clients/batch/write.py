@@ -14,9 +14,10 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.models import Activity
+from clientdesk.audit.events import Pending, events_record
 from clientdesk.clients import status as rules
 from clientdesk.clients.batch.rows import CREATE, UPDATE, Context, Plan
+from clientdesk.clients.events import CLIENT_CREATED, CLIENT_STATUS_CHANGED, CLIENT_UPDATED
 from clientdesk.clients.models import (
     IN_SERVICE,
     Client,
@@ -29,6 +30,7 @@ from clientdesk.clients.models import (
     StatusInterval,
     Tag,
 )
+from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_UPDATED
 from clientdesk.contacts.models import Contact, Source
 from clientdesk.contacts.services import FIELDS as CONTACT_FIELDS
 from clientdesk.core.bulkinsert import ids_reserve, insert
@@ -70,30 +72,19 @@ CONTACT_COLUMNS = (
     "created_at",
     "deleted_at",
 )
-ACTIVITY_COLUMNS = (
-    "account",
-    "actor",
-    "actor_label",
-    "verb",
-    "target_type",
-    "target_id",
-    "target_repr",
-    "changes",
-    "at",
-)
 
 
 def write(ctx: Context, plans: list[Plan], existing: dict[str, Client]) -> None:
     now = timezone.now()
-    activities: list[tuple] = []
+    activities: list[Pending] = []
     creates = [p for p in plans if p.outcome.action == CREATE]
     _insert_clients(ctx, creates, existing, now)
     _update_clients(ctx, [p for p in plans if p.outcome.action == UPDATE], existing)
     _history(ctx, [p for p in plans if p.status_to], now)
     _set_tags(ctx, [p for p in plans if p.tags is not None])
     _primary_contacts(ctx, [p for p in plans if p.contact], now, activities)
-    _client_activities(ctx, plans, now, activities)
-    insert(Activity, ACTIVITY_COLUMNS, activities)
+    _client_activities(ctx, plans, activities)
+    events_record(account=ctx.account, actor=ctx.actor, entries=activities, at=now)
     for plan in plans:
         if plan.invite:
             _invite(ctx, plan)
@@ -169,7 +160,10 @@ def _update_clients(ctx: Context, plans: list[Plan], existing: dict[str, Client]
                 client.industry_id = value.pk if value else None
                 touched.add("industry")
             elif name == "parent_id":
-                client.parent_id = _parent_id(ctx, plan.parent_prefix, known)
+                parent_id = _parent_id(ctx, plan.parent_prefix, known)
+                # The log names clients by id, as client_update does: prefixes change.
+                plan.changes["parent"] = [client.parent_id, parent_id]
+                client.parent_id = parent_id
                 touched.add("parent")
             else:
                 setattr(client, name, value)
@@ -309,7 +303,7 @@ def _set_tags(ctx: Context, plans: list[Plan]) -> None:
 
 
 def _primary_contacts(
-    ctx: Context, plans: list[Plan], now: datetime, activities: list[tuple]
+    ctx: Context, plans: list[Plan], now: datetime, activities: list[Pending]
 ) -> None:
     """Create the row's primary contact, or update the client's contact of that email and make
     it primary (the former primary, if another, steps down), as contact_create/update do."""
@@ -352,7 +346,7 @@ def _primary_contacts(
                 contact.version += 1
                 changed[contact.pk] = contact
                 plan.changes.setdefault("primary_contact", [None, email])
-                activities.append(_contact_activity(ctx, contact, "contact.updated", diff, now))
+                activities.append(Pending(CONTACT_UPDATED, contact.pk, str(contact), diff))
         former = primaries.get(plan.client_id)
         if former is not None and former.email.lower() != email:
             former.is_primary = False
@@ -389,57 +383,31 @@ def _primary_contacts(
         }
         rows.append(tuple(row.values()))
         activities.append(
-            _activity(
-                ctx,
-                "contact.created",
-                "contacts.contact",
-                pk,
-                f"{first} {last}".strip(),
-                {"client": [None, plan.fields.get("prefix") or getattr(plan.client, "prefix", "")]},
-                now,
+            Pending(
+                CONTACT_CREATED, pk, f"{first} {last}".strip(), {"client": [None, plan.client_id]}
             )
         )
     insert(Contact, CONTACT_COLUMNS, rows)
 
 
-def _activity(ctx: Context, verb, target_type, target_id, label, changes, now) -> tuple:
-    return (
-        ctx.account.pk,
-        getattr(ctx.actor, "pk", None),
-        getattr(ctx.actor, "email", "") or "system",
-        verb,
-        target_type,
-        str(target_id),
-        label[:200],
-        changes,
-        now,
-    )
-
-
-def _contact_activity(ctx: Context, contact: Contact, verb, changes, now) -> tuple:
-    return _activity(ctx, verb, "contacts.contact", contact.pk, str(contact), changes, now)
-
-
-def _client_activities(ctx: Context, plans: list[Plan], now: datetime, out: list[tuple]) -> None:
+def _client_activities(ctx: Context, plans: list[Plan], out: list[Pending]) -> None:
     for plan in plans:
         if plan.outcome.action == CREATE:
-            entries = [("client.created", plan.changes)]
-        else:
-            entries = []
-            if plan.changes:
-                entries.append(("client.updated", _jsonable(plan.changes)))
-            if plan.status_to:
-                entries.append(
-                    ("client.status_changed", {"status": [plan.status_from, plan.status_to]})
-                )
-        out += [
-            _activity(ctx, verb, "clients.client", plan.client_id, plan.label, changes, now)
-            for verb, changes in entries
-        ]
+            out.append(Pending(CLIENT_CREATED, plan.client_id, plan.label, plan.changes))
+            continue
+        if plan.changes:
+            out.append(Pending(CLIENT_UPDATED, plan.client_id, plan.label, _logged(plan.changes)))
+        if plan.status_to:
+            changes = {"status": [plan.status_from, plan.status_to]}
+            out.append(Pending(CLIENT_STATUS_CHANGED, plan.client_id, plan.label, changes))
 
 
-def _jsonable(changes: dict) -> dict:
-    return {k: [x.pk if hasattr(x, "pk") else x for x in pair] for k, pair in changes.items()}
+def _logged(changes: dict) -> dict:
+    """The changes as client_update logs them: ids for objects, `manager` for the manager."""
+    return {
+        "manager" if k == "manager_id" else k: [x.pk if hasattr(x, "pk") else x for x in pair]
+        for k, pair in changes.items()
+    }
 
 
 def _invite(ctx: Context, plan: Plan) -> None:

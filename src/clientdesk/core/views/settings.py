@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from clientdesk.audit.queries import activity_for_account
+from clientdesk.audit.sentences import sentences
 from clientdesk.core import queries
 from clientdesk.core.forms import AccountForm, ClientAccessForm, InviteForm, RoleForm
 from clientdesk.core.models import ClientAccess
@@ -197,7 +198,12 @@ def activity(request):
     page = Paginator(activity_for_account(account=request.account), 50).get_page(
         request.GET.get("page")
     )
-    return render(request, "core/settings/activity.html", {"section": "activity", "page": page})
+    entries = sentences(list(page.object_list), reader=request.membership)
+    return render(
+        request,
+        "core/settings/activity.html",
+        {"section": "activity", "page": page, "entries": entries},
+    )
 
 
 def _add_errors(form, exc: ValidationError) -> None:

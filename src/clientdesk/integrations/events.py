@@ -1,0 +1,14 @@
+"""What API tokens record in the activity log (audit.verbs)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from clientdesk.audit.verbs import Verb, verbs_declare
+
+API_TOKEN_CREATED = Verb(
+    "api_token.created", "integrations.apitoken", _("%(actor)s created the API token %(target)s")
+)
+API_TOKEN_REVOKED = Verb(
+    "api_token.revoked", "integrations.apitoken", _("%(actor)s revoked the API token %(target)s")
+)
+
+verbs_declare(API_TOKEN_CREATED, API_TOKEN_REVOKED)
