@@ -9,12 +9,12 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import diff_fields, event_record
 from clientdesk.clients import status as rules
+from clientdesk.clients.deltas import day_deltas_add
 from clientdesk.clients.events import (
     CLIENT_ARCHIVED,
     CLIENT_CREATED,
@@ -33,7 +33,6 @@ from clientdesk.clients.models import (
     ServicePeriod,
     Status,
     StatusChange,
-    StatusDayDelta,
     StatusInterval,
     Tag,
 )
@@ -195,21 +194,12 @@ def _record_status(
         by=actor if getattr(actor, "pk", None) else None,
         reason=reason[:500],
     )
-    tz = client.account.time_zone
-    for day, status, delta in rules.day_deltas(from_status, to_status, rules.local_day(at, tz)):
-        _add_delta(client.account_id, day, status, delta)
+    day = rules.local_day(at, client.account.time_zone)
+    day_deltas_add(
+        account_id=client.account_id, deltas=rules.day_deltas(from_status, to_status, day)
+    )
     derived_rebuild_client(client=client)
     return change
-
-
-def _add_delta(account_id: int, day, status: str, delta: int) -> None:
-    updated = (
-        StatusDayDelta.objects.for_account(account_id)
-        .filter(day=day, status=status)
-        .update(delta=F("delta") + delta)
-    )
-    if not updated:
-        StatusDayDelta.objects.create(account_id=account_id, day=day, status=status, delta=delta)
 
 
 def derived_rebuild_client(*, client: Client) -> None:

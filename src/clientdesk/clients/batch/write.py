@@ -10,13 +10,14 @@ go through the ORM, locking the rows as the one-by-one services do.
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import Pending, events_record
 from clientdesk.clients import status as rules
 from clientdesk.clients.batch.rows import CREATE, UPDATE, Context, Plan
+from clientdesk.clients.deltas import day_deltas_add
 from clientdesk.clients.events import CLIENT_CREATED, CLIENT_STATUS_CHANGED, CLIENT_UPDATED
 from clientdesk.clients.models import (
     IN_SERVICE,
@@ -26,7 +27,6 @@ from clientdesk.clients.models import (
     ServicePeriod,
     Status,
     StatusChange,
-    StatusDayDelta,
     StatusInterval,
     Tag,
 )
@@ -217,7 +217,7 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
         ("account", "client", "from_status", "to_status", "at", "by", "reason", "recorded_at"),
         rows,
     )
-    _add_deltas(account_id, deltas)
+    day_deltas_add(account_id=account_id, deltas=((d, s, n) for (d, s), n in deltas.items()))
     insert(StatusInterval, INTERVAL_COLUMNS, intervals)
     insert(ServicePeriod, PERIOD_COLUMNS, periods)
     _derived_rebuild(ctx, changed)
@@ -225,19 +225,6 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
 
 INTERVAL_COLUMNS = ("account", "client", "status", "valid_from", "valid_to")
 PERIOD_COLUMNS = ("account", "client", "start_day", "end_day", "first_day", "next_start_day")
-
-
-def _add_deltas(account_id: int, deltas: dict) -> None:
-    rows = [(account_id, day, status, n) for (day, status), n in deltas.items() if n]
-    if not rows:
-        return
-    table = StatusDayDelta._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {table} (account_id, day, status, delta) VALUES (%s, %s, %s, %s) "  # noqa: S608 - our table name
-            f"ON CONFLICT (account_id, day, status) DO UPDATE SET delta = {table}.delta + excluded.delta",
-            rows,
-        )
 
 
 def _derived_rebuild(ctx: Context, ids: list[int]) -> None:
