@@ -74,8 +74,6 @@ def test_it_shows_the_details_panel_and_the_tree_from_the_root(cast, family):
         "invoices@rootwood.example",
         "ES-B12345678",
         "No contacts yet",
-        "Standard",
-        "Passive",
         "In agreement",
         "Out of agreement",
     ):

@@ -7,7 +7,6 @@ from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
-from django.utils.translation import gettext as _
 
 from clientdesk.clients.models import (
     Client,
@@ -304,28 +303,3 @@ def managers(*, account):
 
 def engagement_choices():
     return Engagement.choices
-
-
-def client_counts(*, client: Client, membership: Membership) -> dict:
-    """Rows of (label, own, with sub-clients, is total) for the client page's count tables.
-
-    Devices are zero until they exist. Contacts count the live, active ones, with the
-    sub-clients this membership may see; agreements do not exist yet, so every contact is out
-    of agreement until they land.
-    """
-    from clientdesk.contacts.queries import contact_counts  # contacts build on this module
-
-    contacts = contact_counts(client=client, membership=membership)
-    return {
-        "device_rows": [
-            (_("Standard"), 0, 0, False),
-            (_("Advanced"), 0, 0, False),
-            (_("Passive"), 0, 0, False),
-            (_("All devices"), 0, 0, True),
-        ],
-        "contact_rows": [
-            (_("In agreement"), contacts.in_agreement, 0, False),
-            (_("Out of agreement"), contacts.out_of_agreement, contacts.with_subclients, False),
-            (_("All contacts"), contacts.own, contacts.with_subclients, True),
-        ],
-    }

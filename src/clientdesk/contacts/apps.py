@@ -4,3 +4,29 @@ from django.apps import AppConfig
 class ContactsConfig(AppConfig):
     name = "clientdesk.contacts"
     label = "contacts"
+
+    def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from clientdesk.contacts import panels
+        from clientdesk.core import registry
+
+        registry.account_urls.add(
+            registry.AccountUrls("contacts", "clients/", "clientdesk.contacts.urls", 20)
+        )
+        registry.client_tabs.add(
+            registry.ClientTab("contacts", _("Contacts"), "client_contacts", "users", 20)
+        )
+        registry.client_panels.add(
+            registry.ClientPanel(
+                "key_contacts", "contacts/client_key_contacts.html", panels.key_contacts, order=20
+            )
+        )
+        registry.client_panels.add(
+            registry.ClientPanel(
+                "contact_counts",
+                "contacts/client_contact_counts.html",
+                panels.contact_count_rows,
+                order=40,
+            )
+        )

@@ -1,9 +1,13 @@
-"""Every staff page lives below /a/<account_slug>/; AccountMiddleware resolves the account."""
+"""Every staff page lives below /a/<account_slug>/; AccountMiddleware resolves the account.
+
+The core's own pages (home, settings, team, outbox, activity) are listed here; each domain adds
+its own URL module through `core.registry.account_urls` from its AppConfig.ready().
+"""
 
 from django.urls import include, path
 
+from clientdesk.core import registry
 from clientdesk.core.views import home, settings
-from clientdesk.integrations import views as integration_views
 
 urlpatterns = [
     path("", home.account_home, name="account_home"),
@@ -30,8 +34,5 @@ urlpatterns = [
         name="outbox_message_html",
     ),
     path("settings/activity/", settings.activity, name="activity"),
-    path("settings/tokens/", include(integration_views.token_urls)),
-    path("clients/", include("clientdesk.clients.urls")),
-    path("imports/", include("clientdesk.transfer.urls")),
-    path("transfer/", include("clientdesk.transfer.export_urls")),
+    *[path(urls.prefix, include(urls.urlconf)) for urls in registry.account_urls.all()],
 ]

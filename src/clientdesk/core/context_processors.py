@@ -1,7 +1,6 @@
 """What every staff page's frame needs: the navigation and the account switcher."""
 
-from django.utils.translation import gettext_lazy as _
-
+from clientdesk.core import registry
 from clientdesk.core.queries import memberships_of_user
 from clientdesk.core.roles import can
 
@@ -9,15 +8,14 @@ from clientdesk.core.roles import can
 def frame(request) -> dict:
     membership = getattr(request, "membership", None)
     if membership is None:
-        return {}
+        return {"portal_sections": registry.portal_sections.all()}
     nav = [
-        ("account_home", _("Home"), "house", None),
-        ("client_list", _("Clients"), "users", "clients/"),
+        (item.url_name, item.label, item.icon, item.section)
+        for item in registry.nav.for_member(membership)
     ]
-    if can(membership, "account.manage"):
-        nav.append(("account_settings", _("Settings"), "settings", "settings"))
     return {
         "nav_items": nav,
+        "settings_sections": registry.settings_sections.for_member(membership),
         "switchable_memberships": memberships_of_user(user=request.user),
         "caps": Capabilities(membership),
     }

@@ -55,7 +55,8 @@ class ClientPanel:
 
     key: str
     template: str
-    context: Callable[..., dict]  # (request, client) → the template's context
+    context: Callable[..., dict]  # (request, client) → what the template needs
+    place: str = "details"  # "actions" (the header), "details" (the panel) or "overview"
     order: int = 100
     capability: str | None = None
 

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -48,9 +47,3 @@ def token_revoke(request, token_id: int):
         request, _("Token “%(name)s” revoked; it no longer works.") % {"name": token.name}
     )
     return redirect("api_tokens", account_slug=request.account.slug)
-
-
-token_urls = [
-    path("", tokens, name="api_tokens"),
-    path("<int:token_id>/revoke/", token_revoke, name="api_token_revoke"),
-]

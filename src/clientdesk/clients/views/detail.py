@@ -1,4 +1,5 @@
-"""One client's page: details, the client tree, the Overview tab, and the client's actions.
+"""One client's page: details, the client tree, the Overview tab, and the client's actions; the
+domains add their tabs and panels through core.registry (client_tabs, client_panels).
 
 Every view starts from `queries.get_client`, so another account's client, a deleted one and one
 outside the person's allow-list are the same 404; only then is the role asked (403). Every write
@@ -10,7 +11,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelChoiceField
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -31,10 +32,8 @@ from clientdesk.clients.forms_detail import (
 from clientdesk.clients.models import Client, Status
 from clientdesk.clients.timeline import timeline
 from clientdesk.clients.tree import Node, tree_for
-from clientdesk.contacts import queries as contact_queries
-from clientdesk.contacts.models import Contact
+from clientdesk.core import registry
 from clientdesk.core.roles import can, require
-from clientdesk.portal import services as portal
 
 
 def _client(request, client_id: int) -> Client:
@@ -92,22 +91,21 @@ def page_context(
     details panel and the tree (the Contacts tab, contacts.views, builds on it too)."""
     membership = request.membership
     tree, chain, here = tree_for(membership, client)
-    primary, secondary = _key_contacts(membership, client)
     context = {
         "client": client,
         "ancestors": chain,
         "tree": tree,
         "children_count": here.child_count,
-        "primary_contact": primary,
-        "secondary_contact": secondary,
-        **queries.client_counts(client=client, membership=membership),
         "undo_days": services.UNDO_DAYS,
-        "portal_invitations": portal.open_invitations(client=client),
-        "portal_users": portal.portal_users(client=client),
+        "client_tabs": registry.client_tabs.for_member(membership),
+        "active_tab": "overview",
     }
-    if can(membership, "clients.invite"):
-        # The reason Invite is disabled (shown beside it), or None when it can go out.
-        context["invite_blocker"] = portal.invite_blocker(client=client, contact=primary)
+    # What the domains show on the page (core.registry.client_panels), by place.
+    panels: dict[str, list[str]] = {"actions": [], "details": [], "overview": []}
+    for panel in registry.client_panels.for_member(membership):
+        context.update(panel.context(request, client))
+        panels[panel.place].append(panel.template)
+    context["panels"] = panels
     if can(membership, "clients.status"):
         context["status_form"] = status_form or StatusForm(
             client=client,
@@ -120,14 +118,6 @@ def page_context(
             visible=queries.live_clients(membership), client=client
         )
     return context
-
-
-def _key_contacts(membership, client: Client) -> tuple[Contact | None, Contact | None]:
-    """The primary and the secondary contact, if any (one query: they sort first by role)."""
-    page = contact_queries.contacts_of(membership=membership, client=client, order="role", limit=2)
-    primary = next((c for c in page.items if c.is_primary), None)
-    secondary = next((c for c in page.items if c.is_secondary), None)
-    return primary, secondary
 
 
 @require_GET
@@ -395,91 +385,6 @@ def client_undelete(request, client_id: int) -> HttpResponse:
     return _to_detail(client)
 
 
-# The portal: invitations and portal users
-
-
-def _back_from_portal(request, client: Client):
-    """To the tab the action came from (the Contacts tab invites any contact)."""
-    if request.POST.get("back") == "contacts":
-        url = reverse("client_contacts", args=[request.account.slug, client.pk])
-        query = request.POST.get("return_query", "")
-        return redirect(f"{url}?{query}" if query else url)
-    return _to_detail(client)
-
-
-def _invite(request, client: Client, contact: Contact | None) -> HttpResponse:
-    try:
-        invitation = portal.portal_invite(client=client, actor=request.user, contact=contact)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request,
-            _("The portal invitation is on its way to %(email)s. The link works for %(days)s days.")
-            % {"email": invitation.email, "days": portal.INVITATION_DAYS},
-        )
-    return _back_from_portal(request, client)
-
-
-@require_POST
-def client_invite(request, client_id: int) -> HttpResponse:
-    """Invite the primary contact, or the contact named by `contact` (any of this client's)."""
-    client = _client(request, client_id)
-    require(request.membership, "clients.invite")
-    contact = None
-    if request.POST.get("contact"):
-        try:
-            contact_id = int(request.POST["contact"])
-        except ValueError:
-            raise Http404 from None
-        contact = contact_queries.get_contact(membership=request.membership, pk=contact_id)
-        if contact.client_id != client.pk:
-            raise Http404
-    return _invite(request, client, contact)
-
-
-@require_POST
-def client_invitation_resend(request, client_id: int, portal_invitation_id: int) -> HttpResponse:
-    """A new link to the same contact; the older one stops working."""
-    client = _client(request, client_id)
-    invitation = portal.portal_invitation_of(client=client, pk=portal_invitation_id)
-    if invitation is None:
-        raise Http404
-    require(request.membership, "clients.invite")
-    return _invite(request, client, invitation.contact)
-
-
-@require_POST
-def client_invitation_revoke(request, client_id: int, portal_invitation_id: int) -> HttpResponse:
-    client = _client(request, client_id)
-    invitation = portal.portal_invitation_of(client=client, pk=portal_invitation_id)
-    if invitation is None:
-        raise Http404
-    require(request.membership, "clients.invite")
-    portal.portal_invitation_revoke(invitation=invitation, actor=request.user)
-    messages.success(
-        request,
-        _("The invitation to %(email)s was revoked: its link no longer works.")
-        % {"email": invitation.email},
-    )
-    return _back_from_portal(request, client)
-
-
-@require_POST
-def client_access_revoke(request, client_id: int, access_id: int) -> HttpResponse:
-    client = _client(request, client_id)
-    access = portal.portal_access_of(client=client, pk=access_id)
-    if access is None:
-        raise Http404
-    require(request.membership, "clients.invite")
-    portal.portal_access_revoke(access=access, actor=request.user)
-    messages.success(
-        request,
-        _("%(email)s no longer has access to this client's portal.") % {"email": access.user.email},
-    )
-    return _back_from_portal(request, client)
-
-
 urlpatterns = [
     path("<int:client_id>/", client_detail, name="client_detail"),
     path("<int:client_id>/tree/", client_tree, name="client_tree"),
@@ -491,20 +396,4 @@ urlpatterns = [
     path("<int:client_id>/restore/", client_restore, name="client_restore"),
     path("<int:client_id>/delete/", client_delete, name="client_delete"),
     path("<int:client_id>/undelete/", client_undelete, name="client_undelete"),
-    path("<int:client_id>/invite/", client_invite, name="client_invite"),
-    path(
-        "<int:client_id>/portal/invitations/<int:portal_invitation_id>/resend/",
-        client_invitation_resend,
-        name="client_invitation_resend",
-    ),
-    path(
-        "<int:client_id>/portal/invitations/<int:portal_invitation_id>/revoke/",
-        client_invitation_revoke,
-        name="client_invitation_revoke",
-    ),
-    path(
-        "<int:client_id>/portal/users/<int:access_id>/revoke/",
-        client_access_revoke,
-        name="client_access_revoke",
-    ),
 ]

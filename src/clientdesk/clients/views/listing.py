@@ -25,7 +25,7 @@ from clientdesk.clients.models import Engagement, Status
 from clientdesk.clients.services import client_create, clients_bulk
 from clientdesk.contacts import queries as contact_queries
 from clientdesk.contacts.services import contact_create
-from clientdesk.core import tables
+from clientdesk.core import registry, tables
 from clientdesk.core.roles import require
 from clientdesk.portal.services import portal_invite
 
@@ -171,6 +171,7 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
             ).query()
         ),
         "all_url": link(state.query(tab="all")),
+        "add_client_entries": registry.add_client_entries.for_member(request.membership),
         "contacts_matching": contact_queries.contacts_matching(
             membership=request.membership, q=state.q, limit=CONTACTS_SHOWN
         ),

@@ -1,0 +1,26 @@
+"""What the contacts domain shows on a client's page (core.registry.client_panels)."""
+
+from django.utils.translation import gettext as _
+
+from clientdesk.contacts.queries import contact_counts, contacts_of
+
+
+def key_contacts(request, client) -> dict:
+    """The primary and the secondary contact, if any (one query: they sort first by role)."""
+    page = contacts_of(membership=request.membership, client=client, order="role", limit=2)
+    return {
+        "primary_contact": next((c for c in page.items if c.is_primary), None),
+        "secondary_contact": next((c for c in page.items if c.is_secondary), None),
+    }
+
+
+def contact_count_rows(request, client) -> dict:
+    """Rows of (label, own, with sub-clients, is total) for the Contact counts table."""
+    counts = contact_counts(client=client, membership=request.membership)
+    return {
+        "contact_rows": [
+            (_("In agreement"), counts.in_agreement, 0, False),
+            (_("Out of agreement"), counts.out_of_agreement, counts.with_subclients, False),
+            (_("All contacts"), counts.own, counts.with_subclients, True),
+        ]
+    }

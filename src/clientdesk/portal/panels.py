@@ -1,0 +1,20 @@
+"""What the portal shows on a client's staff page (core.registry.client_panels)."""
+
+from clientdesk.contacts.models import Contact
+from clientdesk.portal import services
+
+
+def invite_button(request, client) -> dict:
+    """Invite, or the reason it is disabled (shown beside it)."""
+    primary = Contact.objects.for_client(client).filter(is_primary=True, deleted_at=None).first()
+    return {
+        "invite_contact": primary,
+        "invite_blocker": services.invite_blocker(client=client, contact=primary),
+    }
+
+
+def portal_card(request, client) -> dict:
+    return {
+        "portal_invitations": services.open_invitations(client=client),
+        "portal_users": services.portal_users(client=client),
+    }
