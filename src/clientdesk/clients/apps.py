@@ -46,26 +46,6 @@ def _plug_in() -> None:
         registry.ClientTab("overview", _("Overview"), "client_detail", "history", 10)
     )
     registry.demo_steps.add(registry.DemoStep("clients", _demo, 10))
-    for entry in (
-        registry.AddClientEntry(
-            "manual",
-            _("Add manually"),
-            _("Type in one client's details"),
-            "client_create",
-            "pencil",
-            order=10,
-        ),
-        registry.AddClientEntry(
-            "invite",
-            _("Invite client"),
-            _("A name, a contact's email: they get a portal invitation"),
-            "client_invite_new",
-            "mail-plus",
-            order=20,
-            capability="clients.invite",
-        ),
-    ):
-        registry.add_client_entries.add(entry)
 
 
 def _demo(account, clients: int, seed: int) -> str:

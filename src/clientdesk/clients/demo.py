@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from clientdesk.clients.models import Client, Industry
 from clientdesk.clients.services import client_change_status, client_create
-from clientdesk.contacts.services import contact_create
 from clientdesk.core.models import Account, Membership
 
 FIRST = [
@@ -143,7 +142,6 @@ def demo_clients_create(*, account: Account, count: int, seed: int) -> int:
                 ["VIP", "Priority support", "Monthly billing", "Remote only"], rng.randint(0, 2)
             ),
         )
-        _people(rng, client, actor.user)
         for status, at in zip(path[1:], times[1:], strict=True):
             client = client_change_status(
                 client=client,
@@ -180,64 +178,3 @@ def _times(rng: random.Random, now: datetime, steps: int, i: int, count: int) ->
     left = now - start
     gaps = sorted(rng.uniform(0.05, 0.95) for _ in range(steps - 1))
     return [start] + [start + left * g for g in gaps]
-
-
-PEOPLE_FIRST = [
-    "Ana",
-    "Ben",
-    "Carla",
-    "David",
-    "Elena",
-    "Farid",
-    "Grace",
-    "Hugo",
-    "Irene",
-    "Jonas",
-    "Kira",
-    "Luis",
-    "Maya",
-    "Nils",
-    "Olga",
-    "Pablo",
-    "Rosa",
-    "Sven",
-    "Tara",
-    "Yusuf",
-]
-PEOPLE_LAST = [
-    "Alvarez",
-    "Becker",
-    "Costa",
-    "Dubois",
-    "Evans",
-    "Fischer",
-    "Garcia",
-    "Hansen",
-    "Ito",
-    "Jensen",
-    "Khan",
-    "Lopez",
-    "Moreau",
-    "Novak",
-    "Ortiz",
-    "Petrov",
-]
-TITLES = ["Office manager", "CEO", "Finance director", "Operations lead", "IT coordinator"]
-
-
-def _people(rng: random.Random, client: Client, actor) -> None:
-    """A primary contact with an email (so Invite works), sometimes a secondary one."""
-    domain = "".join(ch for ch in client.name.lower() if ch.isalnum())[:20] + ".example"
-    for i in range(rng.choice([1, 2, 2, 3])):
-        first, last = rng.choice(PEOPLE_FIRST), rng.choice(PEOPLE_LAST)
-        contact_create(
-            client=client,
-            actor=actor,
-            first_name=first,
-            last_name=last,
-            email=f"{first}.{last}{i or ''}@{domain}".lower(),
-            title=rng.choice(TITLES),
-            phone=f"+34 6{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
-            is_primary=i == 0,
-            is_secondary=i == 1,
-        )

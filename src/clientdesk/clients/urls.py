@@ -1,7 +1,6 @@
-"""Client pages below /a/<account_slug>/clients/: the list (listing.py), one client
-(detail.py), and its Contacts tab (contacts.urls)."""
+"""Client pages below /a/<account_slug>/clients/: the list (listing.py) and one client
+(detail.py). Other domains add their own pages here through core.registry.account_urls."""
 
 from clientdesk.clients.views import detail, listing
-from clientdesk.contacts import urls as contact_urls
 
-urlpatterns = [*listing.urlpatterns, *detail.urlpatterns, *contact_urls.urlpatterns]
+urlpatterns = [*listing.urlpatterns, *detail.urlpatterns]

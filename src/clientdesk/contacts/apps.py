@@ -9,6 +9,7 @@ class ContactsConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from clientdesk.contacts import panels
+        from clientdesk.contacts.queries import contacts_matching
         from clientdesk.core import registry
 
         registry.account_urls.add(
@@ -22,6 +23,17 @@ class ContactsConfig(AppConfig):
                 "key_contacts", "contacts/client_key_contacts.html", panels.key_contacts, order=20
             )
         )
+        registry.demo_steps.add(registry.DemoStep("contacts", _demo, 20))
+        registry.search_groups.add(
+            registry.SearchGroup(
+                "contacts",
+                _("Contacts"),
+                contacts_matching,
+                "contacts/search_group.html",
+                order=20,
+                limit=8,
+            )
+        )
         registry.client_panels.add(
             registry.ClientPanel(
                 "contact_counts",
@@ -30,3 +42,10 @@ class ContactsConfig(AppConfig):
                 order=40,
             )
         )
+
+
+def _demo(account, clients: int, seed: int) -> str:
+    from clientdesk.contacts.demo import demo_contacts_create
+
+    made = demo_contacts_create(account=account, seed=seed)
+    return f"{made} contacts" if made else ""

@@ -25,6 +25,7 @@ from clientdesk.contacts import queries, services
 from clientdesk.contacts.forms import TEXT_FIELDS, ContactBulkForm, ContactForm
 from clientdesk.contacts.models import Contact
 from clientdesk.core import tables
+from clientdesk.core.forms import add_errors
 from clientdesk.core.pagination import Page
 from clientdesk.core.roles import require
 from clientdesk.portal.services import portal_states
@@ -169,15 +170,6 @@ def contacts_columns(request: HttpRequest, client_id: int) -> HttpResponse:
 # Add and edit
 
 
-def _add_errors(form, exc: ValidationError) -> None:
-    """The service's messages beside their fields (or above the form when none fits)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        form.add_error(name if name in form.fields else None, errors)
-
-
 def _return_params(form: ContactForm) -> QueryDict:
     return QueryDict(form.data.get("return_query", ""))
 
@@ -197,7 +189,7 @@ def contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             text = _("%(name)s was added to the contacts.") % {"name": contact.full_name}
             if contact.is_primary:
@@ -235,7 +227,7 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
         except services.StaleContact as exc:
             return _stale(request, client, form, exc.current)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Changes to %(name)s saved.") % {"name": contact.full_name})
             return _back(request, client)

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -159,3 +160,14 @@ class ColumnsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["columns"].choices = columns
         self.fields["page_size"].choices = [(n, n) for n in sizes]
+
+
+def add_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """A service's messages beside the form's fields (`rename` maps the service's names to the
+    form's), or above the form when no field fits."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc.messages)
+        return
+    for name, errors in exc.error_dict.items():
+        name = (rename or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)

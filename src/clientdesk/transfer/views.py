@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientdesk.core.forms import add_errors
 from clientdesk.core.pagination import BadCursor, keyset_page
 from clientdesk.core.roles import require
 from clientdesk.transfer import exports, queries, services
@@ -70,7 +71,7 @@ def imports(request: HttpRequest) -> HttpResponse:
                 dry_run=True,  # a new upload is checked first; "Import" runs a copy for real
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect(_job_url(request, job))
     form.focus_first_error()
@@ -131,7 +132,7 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
                 )
             services.import_start(job=started, membership=request.membership)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             return redirect(_job_url(request, started))
     form.focus_first_error()
@@ -260,11 +261,3 @@ def plan(job: ImportJob, kind: Kind) -> str:
     if updated:
         return update % {"n": n_updated}
     return ""
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)

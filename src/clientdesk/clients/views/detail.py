@@ -33,6 +33,7 @@ from clientdesk.clients.models import Client, Status
 from clientdesk.clients.timeline import timeline
 from clientdesk.clients.tree import Node, tree_for
 from clientdesk.core import registry
+from clientdesk.core.forms import add_errors
 from clientdesk.core.roles import can, require
 
 
@@ -42,16 +43,6 @@ def _client(request, client_id: int) -> Client:
 
 def _to_detail(client: Client):
     return redirect("client_detail", account_slug=client.account.slug, client_id=client.pk)
-
-
-def _add_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """The service's messages on the form's fields (or above the form when no field fits)."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for name, errors in exc.error_dict.items():
-        name = (rename or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
 
 
 # The page
@@ -156,7 +147,7 @@ def client_edit(request, client_id: int) -> HttpResponse:
     except services.StaleVersion as exc:
         return _conflict(request, form, fields, exc.current, options)
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_errors(form, exc)
         return _edit_page(request, client, form, code=400)
     messages.success(request, _("Changes to %(name)s saved.") % {"name": fields["name"]})
     return _to_detail(client)
@@ -255,7 +246,7 @@ def client_status(request, client_id: int) -> HttpResponse:
                 at=form.cleaned_data.get("at"),
             )
         except ValidationError as exc:
-            _add_errors(form, exc, rename={"status": "to_status"})
+            add_errors(form, exc, rename={"status": "to_status"})
         else:
             messages.success(
                 request,
@@ -284,7 +275,7 @@ def client_subclient_add(request, client_id: int) -> HttpResponse:
                 industry=parent.industry,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -305,7 +296,7 @@ def client_move(request, client_id: int) -> HttpResponse:
         try:
             services.client_update(client=client, actor=request.user, version=None, parent=parent)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if parent is None:
                 text = _("%(name)s is now a top-level client.") % {"name": client.name}

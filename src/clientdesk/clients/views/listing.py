@@ -2,32 +2,25 @@
 
 The table machinery (state in the URL, headers, columns, paging, htmx partials) is
 core.tables, shared with the other list pages; this file adds the tabs and the filters. A
-search also lists the contacts it finds, leading to their clients.
+search also lists what the other domains find for it (core.registry.search_groups).
 """
 
 from dataclasses import dataclass
 from typing import ClassVar
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, path, reverse
-from django.utils.translation import gettext as _
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from clientdesk.clients import queries
-from clientdesk.clients.forms import BulkForm, ClientCreateForm, ClientInviteForm
+from clientdesk.clients.forms import BulkForm
 from clientdesk.clients.models import Engagement, Status
-from clientdesk.clients.services import client_create, clients_bulk
-from clientdesk.contacts import queries as contact_queries
-from clientdesk.contacts.services import contact_create
+from clientdesk.clients.services import clients_bulk
 from clientdesk.core import registry, tables
 from clientdesk.core.roles import require
-from clientdesk.portal.services import portal_invite
 
 COLUMNS = {
     "prefix": gettext_lazy("Prefix"),
@@ -75,7 +68,6 @@ ENGAGEMENT_MEANING = {
     Engagement.ACCESS_SENT: gettext_lazy("invitation sent"),
     Engagement.ENGAGED: gettext_lazy("uses the portal"),
 }
-CONTACTS_SHOWN = 8  # contacts matching a search, listed above the clients
 
 
 @dataclass(frozen=True)
@@ -172,9 +164,13 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
         ),
         "all_url": link(state.query(tab="all")),
         "add_client_entries": registry.add_client_entries.for_member(request.membership),
-        "contacts_matching": contact_queries.contacts_matching(
-            membership=request.membership, q=state.q, limit=CONTACTS_SHOWN
-        ),
+        # What the other domains find for the same words (core.registry.search_groups).
+        "search_groups": [
+            (group, rows)
+            for group in registry.search_groups.for_member(request.membership)
+            if state.q.strip()
+            and (rows := group.find(membership=request.membership, q=state.q, limit=group.limit))
+        ],
         "statuses": [(s.value, s.label, STATUS_MEANING[s]) for s in Status],
         "engagements": [(e.value, e.label, ENGAGEMENT_MEANING[e]) for e in Engagement],
         "industries": queries.industries(account=request.account),
@@ -232,134 +228,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
     return _back_to_list(request)
 
 
-@require_http_methods(["GET", "POST"])
-def add(request: HttpRequest) -> HttpResponse:
-    require(request.membership, "clients.write")
-    initial = {"manager": request.user.pk}
-    form = ClientCreateForm(request.POST or None, membership=request.membership, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        engaged = data["engagement"] == Engagement.ENGAGED
-        if engaged:
-            require(request.membership, "clients.invite")
-        try:
-            # One transaction: a contact or an invitation the rules refuse leaves no client.
-            with transaction.atomic():
-                client = client_create(
-                    account=request.account,
-                    actor=request.user,
-                    actor_membership=request.membership,
-                    prefix=data["prefix"],
-                    name=data["name"],
-                    status=data["status"],
-                    # Silent until the invitation below goes out (then access_sent).
-                    engagement=Engagement.SILENT,
-                    parent=data["parent"],
-                    tags=data["tags"],
-                    description=data["description"],
-                    industry=data["industry"],
-                    manager=data["manager"],
-                    license=data["license"],
-                )
-                invitation = None
-                if engaged:
-                    contact = contact_create(
-                        client=client,
-                        actor=request.user,
-                        is_primary=True,
-                        first_name=data["primary_first_name"],
-                        last_name=data["primary_last_name"],
-                        email=data["primary_email"],
-                    )
-                    invitation = portal_invite(client=client, actor=request.user, contact=contact)
-        except ValidationError as exc:
-            _add_errors(
-                form,
-                exc,
-                rename={
-                    "email": "primary_email",
-                    "first_name": "primary_first_name",
-                    "last_name": "primary_last_name",
-                },
-            )
-        else:
-            text = _("%(client)s was added.") % {"client": f"{client.name} ({client.prefix})"}
-            if invitation is not None:
-                text += " " + _("The portal invitation is on its way to %(email)s.") % {
-                    "email": invitation.email
-                }
-            messages.success(request, text)
-            return redirect(_client_url(request, client))
-    form.focus_first_error()
-    return render(request, "clients/add.html", {"form": form}, status=400 if form.errors else 200)
-
-
-@require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest) -> HttpResponse:
-    """Invite client: the client, its primary contact and the invitation, in one step."""
-    require(request.membership, "clients.write")
-    require(request.membership, "clients.invite")
-    form = ClientInviteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                client = client_create(
-                    account=request.account,
-                    actor=request.user,
-                    actor_membership=request.membership,
-                    prefix=data["prefix"],
-                    name=data["name"],
-                    # Invited (DESIGN §2): asked to start, not yet accepted; in Onboarding.
-                    status=Status.INVITED,
-                    engagement=Engagement.SILENT,
-                    manager=request.user,  # as Add manually suggests: whoever adds it
-                )
-                contact = contact_create(
-                    client=client,
-                    actor=request.user,
-                    is_primary=True,
-                    first_name=data["first_name"],
-                    last_name=data["last_name"],
-                    email=data["email"],
-                )
-                invitation = portal_invite(client=client, actor=request.user, contact=contact)
-        except ValidationError as exc:
-            _add_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(client)s was added and the portal invitation is on its way to %(email)s.")
-                % {"client": f"{client.name} ({client.prefix})", "email": invitation.email},
-            )
-            return redirect(_client_url(request, client))
-    form.focus_first_error()
-    return render(
-        request, "clients/add_invite.html", {"form": form}, status=400 if form.errors else 200
-    )
-
-
-def _client_url(request: HttpRequest, client) -> str:
-    try:
-        return reverse("client_detail", args=[request.account.slug, client.pk])
-    except NoReverseMatch:  # the client page is not there yet: the list, showing the new client
-        query = urlencode({"q": client.prefix})
-        return reverse("client_list", args=[request.account.slug]) + f"?{query}"
-
-
-def _add_errors(form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc.messages)
-        return
-    for field, errors in exc.message_dict.items():
-        field = (rename or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 urlpatterns = [
     path("", client_list, name="client_list"),
-    path("new/", add, name="client_create"),
-    path("invite/", invite, name="client_invite_new"),
     path("bulk/", bulk, name="clients_bulk"),
     path("columns/", client_columns, name="client_columns"),
 ]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from clientdesk.audit.queries import activity_for_account
 from clientdesk.audit.sentences import sentences
 from clientdesk.core import queries
-from clientdesk.core.forms import AccountForm, ClientAccessForm, InviteForm, RoleForm
+from clientdesk.core.forms import AccountForm, ClientAccessForm, InviteForm, RoleForm, add_errors
 from clientdesk.core.models import ClientAccess
 from clientdesk.core.roles import Role, require
 from clientdesk.core.services import (
@@ -36,7 +36,7 @@ def account_settings(request):
                 account=account, actor=request.user, default_sla=form.cleaned_sla(), **fields
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, _("Account settings saved."))
             return redirect("account_settings", account_slug=account.slug)
@@ -73,7 +73,7 @@ def team_invite(request):
                 role=form.cleaned_data["role"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
@@ -204,11 +204,3 @@ def activity(request):
         "core/settings/activity.html",
         {"section": "activity", "page": page, "entries": entries},
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
