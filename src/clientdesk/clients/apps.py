@@ -46,6 +46,7 @@ def _plug_in() -> None:
         registry.ClientTab("overview", _("Overview"), "client_detail", "history", 10)
     )
     registry.demo_steps.add(registry.DemoStep("clients", _demo, 10))
+    registry.api_routers.add(registry.ApiRouter("clients", "clientdesk.clients.api:router", 20))
 
 
 def _demo(account, clients: int, seed: int) -> str:

@@ -23,6 +23,10 @@ class ContactsConfig(AppConfig):
                 "key_contacts", "contacts/client_key_contacts.html", panels.key_contacts, order=20
             )
         )
+        registry.client_counts.add(registry.ClientCounts("contacts", panels.api_counts))
+        registry.api_routers.add(
+            registry.ApiRouter("contacts", "clientdesk.contacts.api:router", 30)
+        )
         registry.demo_steps.add(registry.DemoStep("contacts", _demo, 20))
         registry.search_groups.add(
             registry.SearchGroup(

@@ -1,8 +1,8 @@
-"""What the contacts domain shows on a client's page (core.registry.client_panels)."""
+"""What the contacts domain shows on a client's page and in its API `counts` (core.registry)."""
 
 from django.utils.translation import gettext as _
 
-from clientdesk.contacts.queries import contact_counts, contacts_of
+from clientdesk.contacts.queries import contact_counts, contact_counts_by_client, contacts_of
 
 
 def key_contacts(request, client) -> dict:
@@ -23,4 +23,17 @@ def contact_count_rows(request, client) -> dict:
             (_("Out of agreement"), counts.out_of_agreement, counts.with_subclients, False),
             (_("All contacts"), counts.own, counts.with_subclients, True),
         ]
+    }
+
+
+def api_counts(membership, clients) -> dict[int, dict]:
+    """The contacts part of the API's `counts`, for a whole page of clients at once."""
+    return {
+        pk: {
+            "contacts": c.own,
+            "contacts_with_subclients": c.with_subclients,
+            "contacts_in_agreement": c.in_agreement,
+            "contacts_out_of_agreement": c.out_of_agreement,
+        }
+        for pk, c in contact_counts_by_client(clients=clients, membership=membership).items()
     }

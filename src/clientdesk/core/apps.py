@@ -11,6 +11,7 @@ class CoreConfig(AppConfig):
 
         from clientdesk.core import registry
 
+        registry.api_routers.add(registry.ApiRouter("account", "clientdesk.core.api:router", 10))
         registry.nav.add(registry.NavItem("home", _("Home"), "account_home", "house", 10))
         registry.nav.add(
             registry.NavItem(

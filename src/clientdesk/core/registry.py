@@ -38,6 +38,17 @@ class AccountUrls:
 
 
 @dataclass(frozen=True)
+class ApiRouter:
+    """A domain's ninja router under /api/v1/, as "module:attribute". Routers are added in
+    order: a fixed path (`/clients/export`) must come before a pattern that would take it
+    (`/clients/{client_id}`)."""
+
+    key: str
+    router: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ClientTab:
     """A tab of the client page; its view renders the page around it (clients.page)."""
 
@@ -161,6 +172,7 @@ class Registry(Generic[E]):
 
 nav = Registry[NavItem]("nav")
 account_urls = Registry[AccountUrls]("account_urls")
+api_routers = Registry[ApiRouter]("api_routers")
 client_tabs = Registry[ClientTab]("client_tabs")
 client_panels = Registry[ClientPanel]("client_panels")
 client_counts = Registry[ClientCounts]("client_counts")

@@ -12,6 +12,9 @@ class OnboardingConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from clientdesk.core import registry
+        from clientdesk.onboarding.api import join_clients_router
+
+        join_clients_router()
 
         registry.account_urls.add(
             registry.AccountUrls("onboarding", "clients/", "clientdesk.onboarding.views", 5)

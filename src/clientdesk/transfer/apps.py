@@ -16,6 +16,13 @@ class TransferConfig(AppConfig):
         registry.account_urls.add(
             registry.AccountUrls("transfer", "transfer/", "clientdesk.transfer.export_urls")
         )
+        # Before the clients router: `/clients/export` must be found before `/clients/{id}`.
+        registry.api_routers.add(
+            registry.ApiRouter("exports", "clientdesk.transfer.api_exports:router", 15)
+        )
+        registry.api_routers.add(
+            registry.ApiRouter("imports", "clientdesk.transfer.api:router", 50)
+        )
         registry.add_client_entries.add(
             registry.AddClientEntry(
                 "import",

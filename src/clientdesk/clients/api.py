@@ -1,4 +1,5 @@
-"""The clients API (DESIGN §7): list, create, read, edit, delete, status changes, history.
+"""The clients API (DESIGN §7): list, read, edit, delete, status changes, history; creating
+goes through onboarding.api, which adds `POST /clients` to this router.
 
 Handlers parse, look the client up through the membership's scope (anything not visible is
 the same 404 as missing), check the role, and call the one write path in clients.services.
@@ -19,46 +20,33 @@ from ninja import Status as Answer
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from clientdesk.api.schemas import (
-    MAX_ID,
-    NUL_MESSAGE,
-    ClientCreateIn,
+from clientdesk.api.schemas import MAX_ID, NUL_MESSAGE, ErrorOut
+from clientdesk.clients import queries
+from clientdesk.clients.models import Client, Engagement, Industry, Status, Tag
+from clientdesk.clients.schemas import (
+    COUNTS,
     ClientOut,
     ClientPage,
     ClientPatchIn,
     ConflictOut,
-    ErrorOut,
     HistoryOut,
-    InvitationOut,
-    InviteIn,
     StatusIn,
 )
-from clientdesk.clients import queries
-from clientdesk.clients.models import Client, Engagement, Industry, Status, Tag
 from clientdesk.clients.services import (
     StaleVersion,
     client_change_status,
-    client_create,
     client_delete,
     client_set_tags,
     client_update,
 )
-from clientdesk.contacts.queries import (
-    ContactCounts,
-    contact_counts,
-    contact_counts_by_client,
-    live_contacts,
-)
-from clientdesk.contacts.services import contact_create
+from clientdesk.core import registry
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
-from clientdesk.portal.services import CannotInvite, delivery_state, portal_invite
 
 router = Router(tags=["clients"])
 
 READ = {401: ErrorOut, 404: ErrorOut}
 WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut, 422: ErrorOut}
-ZERO = "0.00"
 # The service names model fields; the API names its own (parent_id, billing.email, …).
 API_FIELD = {
     "parent": "parent_id",
@@ -77,7 +65,6 @@ BILLING_FIELD = {
     "payment_terms": "payment_terms",
     "currency": "currency",
 }
-CONTACT_FIELDS = ("first_name", "last_name", "email", "phone")
 REPEATABLE = "Repeat it or give a comma list."
 ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descending."
 
@@ -85,9 +72,17 @@ ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descend
 # Reading ---------------------------------------------------------------------------------
 
 
-def client_out(
-    client: Client, tag_names: list[str], membership: Membership, contacts: ContactCounts
-) -> dict:
+def counts_for(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    """Each client's `counts`, from the domains that count (core.registry.client_counts), in a
+    fixed number of queries for the whole list; a count no domain keeps yet is null."""
+    found: dict[int, dict] = {c.pk: dict.fromkeys(COUNTS) for c in clients}
+    for provider in registry.client_counts.all():
+        for pk, values in provider.count(membership, clients).items():
+            found[pk].update(values)
+    return found
+
+
+def client_out(client: Client, tag_names: list[str], membership: Membership, counts: dict) -> dict:
     money = can(membership, "money.read")
     return {
         "id": client.pk,
@@ -115,28 +110,20 @@ def client_out(
         "activated_at": client.activated_at,
         "archived": client.archived,
         "version": client.version,
-        "counts": {
-            "devices": 0,
-            "devices_with_subclients": 0,
-            "contacts": contacts.own,
-            "contacts_with_subclients": contacts.with_subclients,
-            "contacts_in_agreement": contacts.in_agreement,
-            "contacts_out_of_agreement": contacts.out_of_agreement,
-        },
+        "counts": counts,
+        # Nothing computes opportunities yet (the software catalog): unknown, not "0.00".
         "opportunity": {
             "missing_apps": [],
             "problematic_apps": [],
-            "project": ZERO if money else None,
-            "revenue": ZERO if money else None,
+            "project": None,
+            "revenue": None,
         },
     }
 
 
-def _one(client: Client, membership: Membership) -> dict:
+def one_client(client: Client, membership: Membership) -> dict:
     names = sorted(client.tags.values_list("name", flat=True), key=str.lower)
-    return client_out(
-        client, names, membership, contact_counts(client=client, membership=membership)
-    )
+    return client_out(client, names, membership, counts_for(membership, [client])[client.pk])
 
 
 def _split(values: list[str] | None) -> list[str]:
@@ -240,7 +227,7 @@ def clients_list(
         cursor=cursor,
         limit=limit,
     )
-    counts = contact_counts_by_client(clients=page.items, membership=request.membership)
+    counts = counts_for(request.membership, page.items)
     return {
         "items": [client_out(c, c.tag_names, request.membership, counts[c.pk]) for c in page.items],
         "next": page.next,
@@ -251,7 +238,7 @@ def clients_list(
 def client_get(request, client_id: int):
     """One client; 404 when it is missing, deleted, another account's or outside your list."""
     client = queries.get_client(membership=request.membership, pk=client_id)
-    return _one(client, request.membership)
+    return one_client(client, request.membership)
 
 
 @router.get("/clients/{client_id}/history", response={200: HistoryOut, **READ})
@@ -276,7 +263,7 @@ def client_history(request, client_id: int):
 
 
 @contextmanager
-def _api_fields(**extra: str) -> Iterator[None]:
+def api_fields(**extra: str) -> Iterator[None]:
     """Re-key the service's ValidationError by the API's field names."""
     try:
         yield
@@ -289,13 +276,13 @@ def _api_fields(**extra: str) -> Iterator[None]:
         ) from None
 
 
-def _aware(value: datetime | None, account) -> datetime | None:
+def aware(value: datetime | None, account) -> datetime | None:
     if value is None or timezone.is_aware(value):
         return value
     return timezone.make_aware(value, zoneinfo.ZoneInfo(account.time_zone))
 
 
-def _industry(account, value: int | str | None) -> Industry | None:
+def industry_of(account, value: int | str | None) -> Industry | None:
     if value is None or value == "":
         return None
     rows = Industry.objects.for_account(account)
@@ -310,7 +297,7 @@ def _industry(account, value: int | str | None) -> Industry | None:
     return found
 
 
-def _parent(membership: Membership, parent_id: int | None) -> Client | None:
+def parent_of(membership: Membership, parent_id: int | None) -> Client | None:
     if parent_id is None:
         return None
     found = queries.live_clients(membership).filter(pk=parent_id).first()
@@ -321,7 +308,7 @@ def _parent(membership: Membership, parent_id: int | None) -> Client | None:
     return found
 
 
-def _manager(account, email: str | None):
+def manager_of(account, email: str | None):
     if not email:
         return None
     found = (
@@ -340,68 +327,6 @@ def _manager(account, email: str | None):
     return found.user
 
 
-@router.post("/clients", response={201: ClientOut, **WRITE})
-def clients_create(request, payload: ClientCreateIn):
-    """Add a client. Needs a manager's role or above.
-
-    `primary_contact` becomes the client's primary contact, in the same transaction: a contact
-    the contacts rules refuse leaves no client behind. `sla` is empty until the tickets part
-    lands.
-    """
-    require(request.membership, "clients.write")
-    engaged = payload.engagement == Engagement.ENGAGED
-    if engaged:
-        require(request.membership, "clients.invite")
-    if engaged and not (payload.primary_contact and payload.primary_contact.email):
-        raise ValidationError(
-            {
-                "primary_contact.email": _(
-                    "An engaged client needs its primary contact's email: the invitation goes there."
-                )
-            }
-        )
-    with transaction.atomic():
-        client = _create(request, payload)
-        if payload.primary_contact:
-            contact = payload.primary_contact
-            with _api_fields(**{f: f"primary_contact.{f}" for f in CONTACT_FIELDS}):
-                primary = contact_create(
-                    client=client,
-                    actor=request.user,
-                    is_primary=True,
-                    **{f: getattr(contact, f) for f in CONTACT_FIELDS},
-                )
-                if engaged:  # the invitation goes out at once: silent → access_sent
-                    portal_invite(client=client, actor=request.user, contact=primary)
-            client.refresh_from_db()
-    return Answer(201, _one(client, request.membership))
-
-
-def _create(request, payload: ClientCreateIn) -> Client:
-    account = request.account
-    billing = payload.billing.model_dump() if payload.billing else {}
-    with _api_fields(at="status_since"):
-        return client_create(
-            account=account,
-            actor=request.user,
-            actor_membership=request.membership,
-            prefix=payload.prefix,
-            name=payload.name,
-            status=payload.status,
-            status_since=_aware(payload.status_since, account),
-            # Engagement says what the client has: it starts silent, and an engaged request
-            # becomes access_sent when the invitation goes out (clients_create).
-            engagement=Engagement.SILENT,
-            parent=_parent(request.membership, payload.parent_id),
-            tags=payload.tags,
-            description=payload.description,
-            industry=_industry(account, payload.industry),
-            manager=_manager(account, payload.manager_email),
-            license=payload.license,
-            **{BILLING_FIELD[k]: v for k, v in billing.items()},
-        )
-
-
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE})
 def client_patch(request, client_id: int, payload: ClientPatchIn):
     """Change the fields given. A stale `version` answers 409 with the client as it is now."""
@@ -412,15 +337,17 @@ def client_patch(request, client_id: int, payload: ClientPatchIn):
     # The schema types refuse null for these, so a given field always holds a value.
     fields: dict = {name: getattr(payload, name) for name in PLAIN_FIELDS if name in given}
     if "industry" in given:
-        fields["industry"] = _industry(account, payload.industry)
+        fields["industry"] = industry_of(account, payload.industry)
     if "manager_email" in given:
-        fields["manager"] = _manager(account, payload.manager_email)
+        fields["manager"] = manager_of(account, payload.manager_email)
     if "billing" in given:
         for key in payload.billing.model_fields_set:
             fields[BILLING_FIELD[key]] = getattr(payload.billing, key)
-    parent = _parent(request.membership, payload.parent_id) if "parent_id" in given else "unchanged"
+    parent = (
+        parent_of(request.membership, payload.parent_id) if "parent_id" in given else "unchanged"
+    )
     try:
-        with transaction.atomic(), _api_fields():
+        with transaction.atomic(), api_fields():
             client = client_update(
                 client=client, actor=request.user, version=payload.version, parent=parent, **fields
             )
@@ -434,10 +361,10 @@ def client_patch(request, client_id: int, payload: ClientPatchIn):
             {
                 "detail": _("This client changed since you read it."),
                 "errors": {"version": [message % {"v": stale.current.version}]},
-                "current": _one(current, request.membership),
+                "current": one_client(current, request.membership),
             },
         )
-    return _one(client, request.membership)
+    return one_client(client, request.membership)
 
 
 @router.delete("/clients/{client_id}", response={204: None, **WRITE})
@@ -477,60 +404,6 @@ def client_status(request, client_id: int):
         actor_membership=request.membership,
         to_status=payload.status,
         reason=payload.reason,
-        at=_aware(payload.at, request.account),
+        at=aware(payload.at, request.account),
     )
-    return _one(client, request.membership)
-
-
-@router.post(
-    "/clients/{client_id}/invite",
-    response={201: InvitationOut, **WRITE},
-    openapi_extra={
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": InviteIn.model_json_schema()}},
-        }
-    },
-)
-def client_invite(request, client_id: int):
-    """Email a portal invitation: to the primary contact, or to `contact_id`.
-
-    The link sets a password, works once and expires after 7 days; sending again revokes the
-    contact's older link. 409 (with the reason under `errors.email`) when there is no primary
-    contact or the contact has no email. Managers and above.
-    """
-    client = queries.get_client(membership=request.membership, pk=client_id)
-    require(request.membership, "clients.invite")
-    try:
-        payload = InviteIn.model_validate_json(request.body or b"{}")
-    except PydanticValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False)) from None
-    contact = None
-    if payload.contact_id is not None:
-        contact = (
-            live_contacts(request.membership)
-            .filter(client_id=client.pk, pk=payload.contact_id)
-            .first()
-        )
-        if contact is None:
-            raise ValidationError(
-                {
-                    "contact_id": _("No contact with id %(id)s at this client.")
-                    % {"id": payload.contact_id}
-                }
-            )
-    try:
-        invitation = portal_invite(client=client, actor=request.user, contact=contact)
-    except CannotInvite as exc:
-        reasons = exc.message_dict.get("email", exc.messages)
-        return Answer(409, {"detail": " ".join(reasons), "errors": {"email": reasons}})
-    return Answer(
-        201,
-        {
-            "id": invitation.pk,
-            "contact_id": invitation.contact_id,
-            "email": invitation.email,
-            "expires_at": invitation.expires_at,
-            "state": delivery_state(invitation.message),
-        },
-    )
+    return one_client(client, request.membership)

@@ -1,0 +1,184 @@
+"""The client's shapes in the API (DESIGN §7)."""
+
+from datetime import datetime
+from typing import Literal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from clientdesk.api.schemas import MAX_ID, ErrorOut, Strict
+
+NewStatus = Literal["lead", "prospect", "invited", "waiting", "active"]
+AnyStatus = Literal[
+    "lead", "prospect", "invited", "waiting", "active", "at_risk", "offboarding", "inactive"
+]
+NewEngagement = Literal["silent", "engaged"]
+
+
+class BillingIn(Strict):
+    email: str = ""
+    address: str = ""
+    tax_id: str = ""
+    payment_terms: str = ""
+    currency: str = Field("", description="ISO 4217 code; empty: the account's currency.")
+
+
+class ContactIn(Strict):
+    first_name: str = Field(..., min_length=1, max_length=80)
+    last_name: str = Field("", max_length=80)
+    email: str = ""
+    phone: str = Field("", max_length=40)
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str) -> str:
+        value = value.strip()
+        if value:
+            try:
+                validate_email(value)
+            except ValidationError:
+                raise ValueError(str(_("Enter a valid email address."))) from None
+        return value
+
+
+class ClientCreateIn(Strict):
+    prefix: str = Field(..., description="2–10 letters A–Z and digits, unique in the account.")
+    name: str
+    description: str = ""
+    status: NewStatus = "active"
+    status_since: datetime | None = Field(
+        None,
+        description="A past time for the first status (history from another system); "
+        "managers and above. A time without a zone is read in the account's time zone.",
+    )
+    engagement: NewEngagement = Field(
+        "silent",
+        description="engaged requires primary_contact.email: the portal invitation goes there "
+        "at once, and the client answers as access_sent until someone accepts (then engaged). "
+        "Needs the right to invite (managers and above).",
+    )
+    industry: int | str | None = Field(None, description="The industry's id or name.")
+    parent_id: int | None = Field(None, ge=1, le=MAX_ID)
+    manager_email: str | None = Field(None, description="A member of the account's team.")
+    license: str = ""
+    billing: BillingIn | None = None
+    tags: list[str] = Field([], description="Tag names; unknown ones are created.")
+    primary_contact: ContactIn | None = Field(
+        None,
+        description="Stored as the client's primary contact, in the same transaction. An "
+        "engaged client needs its email (the invitation goes there).",
+    )
+
+
+class ClientPatchIn(Strict):
+    """Only the fields given change; `version` is the one you read."""
+
+    version: int = Field(..., ge=1)
+    prefix: str = None  # type: ignore[assignment]
+    name: str = None  # type: ignore[assignment]
+    description: str = None  # type: ignore[assignment]
+    industry: int | str | None = Field(None, description="The industry's id or name; null clears.")
+    parent_id: int | None = Field(
+        None, ge=1, le=MAX_ID, description="null makes it a top-level client."
+    )
+    manager_email: str | None = Field(None, description="null clears the manager.")
+    license: str = None  # type: ignore[assignment]
+    billing: BillingIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
+    tags: list[str] = Field(None, description="The full list of tag names.")  # type: ignore[assignment]
+
+
+class StatusIn(Strict):
+    status: AnyStatus
+    reason: str = Field("", max_length=500)
+    at: datetime | None = Field(
+        None,
+        description="When it happened (default now); a past time is for managers and above, "
+        "never in the future nor before the previous change.",
+    )
+
+
+class BillingOut(Schema):
+    email: str
+    address: str
+    tax_id: str
+    payment_terms: str
+    currency: str
+
+
+class SlaOut(Schema):
+    priority: str
+    response_minutes: int
+    resolution_minutes: int
+
+
+class CountsOut(Schema):
+    """null: nothing counts it yet (devices come with the devices part)."""
+
+    devices: int | None
+    devices_with_subclients: int | None
+    contacts: int | None
+    contacts_with_subclients: int | None
+    contacts_in_agreement: int | None
+    contacts_out_of_agreement: int | None
+
+
+COUNTS = tuple(CountsOut.model_fields)
+
+
+class OpportunityOut(Schema):
+    missing_apps: list[str]
+    problematic_apps: list[str]
+    project: str | None = Field(
+        description="Money, as a decimal string; null without money.read, and null (unknown) "
+        "until the software catalog computes it."
+    )
+    revenue: str | None = Field(
+        description="Money, as a decimal string; null without money.read, and null (unknown) "
+        "until the software catalog computes it."
+    )
+
+
+class ClientOut(Schema):
+    id: int
+    prefix: str
+    name: str
+    description: str
+    status: AnyStatus
+    engagement: str
+    industry: str | None
+    parent_id: int | None
+    manager_email: str | None
+    license: str
+    billing: BillingOut | None = Field(description="null for roles that may not see money.")
+    sla: list[SlaOut] = Field(description="Empty until the tickets part of Clientdesk lands.")
+    tags: list[str]
+    created_at: datetime
+    activated_at: datetime | None
+    archived: bool
+    version: int
+    counts: CountsOut = Field(description="Counts a domain keeps; null where none does yet.")
+    opportunity: OpportunityOut = Field(description="Empty until the software catalog lands.")
+
+
+class ClientPage(Schema):
+    items: list[ClientOut]
+    next: str | None
+
+
+class ConflictOut(ErrorOut):
+    current: ClientOut | None = None
+
+
+class HistoryItemOut(Schema):
+    from_status: AnyStatus | None
+    to_status: AnyStatus
+    at: datetime
+    by: str | None = Field(description="The email of who made the change; null for the system.")
+    reason: str
+
+
+class HistoryOut(Schema):
+    items: list[HistoryItemOut]
