@@ -65,7 +65,7 @@ def client_onboard(
     )
     contact = invitation = None
     if primary_contact:
-        fields = {f: primary_contact.get(f) or "" for f in CONTACT_FIELDS}
+        fields: dict[str, Any] = {f: primary_contact.get(f) or "" for f in CONTACT_FIELDS}
         try:
             contact = contact_create(client=client, actor=actor, is_primary=True, **fields)
             if engaged:

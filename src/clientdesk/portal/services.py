@@ -300,7 +300,7 @@ def open_invitations(*, client: Client) -> list[PortalInvitation]:
         .order_by("-created_at", "-id")
     )
     for row in rows:
-        row.delivery = delivery_state(row.message)  # type: ignore[attr-defined]
+        row.delivery = delivery_state(row.message)
     return rows
 
 
