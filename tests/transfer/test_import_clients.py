@@ -257,7 +257,8 @@ def test_an_engaged_row_invites_its_primary_contact_as_a_hand_made_one_does(cast
 
 
 def test_the_plain_row_writers_fill_every_column_of_their_tables():
-    from clientdesk.clients.batch.write import CLIENT_COLUMNS, CONTACT_COLUMNS
+    from clientdesk.clients.batch.write import CLIENT_COLUMNS
+    from clientdesk.contacts.primary_batch import CONTACT_COLUMNS
 
     for model, columns in ((Client, CLIENT_COLUMNS), (Contact, CONTACT_COLUMNS)):
         assert sorted(columns) == sorted(f.name for f in model._meta.concrete_fields), model

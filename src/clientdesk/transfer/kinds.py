@@ -68,7 +68,7 @@ CLIENTS = Kind(
     name="clients",
     label=_("Clients"),
     key=("prefix",),
-    writer="clientdesk.clients.batch.clients_import_batch",
+    writer="clientdesk.onboarding.batch.clients_onboard_batch",
     columns=(
         Column(
             "prefix",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from clientdesk.clients.batch.rows import (
     CONTACT,
     CREATE,
+    NO_STEPS,
     PLAIN,
     REJECTED,
     UPDATE,
@@ -18,18 +19,22 @@ from clientdesk.clients.batch.rows import (
     Outcome,
     Plan,
     Row,
+    Steps,
 )
 from clientdesk.clients.batch.write import write
 from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.queries import clients_visible
 from clientdesk.clients.services import check_at, check_initial, check_transition, normalize_prefix
-from clientdesk.contacts.models import Contact
 from clientdesk.core.checks import fields_check
 from clientdesk.core.roles import can
 
 
-def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
-    """Check and (unless a dry run) write one batch; one outcome per row, in order.
+def clients_import_batch(
+    *, ctx: Context, rows: list[Row], steps: Steps = NO_STEPS
+) -> list[Outcome]:
+    """Check and (unless a dry run) write one batch; one outcome per row, in order. `steps`
+    are what other domains check and write for the same rows (onboarding: the primary contact
+    and the invitation).
 
     The caller runs each batch in its own transaction.
     """
@@ -48,9 +53,10 @@ def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     visible_ids = set(visible.filter(pk__in=known - {None}).values_list("pk", flat=True))
     plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
     _check_parents(ctx, plans, existing, visible_ids)
-    _check_contacts(plans)
+    if steps.check:
+        steps.check(plans)
     if not ctx.dry_run:
-        write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing)
+        write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing, steps)
     else:
         for p in plans:
             if p.outcome.action == CREATE:
@@ -58,7 +64,7 @@ def clients_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     return [p.outcome for p in plans]
 
 
-def _reject(plan: Plan, exc: ValidationError | dict) -> Plan:
+def reject(plan: Plan, exc: ValidationError | dict) -> Plan:
     errors = exc.message_dict if isinstance(exc, ValidationError) else exc
     plan.outcome.action = REJECTED
     plan.outcome.errors.extend((name, msg) for name, msgs in errors.items() for msg in msgs)
@@ -71,12 +77,12 @@ def _plan_row(ctx: Context, row: Row, existing: dict, visible_ids: set[int]) -> 
     prefix = normalize_prefix(data.get("prefix", ""))
     current = existing.get(prefix)
     if current is not None and (current.deleted_at is not None or current.pk not in visible_ids):
-        return _reject(
+        return reject(
             plan,
             {"prefix": [_("Another client of this account already uses %s.") % prefix]},
         )
     if current is not None and ctx.mode == "create":
-        return _reject(plan, {"prefix": [_("A client with prefix %s already exists.") % prefix]})
+        return reject(plan, {"prefix": [_("A client with prefix %s already exists.") % prefix]})
     values: dict[str, Any] = {name: data[name] for name in PLAIN if name in data}
     if "name" in values:
         values["name"] = (values["name"] or "").strip()
@@ -102,7 +108,7 @@ def _plan_row(ctx: Context, row: Row, existing: dict, visible_ids: set[int]) -> 
         else:
             plan.contact["contact_email"] = plan.contact["contact_email"].lower()
     if errors:
-        return _reject(plan, errors)
+        return reject(plan, errors)
     return plan
 
 
@@ -232,7 +238,7 @@ def _check_parents(ctx: Context, plans: list[Plan], existing: dict, visible_ids:
                 parent is not None and parent.deleted_at is None and parent.pk in visible_ids
             ) or (wanted in earlier or (ctx.dry_run and wanted in ctx.planned))
             if not known:
-                _reject(
+                reject(
                     plan,
                     {
                         "parent_prefix": [
@@ -244,7 +250,7 @@ def _check_parents(ctx: Context, plans: list[Plan], existing: dict, visible_ids:
                 plan.outcome.retry = True
                 continue
             if plan.client is not None and parent is not None and _under(parent, plan.client):
-                _reject(
+                reject(
                     plan,
                     {
                         "parent_prefix": [
@@ -271,22 +277,3 @@ def _under(parent: Client, client: Client) -> bool:
             .first()
         )
     return False
-
-
-def _check_contacts(plans: list[Plan]) -> None:
-    """The primary contact's fields meet the contact model's own rules."""
-    for plan in plans:
-        if plan.outcome.action == REJECTED or not plan.contact:
-            continue
-        values = {
-            "first_name": plan.contact.get("contact_first_name", ""),
-            "last_name": plan.contact.get("contact_last_name", ""),
-            "email": plan.contact["contact_email"],
-            "phone": plan.contact.get("contact_phone", ""),
-        }
-        if not values["first_name"]:
-            values["first_name"] = values["email"].split("@")[0][:80]
-            plan.contact["contact_first_name"] = values["first_name"]
-        errors = fields_check(Contact, values)
-        if errors:
-            _reject(plan, {f"contact_{name}": msgs for name, msgs in errors.items()})

@@ -1,5 +1,6 @@
 """The shapes a batch of client rows goes through: a row in, a plan, an outcome out."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -87,3 +88,17 @@ class Plan:
     contact: dict[str, str] | None = None
     invite: bool = False
     changes: dict[str, list] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What other domains check and write for the same rows, in the same transaction:
+    `check(plans)` may reject rows, `write(ctx, plans, now, activities)` writes for the rows
+    that carry `contact`, `after(ctx, plans)` runs for the rows to `invite`."""
+
+    check: Callable[[list[Plan]], None] | None = None
+    write: Callable[[Context, list[Plan], datetime, list], None] | None = None
+    after: Callable[[Context, list[Plan]], None] | None = None
+
+
+NO_STEPS = Steps()

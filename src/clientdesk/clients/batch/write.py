@@ -1,8 +1,7 @@
 """Writing a checked batch of client rows: what client_create, client_update and
 client_change_status write, for many clients at once.
 
-New clients, their first history row, derived rows, tags, primary contacts and activity entries
-go in as plain rows (core.bulkinsert: COPY on PostgreSQL, executemany on SQLite), with ids
+New clients, their first history row, derived rows, tags and activity entries go in as plain rows (core.bulkinsert: COPY on PostgreSQL, executemany on SQLite), with ids
 taken up front so that they can point at each other. Changes to existing clients are rarer and
 go through the ORM, locking the rows as the one-by-one services do.
 """
@@ -10,13 +9,12 @@ go through the ORM, locking the rows as the one-by-one services do.
 from collections import defaultdict
 from datetime import datetime
 
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import Pending, events_record
 from clientdesk.clients import status as rules
-from clientdesk.clients.batch.rows import CREATE, UPDATE, Context, Plan
+from clientdesk.clients.batch.rows import CREATE, UPDATE, Context, Plan, Steps
 from clientdesk.clients.deltas import day_deltas_add
 from clientdesk.clients.events import CLIENT_CREATED, CLIENT_STATUS_CHANGED, CLIENT_UPDATED
 from clientdesk.clients.models import (
@@ -30,9 +28,6 @@ from clientdesk.clients.models import (
     StatusInterval,
     Tag,
 )
-from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_UPDATED
-from clientdesk.contacts.models import Contact, Source
-from clientdesk.contacts.services import FIELDS as CONTACT_FIELDS
 from clientdesk.core.bulkinsert import ids_reserve, insert
 
 CLIENT_COLUMNS = (
@@ -60,21 +55,9 @@ CLIENT_COLUMNS = (
     "created_at",
     "activated_at",
 )
-# Every column of a contact row: its editable fields (the contact services' list) and the rest.
-CONTACT_COLUMNS = (
-    "id",
-    "account",
-    "client",
-    *CONTACT_FIELDS,
-    "is_primary",
-    "is_secondary",
-    "version",
-    "created_at",
-    "deleted_at",
-)
 
 
-def write(ctx: Context, plans: list[Plan], existing: dict[str, Client]) -> None:
+def write(ctx: Context, plans: list[Plan], existing: dict[str, Client], steps: Steps) -> None:
     now = timezone.now()
     activities: list[Pending] = []
     creates = [p for p in plans if p.outcome.action == CREATE]
@@ -82,12 +65,12 @@ def write(ctx: Context, plans: list[Plan], existing: dict[str, Client]) -> None:
     _update_clients(ctx, [p for p in plans if p.outcome.action == UPDATE], existing)
     _history(ctx, [p for p in plans if p.status_to], now)
     _set_tags(ctx, [p for p in plans if p.tags is not None])
-    _primary_contacts(ctx, [p for p in plans if p.contact], now, activities)
+    if steps.write:  # what other domains write for the same rows (the primary contact)
+        steps.write(ctx, [p for p in plans if p.contact], now, activities)
     _client_activities(ctx, plans, activities)
     events_record(account=ctx.account, actor=ctx.actor, entries=activities, at=now)
-    for plan in plans:
-        if plan.invite:
-            _invite(ctx, plan)
+    if steps.after:  # once everything is written (the portal invitations)
+        steps.after(ctx, [p for p in plans if p.invite])
 
 
 def _parent_id(ctx: Context, prefix: str | None, known: dict[str, int]) -> int | None:
@@ -289,94 +272,6 @@ def _set_tags(ctx: Context, plans: list[Plan]) -> None:
     insert(ClientTag, ("account", "client", "tag"), sorted(rows))
 
 
-def _primary_contacts(
-    ctx: Context, plans: list[Plan], now: datetime, activities: list[Pending]
-) -> None:
-    """Create the row's primary contact, or update the client's contact of that email and make
-    it primary (the former primary, if another, steps down), as contact_create/update do."""
-    if not plans:
-        return
-    current: dict[tuple[int, str], Contact] = {}
-    primaries: dict[int, Contact] = {}
-    updated = [p.client_id for p in plans if p.outcome.action != CREATE]
-    for contact in (
-        Contact.objects.for_account(ctx.account)
-        .filter(client_id__in=updated, deleted_at=None)
-        .select_for_update()
-    ):
-        current[(contact.client_id, contact.email.lower())] = contact
-        if contact.is_primary:
-            primaries[contact.client_id] = contact
-    new, changed = [], {}
-    for plan in plans:
-        assert plan.contact is not None and plan.client_id is not None
-        values = {
-            "first_name": plan.contact.get("contact_first_name"),
-            "last_name": plan.contact.get("contact_last_name"),
-            "phone": plan.contact.get("contact_phone"),
-        }
-        email = plan.contact["contact_email"]
-        contact = current.get((plan.client_id, email))
-        if contact is None:
-            new.append((plan, values, email))
-            plan.changes.setdefault("primary_contact", [None, email])
-        else:
-            diff = {
-                k: [getattr(contact, k), v]
-                for k, v in values.items()
-                if v is not None and getattr(contact, k) != v
-            }
-            if diff or not contact.is_primary:
-                for k, (_old, v) in diff.items():
-                    setattr(contact, k, v)
-                contact.is_primary, contact.is_secondary = True, False
-                contact.version += 1
-                changed[contact.pk] = contact
-                plan.changes.setdefault("primary_contact", [None, email])
-                activities.append(Pending(CONTACT_UPDATED, contact.pk, str(contact), diff))
-        former = primaries.get(plan.client_id)
-        if former is not None and former.email.lower() != email:
-            former.is_primary = False
-            former.version += 1
-            changed[former.pk] = former
-    if changed:
-        # Roles are cleared first, so that the partial unique constraints (checked row by row
-        # on PostgreSQL) never see two holders while they move.
-        Contact.objects.for_account(ctx.account).filter(pk__in=list(changed)).update(
-            is_primary=False, is_secondary=False
-        )
-        Contact.objects.bulk_update(
-            list(changed.values()),
-            ["first_name", "last_name", "phone", "is_primary", "is_secondary", "version"],
-        )
-    rows = []
-    for (plan, values, email), pk in zip(new, ids_reserve(Contact, len(new)), strict=True):
-        first, last, phone = (values[k] or "" for k in ("first_name", "last_name", "phone"))
-        row = dict.fromkeys(CONTACT_COLUMNS, "") | {
-            "id": pk,
-            "account": ctx.account.pk,
-            "client": plan.client_id,
-            "first_name": first,
-            "last_name": last,
-            "email": email,
-            "phone": phone,
-            "is_primary": True,
-            "is_secondary": False,
-            "source": Source.IMPORT,
-            "active": True,
-            "version": 1,
-            "created_at": now,
-            "deleted_at": None,
-        }
-        rows.append(tuple(row.values()))
-        activities.append(
-            Pending(
-                CONTACT_CREATED, pk, f"{first} {last}".strip(), {"client": [None, plan.client_id]}
-            )
-        )
-    insert(Contact, CONTACT_COLUMNS, rows)
-
-
 def _client_activities(ctx: Context, plans: list[Plan], out: list[Pending]) -> None:
     for plan in plans:
         if plan.outcome.action == CREATE:
@@ -395,10 +290,3 @@ def _logged(changes: dict) -> dict:
         "manager" if k == "manager_id" else k: [x.pk if hasattr(x, "pk") else x for x in pair]
         for k, pair in changes.items()
     }
-
-
-def _invite(ctx: Context, plan: Plan) -> None:
-    from clientdesk.portal.services import portal_invite
-
-    with transaction.atomic():
-        portal_invite(client=Client(pk=plan.client_id, account_id=ctx.account.pk), actor=ctx.actor)
