@@ -20,7 +20,6 @@ from ninja import Status as Answer
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from clientdesk.api.schemas import MAX_ID, NUL_MESSAGE, ErrorOut
 from clientdesk.clients import queries
 from clientdesk.clients.models import Client, Engagement, Industry, Status, Tag
 from clientdesk.clients.schemas import (
@@ -40,6 +39,7 @@ from clientdesk.clients.services import (
     client_update,
 )
 from clientdesk.core import registry
+from clientdesk.core.api_schemas import MAX_ID, NUL_MESSAGE, ErrorOut
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
 

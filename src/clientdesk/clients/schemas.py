@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
 from pydantic import field_validator
 
-from clientdesk.api.schemas import MAX_ID, ErrorOut, Strict
+from clientdesk.core.api_schemas import MAX_ID, ErrorOut, Strict
 
 NewStatus = Literal["lead", "prospect", "invited", "waiting", "active"]
 AnyStatus = Literal[

@@ -16,7 +16,6 @@ from ninja import Status as Answer
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from clientdesk.api.schemas import NUL_MESSAGE, ErrorOut, Strict
 from clientdesk.clients.queries import get_client
 from clientdesk.contacts import queries
 from clientdesk.contacts.models import Contact
@@ -26,8 +25,8 @@ from clientdesk.contacts.services import (
     contact_delete,
     contact_update,
 )
+from clientdesk.core.api_schemas import NUL_MESSAGE, ErrorOut, Strict
 from clientdesk.core.roles import require
-from clientdesk.portal.services import portal_states
 
 router = Router(tags=["contacts"])
 
@@ -130,10 +129,11 @@ Body = TypeVar("Body", ContactCreateIn, ContactPatchIn)
 WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ContactConflictOut, 422: ErrorOut}
 
 
-def contact_out(contact: Contact, portal: str | None = None) -> dict:
-    """The contact's shape; `portal` (none, invited, active) is looked up when not given."""
-    if portal is None:
-        portal = portal_states(contacts=[contact])[contact.pk]
+def contact_out(contact: Contact, facts: dict | None = None) -> dict:
+    """The contact's shape; what other domains know of it (`portal`) is looked up when not
+    given."""
+    if facts is None:
+        facts = queries.contact_facts([contact])[contact.pk]
     return {
         "id": contact.pk,
         "client_id": contact.client_id,
@@ -142,7 +142,7 @@ def contact_out(contact: Contact, portal: str | None = None) -> dict:
         "is_secondary": contact.is_secondary,
         "active": contact.active,
         "address": {name: getattr(contact, name) for name in ADDRESS},
-        "portal": portal,
+        "portal": facts.get("portal", "none"),
         "source": contact.source,
         "version": contact.version,
     }
@@ -219,8 +219,8 @@ def contacts_list(
     page = queries.contacts_of(
         membership=request.membership, client=client, q=q, order=order, cursor=cursor, limit=limit
     )
-    states = portal_states(contacts=page.items)
-    return {"items": [contact_out(c, states[c.pk]) for c in page.items], "next": page.next}
+    facts = queries.contact_facts(page.items)
+    return {"items": [contact_out(c, facts[c.pk]) for c in page.items], "next": page.next}
 
 
 @router.post(

@@ -14,6 +14,7 @@ from django.db.models.functions import Concat, Lower
 from clientdesk.clients.models import Client
 from clientdesk.clients.queries import descendant_ids, live_clients
 from clientdesk.contacts.models import Contact
+from clientdesk.core import registry
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
 from clientdesk.core.tenancy import get_for
@@ -49,6 +50,16 @@ def live_contacts(membership: Membership) -> QuerySet[Contact]:
 def get_contact(*, membership: Membership, pk) -> Contact:
     """A contact of a client this person may see, else 404 (like a missing one)."""
     return get_for(membership, Contact.objects.select_related("client"), pk)
+
+
+def contact_facts(contacts: list[Contact]) -> dict[int, dict]:
+    """What the other domains know of each contact (core.registry.contact_facts), merged."""
+    found: dict[int, dict] = {c.pk: {} for c in contacts}
+    if contacts:
+        for provider in registry.contact_facts.all():
+            for pk, values in provider.facts(contacts).items():
+                found[pk].update(values)
+    return found
 
 
 def search(qs: QuerySet[Contact], q: str | None) -> QuerySet[Contact]:

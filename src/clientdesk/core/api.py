@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from clientdesk.api.schemas import ErrorOut
+from clientdesk.core.api_schemas import ErrorOut
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import keyset_page
 

@@ -84,6 +84,17 @@ class ClientCounts:
 
 
 @dataclass(frozen=True)
+class ContactFacts:
+    """What another domain knows of each contact (the portal: none, invited or active), for
+    the Contacts tab and the contacts API: `facts(contacts)` → {contact id: {name: value}}, a
+    fixed number of queries for the whole list."""
+
+    key: str
+    facts: Callable[..., dict[int, dict[str, Any]]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class PortalSection:
     """A section of the client portal's navigation."""
 
@@ -176,6 +187,7 @@ api_routers = Registry[ApiRouter]("api_routers")
 client_tabs = Registry[ClientTab]("client_tabs")
 client_panels = Registry[ClientPanel]("client_panels")
 client_counts = Registry[ClientCounts]("client_counts")
+contact_facts = Registry[ContactFacts]("contact_facts")
 portal_sections = Registry[PortalSection]("portal_sections")
 search_groups = Registry[SearchGroup]("search_groups")
 add_client_entries = Registry[AddClientEntry]("add_client_entries")

@@ -10,9 +10,9 @@ from ninja import Status as Answer
 from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ValidationError as PydanticValidationError
 
-from clientdesk.api.schemas import MAX_ID, ErrorOut, Strict
 from clientdesk.clients import queries
 from clientdesk.contacts import queries as contact_queries
+from clientdesk.core.api_schemas import MAX_ID, ErrorOut, Strict
 from clientdesk.core.roles import require
 from clientdesk.portal.services import CannotInvite, delivery_state, portal_invite
 

@@ -34,6 +34,7 @@ def _plug_in() -> None:
             "clients.invite",
         )
     )  # fmt: skip
+    registry.contact_facts.add(registry.ContactFacts("portal", panels.contact_portal_states))
     registry.api_routers.add(registry.ApiRouter("portal", "clientdesk.portal.api:router", 40))
     registry.client_panels.add(
         registry.ClientPanel("portal", "portal/client_portal.html", panels.portal_card, "overview")

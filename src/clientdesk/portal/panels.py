@@ -1,4 +1,4 @@
-"""What the portal shows on a client's staff page (core.registry.client_panels)."""
+"""What the portal shows on a client's staff page and of each contact (core.registry)."""
 
 from clientdesk.contacts.models import Contact
 from clientdesk.portal import services
@@ -17,4 +17,11 @@ def portal_card(request, client) -> dict:
     return {
         "portal_invitations": services.open_invitations(client=client),
         "portal_users": services.portal_users(client=client),
+    }
+
+
+def contact_portal_states(contacts) -> dict[int, dict]:
+    """Each contact's portal state (none, invited, active) for the Contacts tab and the API."""
+    return {
+        pk: {"portal": state} for pk, state in services.portal_states(contacts=contacts).items()
     }

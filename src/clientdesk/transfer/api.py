@@ -17,7 +17,7 @@ from ninja import Status as Answer
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from clientdesk.api.schemas import MAX_ID, ErrorOut
+from clientdesk.core.api_schemas import MAX_ID, ErrorOut
 from clientdesk.core.roles import require
 from clientdesk.transfer import queries, services
 from clientdesk.transfer.kinds import KINDS

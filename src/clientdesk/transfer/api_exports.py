@@ -13,11 +13,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
-from clientdesk.api.schemas import MAX_ID, ErrorOut
 from clientdesk.clients import queries
 
 # The filters are parsed exactly as GET /api/v1/clients parses them.
 from clientdesk.clients.api import ORDER_HELP, REPEATABLE, client_filters
+from clientdesk.core.api_schemas import MAX_ID, ErrorOut
 from clientdesk.core.roles import require
 from clientdesk.transfer import exports
 from clientdesk.transfer.import_templates import (
