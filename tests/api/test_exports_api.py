@@ -125,7 +125,7 @@ def test_a_bad_export_request_is_refused_naming_the_field(cast, params, field):
 
 def test_restricted_staff_export_only_the_clients_they_may_see(cast, roster):
     membership_set_client_access(
-        actor_membership=cast.owner,
+        actor=cast.owner,
         membership=cast.manager,
         access="allow",
         clients=[roster["zed"]],

@@ -56,8 +56,7 @@ def test_subscribers_hear_after_the_commit_never_before(cast, heard):
     with transaction.atomic():
         client_change_status(
             client=acme,
-            actor=cast.manager.user,
-            actor_membership=cast.manager,
+            actor=cast.manager,
             to_status="at_risk",
             reason="quiet for months",
         )

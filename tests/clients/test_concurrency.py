@@ -63,8 +63,7 @@ def test_creates_and_status_changes_at_once_on_one_day_all_succeed_and_keep_the_
     coming = [
         client_change_status(
             client=make_client(cast, prefix=f"CO{i}"),
-            actor=manager.user,
-            actor_membership=manager,
+            actor=manager,
             to_status=Status.AT_RISK,
         )
         for i in range(PER_KIND)

@@ -127,8 +127,7 @@ def test_the_overview_shows_the_timeline_and_the_status_history_newest_first(cas
     root = family.root
     client_change_status(
         client=root,
-        actor=cast.manager.user,
-        actor_membership=cast.manager,
+        actor=cast.manager,
         to_status="at_risk",
         reason="Unhappy with response times",
     )

@@ -22,9 +22,7 @@ from tests.clients.factories import make_client
 
 def change(client, to, cast, role="manager", **kw):
     member = cast.member(role)
-    return client_change_status(
-        client=client, actor=member.user, actor_membership=member, to_status=to, **kw
-    )
+    return client_change_status(client=client, actor=member, to_status=to, **kw)
 
 
 def test_a_new_account_has_the_common_industries(cast):

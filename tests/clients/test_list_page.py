@@ -39,9 +39,7 @@ def industry(cast, name: str) -> Industry:
 
 def move(cast, client, *statuses):
     for to in statuses:
-        client = client_change_status(
-            client=client, actor=cast.manager.user, actor_membership=cast.manager, to_status=to
-        )
+        client = client_change_status(client=client, actor=cast.manager, to_status=to)
     return client
 
 
@@ -429,7 +427,7 @@ def test_bulk_actions_need_clients_write(cast, three, role):
 
 def test_bulk_actions_never_reach_clients_outside_the_persons_view(cast, three):
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.manager, access="allow", clients=[three[0]]
+        actor=cast.owner, membership=cast.manager, access="allow", clients=[three[0]]
     )
     theirs = make_client(cast.other_account, prefix="GLOBEX")
     signed_in(cast.manager).post(
@@ -453,7 +451,7 @@ def test_a_restricted_member_sees_only_allowed_rows_and_counts(cast, lifecycle):
     parent = make_client(cast, prefix="TREE", name="Tree root")
     make_client(cast, prefix="TREE1", name="Tree leaf", parent=parent, status="lead")
     membership_set_client_access(
-        actor_membership=cast.owner,
+        actor=cast.owner,
         membership=cast.technician,
         access="allow",
         clients=[parent, lifecycle["offboarding"]],
@@ -737,7 +735,7 @@ def test_the_parent_must_be_a_client_the_person_can_see(cast):
     hidden = make_client(cast, prefix="HIDDEN")
     mine = make_client(cast, prefix="MINE")
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.manager, access="deny", clients=[hidden]
+        actor=cast.owner, membership=cast.manager, access="deny", clients=[hidden]
     )
     manager = signed_in(cast.manager)
     base = {"name": "Sub", "status": "active", "engagement": "silent"}

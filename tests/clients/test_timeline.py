@@ -71,8 +71,7 @@ def read(membership, client) -> str:
 def test_a_status_change_reads_from_label_to_label_with_its_reason(cast, team, acme):
     client_change_status(
         client=acme,
-        actor=team.ana.user,
-        actor_membership=team.ana,
+        actor=team.ana,
         to_status="at_risk",
         reason="quiet for months",
     )
@@ -93,8 +92,7 @@ def test_a_past_date_reads_in_the_accounts_time_zone(cast, team):
     )
     client_change_status(
         client=acme,
-        actor=team.ana.user,
-        actor_membership=team.ana,
+        actor=team.ana,
         to_status="at_risk",
         at=datetime(2026, 3, 2, 23, 30, tzinfo=UTC),  # already 3 March in Madrid
     )
@@ -226,7 +224,7 @@ def test_a_client_outside_the_readers_limits_is_not_named(cast, team, acme):
     client_update(client=acme, actor=team.ana.user, version=None, parent=hidden)
     client_update(client=acme, actor=team.ana.user, version=None, parent=None)
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.technician, access="deny", clients=[hidden]
+        actor=cast.owner, membership=cast.technician, access="deny", clients=[hidden]
     )
     technician = Membership.objects.get(pk=cast.technician.pk)
     page = read(technician, acme)

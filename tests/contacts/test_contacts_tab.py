@@ -466,7 +466,7 @@ def test_another_accounts_and_hidden_clients_contacts_are_404(cast, harbour, peo
     hidden = make_client(cast, prefix="HID")
     hidden_contact = add(hidden, "Hal", email="hal@hidden.example")
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.technician, access="deny", clients=[hidden]
+        actor=cast.owner, membership=cast.technician, access="deny", clients=[hidden]
     )
     technician = web(cast.technician)
     for client, contact in ((theirs, their_contact), (hidden, hidden_contact)):
@@ -517,7 +517,7 @@ def test_the_global_search_finds_a_contact_by_email_and_leads_to_its_client(cast
     hidden = make_client(cast, prefix="HID", name="Hidden Ltd")
     add(hidden, "Bob", "Hidden", "bob@hidden.example")
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.viewer, access="deny", clients=[hidden]
+        actor=cast.owner, membership=cast.viewer, access="deny", clients=[hidden]
     )
     response = web(cast.viewer).get("/a/acme/clients/", {"q": "bob@"})
     block = response.text.split('class="card contacts-matching"')[1].split("</section>")[0]

@@ -42,7 +42,7 @@ def smtp(settings):
 
 
 def test_an_invitation_reaches_a_real_smtp_server_with_text_and_html(cast, smtp, run_tasks):
-    staff_invite(actor_membership=cast.owner, email="smtp@example.com", role="viewer")
+    staff_invite(actor=cast.owner, email="smtp@example.com", role="viewer")
     run_tasks()
     [(rcpt, mail)] = smtp.messages
     assert rcpt == ["smtp@example.com"]
@@ -58,7 +58,7 @@ def test_when_the_server_is_down_delivery_is_retried_then_marked_failed(cast, se
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
     settings.EMAIL_RETRY_SECONDS = 0
     settings.EMAIL_MAX_ATTEMPTS = 3
-    staff_invite(actor_membership=cast.owner, email="down@example.com", role="viewer")
+    staff_invite(actor=cast.owner, email="down@example.com", role="viewer")
     run_tasks()
     message = Message.objects.get()
     assert (message.state, message.attempts) == ("failed", 3)
@@ -72,7 +72,7 @@ def test_a_message_is_retried_until_the_server_comes_back(cast, settings, run_ta
     settings.EMAIL_URL = "smtp://127.0.0.1:1"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()
     settings.EMAIL_RETRY_SECONDS = 3600  # the retry waits an hour: the worker leaves it queued
-    staff_invite(actor_membership=cast.owner, email="later@example.com", role="viewer")
+    staff_invite(actor=cast.owner, email="later@example.com", role="viewer")
     run_tasks()
     message = Message.objects.get()
     assert (message.state, message.attempts) == ("queued", 1)

@@ -61,7 +61,7 @@ def test_inviting_sends_an_email_whose_link_creates_the_person_and_signs_them_in
 
 
 def test_an_invitation_link_works_once(cast):
-    _inv, token = staff_invite(actor_membership=cast.owner, email="once@example.com", role="viewer")
+    _inv, token = staff_invite(actor=cast.owner, email="once@example.com", role="viewer")
     data = {
         "name": "O",
         "new_password1": "a-long-new-secret-9",
@@ -73,23 +73,19 @@ def test_an_invitation_link_works_once(cast):
 
 
 def test_an_expired_revoked_or_tampered_invitation_is_refused(cast):
-    invitation, token = staff_invite(
-        actor_membership=cast.owner, email="late@example.com", role="viewer"
-    )
+    invitation, token = staff_invite(actor=cast.owner, email="late@example.com", role="viewer")
     assert Client().get(f"/invitations/{token}x/").status_code == 404
     StaffInvitation.objects.filter(pk=invitation.pk).update(
         expires_at=timezone.now() - timedelta(seconds=1)
     )
     assert Client().get(f"/invitations/{token}/").status_code == 404
-    _inv2, token2 = staff_invite(
-        actor_membership=cast.owner, email="rev@example.com", role="viewer"
-    )
+    _inv2, token2 = staff_invite(actor=cast.owner, email="rev@example.com", role="viewer")
     signed_in(cast.owner).post(f"/a/acme/settings/team/invitations/{_inv2.pk}/revoke/")
     assert Client().get(f"/invitations/{token2}/").status_code == 404
 
 
 def test_a_weak_or_mismatched_password_is_refused_beside_its_field(cast):
-    _inv, token = staff_invite(actor_membership=cast.owner, email="weak@example.com", role="viewer")
+    _inv, token = staff_invite(actor=cast.owner, email="weak@example.com", role="viewer")
     page = Client().post(
         f"/invitations/{token}/",
         {"name": "W", "new_password1": "12345678", "new_password2": "12345678"},
@@ -100,9 +96,7 @@ def test_a_weak_or_mismatched_password_is_refused_beside_its_field(cast):
 
 
 def test_someone_with_a_login_signs_in_then_accepts(cast):
-    _inv, token = staff_invite(
-        actor_membership=cast.outsider, email=cast.viewer.user.email, role="manager"
-    )
+    _inv, token = staff_invite(actor=cast.outsider, email=cast.viewer.user.email, role="manager")
     assert "Sign in to accept" in Client().get(f"/invitations/{token}/").text
     viewer = signed_in(cast.viewer)
     assert viewer.post(f"/invitations/{token}/").status_code == 302
@@ -121,9 +115,9 @@ def test_inviting_a_member_again_names_the_email_field(cast):
 
 def test_the_last_owner_can_be_neither_demoted_nor_removed(cast):
     with pytest.raises(ValidationError, match="last owner"):
-        membership_change_role(actor_membership=cast.owner, membership=cast.owner, role="admin")
+        membership_change_role(actor=cast.owner, membership=cast.owner, role="admin")
     with pytest.raises(ValidationError, match="last owner"):
-        membership_remove(actor_membership=cast.owner, membership=cast.owner)
+        membership_remove(actor=cast.owner, membership=cast.owner)
     page = signed_in(cast.owner).post(
         f"/a/acme/settings/team/{cast.owner.pk}/role/", {"role": "viewer"}, follow=True
     )
@@ -133,18 +127,18 @@ def test_the_last_owner_can_be_neither_demoted_nor_removed(cast):
 
 
 def test_with_a_second_owner_the_first_may_step_down(cast):
-    membership_change_role(actor_membership=cast.owner, membership=cast.admin, role="owner")
-    membership_change_role(actor_membership=cast.owner, membership=cast.owner, role="admin")
+    membership_change_role(actor=cast.owner, membership=cast.admin, role="owner")
+    membership_change_role(actor=cast.owner, membership=cast.owner, role="admin")
     assert cast.owner.role == "admin"
 
 
 def test_admins_cannot_grant_or_take_the_owner_role(cast):
     with pytest.raises(ValidationError, match="Only an owner"):
-        membership_change_role(actor_membership=cast.admin, membership=cast.viewer, role="owner")
+        membership_change_role(actor=cast.admin, membership=cast.viewer, role="owner")
     with pytest.raises(ValidationError, match="Only an owner"):
-        membership_remove(actor_membership=cast.admin, membership=cast.owner)
+        membership_remove(actor=cast.admin, membership=cast.owner)
     with pytest.raises(ValidationError, match="Only an owner"):
-        staff_invite(actor_membership=cast.admin, email="boss@example.com", role="owner")
+        staff_invite(actor=cast.admin, email="boss@example.com", role="owner")
 
 
 def test_role_changes_and_removals_are_in_the_activity_log(cast):
@@ -163,7 +157,7 @@ def test_role_changes_and_removals_are_in_the_activity_log(cast):
 def test_removed_people_lose_the_account_at_once(cast):
     viewer = signed_in(cast.viewer)
     assert viewer.get("/a/acme/").status_code == 200
-    membership_remove(actor_membership=cast.owner, membership=cast.viewer)
+    membership_remove(actor=cast.owner, membership=cast.viewer)
     assert viewer.get("/a/acme/").status_code == 404
 
 

@@ -368,8 +368,7 @@ def move_to(cast, client, status):
     for step in path:
         client_change_status(
             client=ClientModel.objects.get(pk=client.pk),
-            actor=cast.manager.user,
-            actor_membership=cast.manager,
+            actor=cast.manager,
             to_status=step,
             reason="test",
             at=None,

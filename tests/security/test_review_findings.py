@@ -24,7 +24,7 @@ def signed_in(membership) -> Client:
 
 
 def test_an_admin_cannot_open_an_owner_invitation_and_take_the_owner_role(cast, run_tasks):
-    staff_invite(actor_membership=cast.owner, email="boss@example.com", role="owner")
+    staff_invite(actor=cast.owner, email="boss@example.com", role="owner")
     run_tasks()
     message = Message.objects.get()
     url = f"/a/acme/settings/outbox/{message.pk}/"
@@ -34,7 +34,7 @@ def test_an_admin_cannot_open_an_owner_invitation_and_take_the_owner_role(cast, 
 
 
 def test_a_delivered_invitation_keeps_no_usable_link(cast, smtp, run_tasks):  # noqa: F811
-    _inv, token = staff_invite(actor_membership=cast.owner, email="new@example.com", role="viewer")
+    _inv, token = staff_invite(actor=cast.owner, email="new@example.com", role="viewer")
     run_tasks()
     message = Message.objects.get()
     assert message.state == "sent" and not message.via_outbox
@@ -66,7 +66,7 @@ def test_a_parent_outside_the_allow_list_is_not_named(cast):
 def test_promoting_a_limited_member_to_admin_lifts_the_limit(cast):
     cast.manager.client_access = "allow"
     cast.manager.save()
-    membership_change_role(actor_membership=cast.owner, membership=cast.manager, role="admin")
+    membership_change_role(actor=cast.owner, membership=cast.manager, role="admin")
     assert Membership.objects.get(pk=cast.manager.pk).client_access == "all"
 
 
@@ -75,8 +75,7 @@ def test_an_absurdly_old_date_is_refused_not_a_crash(cast):
     with pytest.raises(ValidationError, match="after 1970"):
         client_change_status(
             client=client,
-            actor=None,
-            actor_membership=cast.manager,
+            actor=cast.manager,
             to_status="prospect",
             at=datetime(1, 1, 2, tzinfo=UTC),
         )
@@ -113,7 +112,7 @@ def test_two_crossing_moves_at_once_never_make_a_loop(cast):
 
 
 def test_the_outbox_link_regex_still_finds_links_in_outbox_mode(cast, run_tasks):
-    staff_invite(actor_membership=cast.owner, email="x@example.com", role="viewer")
+    staff_invite(actor=cast.owner, email="x@example.com", role="viewer")
     run_tasks()
     message = Message.objects.get()
     assert message.via_outbox and re.search(r"/invitations/[^/\s]+/", message.body_text)

@@ -31,9 +31,7 @@ def victim_objects(cast):
     token, _raw = api_token_create(
         membership=cast.owner, name="Victim token", actor=cast.owner.user
     )
-    invitation, _raw = staff_invite(
-        actor_membership=cast.owner, email="x@example.com", role="viewer"
-    )
+    invitation, _raw = staff_invite(actor=cast.owner, email="x@example.com", role="viewer")
     message = email_queue(
         account=cast.account,
         to="x@example.com",
@@ -218,7 +216,7 @@ def _with_portal(cast, client) -> dict[str, int]:
 def _limited(cast, role, access, clients):
     membership = make_member(cast.account, role)
     membership_set_client_access(
-        actor_membership=cast.owner, membership=membership, access=access, clients=clients
+        actor=cast.owner, membership=membership, access=access, clients=clients
     )
     return _member(f"{role} with {access}-list", membership)
 

@@ -207,7 +207,7 @@ def test_the_list_export_as_xlsx_has_dates_and_no_formulas(cast, roster):
 def test_restricted_staff_export_only_the_clients_they_may_see(cast, roster):
     child = make_client(cast, prefix="KID", name="Kid Co", parent=roster["bpm"])
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.manager, access="allow", clients=[child]
+        actor=cast.owner, membership=cast.manager, access="allow", clients=[child]
     )
     manager = signed_in(cast.manager)
     shown = csv_rows(manager.get(EXPORT, {"columns": "shown"}))
@@ -218,7 +218,7 @@ def test_restricted_staff_export_only_the_clients_they_may_see(cast, roster):
     assert full[1][full[0].index("Parent prefix")] == ""
 
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.manager, access="deny", clients=[roster["bpm"]]
+        actor=cast.owner, membership=cast.manager, access="deny", clients=[roster["bpm"]]
     )
     denied = csv_rows(manager.get(EXPORT))
     assert [r[0] for r in denied[1:]] == ["ACM", "ZED"]  # BPM and its sub-client are hidden
@@ -411,7 +411,7 @@ def test_the_contacts_export_is_scoped_and_needs_the_export_role(cast, people):
     # A client outside a manager's allow-list is not found either.
     other = make_client(cast, prefix="ELSE")
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.manager, access="allow", clients=[other]
+        actor=cast.owner, membership=cast.manager, access="allow", clients=[other]
     )
     assert signed_in(cast.manager).get(contacts_url(people)).status_code == 404
 

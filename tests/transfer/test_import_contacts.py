@@ -75,7 +75,7 @@ def test_restricted_staff_import_only_into_their_clients(cast, tmp_path):
     mine = make_client(cast.account, prefix="MINE")
     make_client(cast.account, prefix="THEIRS")
     membership_set_client_access(
-        actor_membership=cast.owner, membership=cast.manager, access="allow", clients=[mine]
+        actor=cast.owner, membership=cast.manager, access="allow", clients=[mine]
     )
     content = b"Client prefix,First name,Email\nMINE,Me,me@mine.example\nTHEIRS,You,you@t.example\n"
 

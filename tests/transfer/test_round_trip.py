@@ -56,9 +56,7 @@ def filled(cast):
 def test_exported_clients_import_back_unchanged(filled, tmp_path, fmt):
     account = filled.account
     hq = Client.objects.get(account=account, prefix="HQ")
-    client_change_status(
-        client=hq, actor=None, actor_membership=None, to_status="at_risk", reason="late"
-    )
+    client_change_status(client=hq, actor=None, to_status="at_risk", reason="late")
     rows = client_rows_for_import(Client.objects.filter(account=account), account)
     path = _write(tmp_path, fmt, import_header(CLIENTS), rows, "clients")
     before = list(Client.objects.filter(account=account).order_by("pk").values())
@@ -114,7 +112,7 @@ def test_a_parent_hidden_from_restricted_staff_survives_their_round_trip(filled,
     account = filled.account
     branch = Client.objects.get(account=account, prefix="BR")
     membership_set_client_access(
-        actor_membership=filled.owner, membership=filled.manager, access="allow", clients=[branch]
+        actor=filled.owner, membership=filled.manager, access="allow", clients=[branch]
     )
     rows = list(
         client_rows_for_import(clients_visible(filled.manager), account, membership=filled.manager)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from clientdesk.audit.models import Activity
 from clientdesk.audit.verbs import UnknownVerb, Verb, verb_of
+from clientdesk.core.actors import actor_user
 from clientdesk.core.bulkinsert import ids_reserve, insert
 
 logger = logging.getLogger(__name__)
@@ -86,8 +87,8 @@ def _checked(verb: "Verb | str", target_type: str, changes: dict | None) -> Verb
 
 
 def _actor_parts(actor) -> tuple[int | None, str]:
-    actor_id = getattr(actor, "pk", None)
-    return actor_id, ((getattr(actor, "email", "") or "system") if actor else "system")
+    user = actor_user(actor)  # a member or a person (core.actors)
+    return getattr(user, "pk", None), (getattr(user, "email", "") or "system")
 
 
 def event_record(

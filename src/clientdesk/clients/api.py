@@ -349,10 +349,16 @@ def client_patch(request, client_id: int, payload: ClientPatchIn):
     try:
         with transaction.atomic(), api_fields():
             client = client_update(
-                client=client, actor=request.user, version=payload.version, parent=parent, **fields
+                client=client,
+                actor=request.membership,
+                version=payload.version,
+                parent=parent,
+                **fields,
             )
             if "tags" in given:
-                client = client_set_tags(client=client, actor=request.user, names=payload.tags)
+                client = client_set_tags(
+                    client=client, actor=request.membership, names=payload.tags
+                )
     except StaleVersion as stale:
         current = queries.get_client(membership=request.membership, pk=client_id)
         message = _("Someone changed this client since you read it; it is now at version %(v)s.")
@@ -373,7 +379,7 @@ def client_remove(request, client_id: int):
     client = queries.get_client(membership=request.membership, pk=client_id)
     require(request.membership, "clients.write")
     try:
-        client_delete(client=client, actor=request.user)
+        client_delete(client=client, actor=request.membership)
     except ValidationError as exc:
         return Answer(409, {"detail": " ".join(exc.messages), "errors": {"__all__": exc.messages}})
     return Answer(204, None)
@@ -400,8 +406,7 @@ def client_status(request, client_id: int):
         raise NinjaValidationError(exc.errors(include_url=False)) from None
     client = client_change_status(
         client=client,
-        actor=request.user,
-        actor_membership=request.membership,
+        actor=request.membership,
         to_status=payload.status,
         reason=payload.reason,
         at=aware(payload.at, request.account),

@@ -128,8 +128,7 @@ def demo_clients_create(*, account: Account, count: int, seed: int) -> int:
         parent = rng.choice(parents) if parents and rng.random() < 0.2 else None
         client = client_create(
             account=account,
-            actor=actor.user,
-            actor_membership=actor,
+            actor=actor,
             prefix=_prefix(name, i),
             name=name,
             status=path[0],
@@ -145,8 +144,7 @@ def demo_clients_create(*, account: Account, count: int, seed: int) -> int:
         for status, at in zip(path[1:], times[1:], strict=True):
             client = client_change_status(
                 client=client,
-                actor=actor.user,
-                actor_membership=actor,
+                actor=actor,
                 to_status=status,
                 at=at,
                 reason=rng.choice(REASONS.get(status, [""])),

@@ -36,6 +36,7 @@ from clientdesk.clients.models import (
     StatusInterval,
     Tag,
 )
+from clientdesk.core.actors import actor_member, actor_user
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import can
 
@@ -137,11 +138,12 @@ def _check_manager(account: Account, manager) -> None:
         )
 
 
-def check_at(*, at: datetime | None, previous: datetime | None, actor_membership) -> datetime:
+def check_at(*, at: datetime | None, previous: datetime | None, actor) -> datetime:
     now = timezone.now()
     if at is None:
         return max(now, previous) if previous else now
-    if actor_membership is not None and not can(actor_membership, "clients.backdate"):
+    member = actor_member(actor)
+    if member is not None and not can(member, "clients.backdate"):
         raise ValidationError({"at": _("Only managers and above may give a past date.")})
     if at.year < 1970:
         raise ValidationError({"at": _("Give a date after 1970.")})
@@ -191,7 +193,7 @@ def _record_status(
         from_status=from_status,
         to_status=to_status,
         at=at,
-        by=actor if getattr(actor, "pk", None) else None,
+        by=actor_user(actor),
         reason=reason[:500],
     )
     day = rules.local_day(at, client.account.time_zone)
@@ -243,7 +245,6 @@ def client_create(
     *,
     account: Account,
     actor,
-    actor_membership: Membership | None = None,
     prefix: str,
     name: str,
     status: str = Status.ACTIVE,
@@ -263,7 +264,7 @@ def client_create(
         raise ValidationError({"engagement": _("A new client is either silent or engaged.")})
     _check_parent(None, parent, account)
     _check_manager(account, fields.get("manager"))
-    at = check_at(at=status_since, previous=None, actor_membership=actor_membership)
+    at = check_at(at=status_since, previous=None, actor=actor)
     client = Client(
         account=account,
         prefix=prefix,
@@ -376,7 +377,6 @@ def client_change_status(
     *,
     client: Client,
     actor,
-    actor_membership: Membership | None,
     to_status: str,
     reason: str = "",
     at: datetime | None = None,
@@ -385,7 +385,7 @@ def client_change_status(
     current = locked.status
     check_transition(current, to_status)
     given = at
-    at = check_at(at=at, previous=locked.status_changed_at, actor_membership=actor_membership)
+    at = check_at(at=at, previous=locked.status_changed_at, actor=actor)
     _record_status(
         client=locked,
         from_status=current,
@@ -442,7 +442,7 @@ def client_delete(*, client: Client, actor) -> Client:
                     "Move or delete its sub-clients first: a deleted client cannot keep live children."
                 )
             )
-        locked.deleted_at, locked.deleted_by = timezone.now(), actor
+        locked.deleted_at, locked.deleted_by = timezone.now(), actor_user(actor)
         locked.version += 1
         locked.save(update_fields=["deleted_at", "deleted_by", "version"])
         event_record(account=locked.account, actor=actor, verb=CLIENT_DELETED, target=locked)

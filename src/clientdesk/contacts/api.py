@@ -237,7 +237,7 @@ def contacts_create(request, client_id: int):
     with _api_fields():
         contact = contact_create(
             client=client,
-            actor=request.user,
+            actor=request.membership,
             is_primary=payload.is_primary,
             is_secondary=payload.is_secondary,
             **fields,
@@ -266,7 +266,7 @@ def contact_patch(request, contact_id: int):
         with _api_fields():
             contact = contact_update(
                 contact=contact,
-                actor=request.user,
+                actor=request.membership,
                 version=payload.version,
                 is_primary=payload.is_primary if "is_primary" in given else None,
                 is_secondary=payload.is_secondary if "is_secondary" in given else None,
@@ -291,7 +291,7 @@ def contact_remove(request, contact_id: int):
     contact = queries.get_contact(membership=request.membership, pk=contact_id)
     require(request.membership, "contacts.write")
     try:
-        contact_delete(contact=contact, actor=request.user)
+        contact_delete(contact=contact, actor=request.membership)
     except ValidationError as exc:
         return Answer(
             409, {"detail": " ".join(exc.messages), "errors": {"is_primary": exc.messages}}

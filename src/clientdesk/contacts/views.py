@@ -182,7 +182,7 @@ def contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
         try:
             contact = services.contact_create(
                 client=client,
-                actor=request.user,
+                actor=request.membership,
                 is_primary=form.cleaned_data["is_primary"],
                 is_secondary=form.cleaned_data["is_secondary"],
                 **form.service_fields(),
@@ -217,7 +217,7 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
         try:
             contact = services.contact_update(
                 contact=contact,
-                actor=request.user,
+                actor=request.membership,
                 version=form.cleaned_data["version"],
                 is_primary=form.cleaned_data["is_primary"],
                 is_secondary=form.cleaned_data["is_secondary"],
@@ -293,7 +293,9 @@ def contacts_bulk(request: HttpRequest, client_id: int) -> HttpResponse:
         "secondary": data.get("secondary") == "yes",
     }.get(action)
     try:
-        services.contacts_bulk(contacts=chosen, actor=request.user, action=action, value=value)
+        services.contacts_bulk(
+            contacts=chosen, actor=request.membership, action=action, value=value
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back(request, client)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import diff_fields, event_record
+from clientdesk.core.actors import Actor
 from clientdesk.core.emails import email_queue
 from clientdesk.core.events import (
     ACCOUNT_CREATED,
@@ -73,7 +74,7 @@ def account_create(
 
 
 @transaction.atomic
-def account_update(*, account: Account, actor: User, **fields) -> Account:
+def account_update(*, account: Account, actor: Actor, **fields) -> Account:
     unknown = set(fields) - set(ACCOUNT_FIELDS)
     if unknown:
         raise ValueError(f"not account fields: {sorted(unknown)}")
@@ -106,12 +107,10 @@ def _validate_ticket_format(fmt: str) -> None:
         )
 
 
-def _guard_owner_change(
-    *, actor_membership: Membership, membership: Membership, new_role: str | None
-) -> None:
+def _guard_owner_change(*, actor: Membership, membership: Membership, new_role: str | None) -> None:
     """Only owners grant or take the owner role, and an account always keeps one owner."""
     touches_owner = membership.role == Role.OWNER or new_role == Role.OWNER
-    if touches_owner and not can(actor_membership, "team.manage_owners"):
+    if touches_owner and not can(actor, "team.manage_owners"):
         raise ValidationError({"role": _("Only an owner can grant or change the owner role.")})
     if membership.role == Role.OWNER and new_role != Role.OWNER:
         owners = (
@@ -126,14 +125,12 @@ def _guard_owner_change(
 
 
 @transaction.atomic
-def membership_change_role(
-    *, actor_membership: Membership, membership: Membership, role: str
-) -> Membership:
+def membership_change_role(*, actor: Membership, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     if role == membership.role:
         return membership
-    _guard_owner_change(actor_membership=actor_membership, membership=membership, new_role=role)
+    _guard_owner_change(actor=actor, membership=membership, new_role=role)
     old = membership.role
     membership.role = role
     if role in (Role.OWNER, Role.ADMIN):
@@ -143,7 +140,7 @@ def membership_change_role(
     membership.save(update_fields=["role", "client_access"])
     event_record(
         account=membership.account,
-        actor=actor_membership.user,
+        actor=actor,
         verb=MEMBER_ROLE_CHANGED,
         target=membership,
         target_label=membership.user.email,
@@ -153,11 +150,11 @@ def membership_change_role(
 
 
 @transaction.atomic
-def membership_remove(*, actor_membership: Membership, membership: Membership) -> None:
-    _guard_owner_change(actor_membership=actor_membership, membership=membership, new_role=None)
+def membership_remove(*, actor: Membership, membership: Membership) -> None:
+    _guard_owner_change(actor=actor, membership=membership, new_role=None)
     event_record(
         account=membership.account,
-        actor=actor_membership.user,
+        actor=actor,
         verb=MEMBER_REMOVED,
         target=membership,
         target_label=membership.user.email,
@@ -167,7 +164,7 @@ def membership_remove(*, actor_membership: Membership, membership: Membership) -
 
 
 @transaction.atomic
-def membership_add(*, account: Account, user: User, role: str, actor: User | None) -> Membership:
+def membership_add(*, account: Account, user: User, role: str, actor: Actor) -> Membership:
     if Membership.objects.for_account(account).filter(user=user).exists():
         raise ValidationError(
             {"email": _("%(email)s is already in this team.") % {"email": user.email}}
@@ -185,15 +182,13 @@ def membership_add(*, account: Account, user: User, role: str, actor: User | Non
 
 
 @transaction.atomic
-def staff_invite(
-    *, actor_membership: Membership, email: str, role: str
-) -> tuple[StaffInvitation, str]:
+def staff_invite(*, actor: Membership, email: str, role: str) -> tuple[StaffInvitation, str]:
     """Invite a person by email; answers the invitation and the raw token of its link."""
-    account = actor_membership.account
+    account = actor.account
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
-    if role == Role.OWNER and not can(actor_membership, "team.manage_owners"):
+    if role == Role.OWNER and not can(actor, "team.manage_owners"):
         raise ValidationError({"role": _("Only an owner can invite another owner.")})
     if Membership.objects.for_account(account).filter(user__email__iexact=email).exists():
         raise ValidationError({"email": _("%(email)s is already in this team.") % {"email": email}})
@@ -203,12 +198,12 @@ def staff_invite(
         email=email,
         role=role,
         token_hash=hashed,
-        invited_by=actor_membership.user,
+        invited_by=actor.user,
         expires_at=timezone.now() + timedelta(days=INVITATION_DAYS),
     )
     event_record(
         account=account,
-        actor=actor_membership.user,
+        actor=actor,
         verb=MEMBER_INVITED,
         target=invitation,
         target_label=email,
@@ -224,7 +219,7 @@ def staff_invite(
         context={
             "invitation": invitation,
             "token": raw,
-            "inviter": actor_membership.user,
+            "inviter": actor.user,
             "days": INVITATION_DAYS,
         },
     )
@@ -232,12 +227,12 @@ def staff_invite(
 
 
 @transaction.atomic
-def staff_invitation_revoke(*, actor_membership: Membership, invitation: StaffInvitation) -> None:
+def staff_invitation_revoke(*, actor: Membership, invitation: StaffInvitation) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     event_record(
         account=invitation.account,
-        actor=actor_membership.user,
+        actor=actor,
         verb=MEMBER_INVITATION_REVOKED,
         target=invitation,
         target_label=invitation.email,
@@ -277,7 +272,7 @@ def staff_invitation_accept(
 
 @transaction.atomic
 def membership_set_client_access(
-    *, actor_membership: Membership, membership: Membership, access: str, clients: list
+    *, actor: Membership, membership: Membership, access: str, clients: list
 ) -> Membership:
     """Limit what a member sees: all clients, only the listed ones, or all but the listed ones."""
     if access not in ClientAccess.values:
@@ -311,7 +306,7 @@ def membership_set_client_access(
     if before != (access, ids):
         event_record(
             account=membership.account,
-            actor=actor_membership.user,
+            actor=actor,
             verb=MEMBER_CLIENT_ACCESS_CHANGED,
             target=membership,
             target_label=membership.user.email,

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import event_record
+from clientdesk.core.actors import actor_user
 from clientdesk.core.models import Membership
 from clientdesk.core.secrets import token_hash, token_new
 from clientdesk.integrations.events import API_TOKEN_CREATED, API_TOKEN_REVOKED
@@ -30,7 +31,7 @@ def api_token_create(*, membership: Membership, name: str, actor) -> tuple[ApiTo
         name=name[:80],
         prefix=raw[: len(TOKEN_PREFIX) + 6],
         token_hash=hashed,
-        created_by=actor,
+        created_by=actor_user(actor),
     )
     event_record(account=membership.account, actor=actor, verb=API_TOKEN_CREATED, target=token)
     return token, raw

@@ -19,7 +19,9 @@ def tokens(request):
     if request.method == "POST" and form.is_valid():
         try:
             _token, new_token = api_token_create(
-                membership=request.membership, name=form.cleaned_data["name"], actor=request.user
+                membership=request.membership,
+                name=form.cleaned_data["name"],
+                actor=request.membership,
             )
         except ValidationError as exc:
             form.add_error("name", exc.message_dict.get("name", exc.messages))
@@ -42,7 +44,7 @@ def tokens(request):
 def token_revoke(request, token_id: int):
     require(request.membership, "tokens.manage")
     token = get_api_token(account=request.account, pk=token_id)
-    api_token_revoke(token=token, actor=request.user)
+    api_token_revoke(token=token, actor=request.membership)
     messages.success(
         request, _("Token “%(name)s” revoked; it no longer works.") % {"name": token.name}
     )

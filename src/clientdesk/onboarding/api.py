@@ -35,8 +35,7 @@ def clients_create(request, payload: ClientCreateIn):
     with api_fields(at="status_since"):
         done = client_onboard(
             account=account,
-            actor=request.user,
-            actor_membership=request.membership,
+            actor=request.membership,
             engagement=payload.engagement,
             primary_contact=payload.primary_contact.model_dump()
             if payload.primary_contact

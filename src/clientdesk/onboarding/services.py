@@ -17,6 +17,7 @@ from clientdesk.clients.models import Client, Engagement
 from clientdesk.clients.services import client_create
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
+from clientdesk.core.actors import actor_member
 from clientdesk.core.roles import require
 from clientdesk.portal.models import PortalInvitation
 from clientdesk.portal.services import portal_invite
@@ -36,7 +37,6 @@ def client_onboard(
     *,
     account,
     actor,
-    actor_membership=None,
     engagement: str = Engagement.SILENT,
     primary_contact: dict[str, Any] | None = None,
     **client_fields: Any,
@@ -44,8 +44,9 @@ def client_onboard(
     """Create the client (client_create's fields), then its primary contact, then the
     invitation when `engagement` is engaged. Anything refused leaves nothing behind."""
     engaged = engagement == Engagement.ENGAGED
-    if engaged and actor_membership is not None:
-        require(actor_membership, "clients.invite")
+    member = actor_member(actor)
+    if engaged and member is not None:
+        require(member, "clients.invite")
     if engaged and not (primary_contact or {}).get("email"):
         raise ValidationError(
             {
@@ -59,7 +60,6 @@ def client_onboard(
     client = client_create(
         account=account,
         actor=actor,
-        actor_membership=actor_membership,
         engagement=Engagement.SILENT,
         **client_fields,
     )

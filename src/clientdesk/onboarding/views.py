@@ -29,8 +29,7 @@ def add(request: HttpRequest) -> HttpResponse:
         try:
             done = client_onboard(
                 account=request.account,
-                actor=request.user,
-                actor_membership=request.membership,
+                actor=request.membership,
                 engagement=data["engagement"],
                 primary_contact={
                     "first_name": data["primary_first_name"],
@@ -77,8 +76,7 @@ def invite(request: HttpRequest) -> HttpResponse:
         try:
             done = client_onboard(
                 account=request.account,
-                actor=request.user,
-                actor_membership=request.membership,
+                actor=request.membership,
                 engagement=Engagement.ENGAGED,
                 primary_contact={f: data[f] for f in ("first_name", "last_name", "email")},
                 prefix=data["prefix"],

@@ -79,7 +79,7 @@ def client_invite(request, client_id: int):
                 }
             )
     try:
-        invitation = portal_invite(client=client, actor=request.user, contact=contact)
+        invitation = portal_invite(client=client, actor=request.membership, contact=contact)
     except CannotInvite as exc:
         reasons = exc.message_dict.get("email", exc.messages)
         return Answer(409, {"detail": " ".join(reasons), "errors": {"email": reasons}})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from clientdesk.audit.events import event_record
 from clientdesk.clients.models import Client, Engagement
 from clientdesk.contacts.models import Contact
+from clientdesk.core.actors import actor_user
 from clientdesk.core.emails import email_queue
 from clientdesk.core.models import Message, MessageState, User
 from clientdesk.core.secrets import token_hash, token_new
@@ -102,7 +103,7 @@ def portal_invite(*, client: Client, actor, contact: Contact | None = None) -> P
         contact=contact,
         email=contact.email,
         token_hash=hashed,
-        invited_by=actor if getattr(actor, "pk", None) else None,
+        invited_by=actor_user(actor),
         created_at=now,
         expires_at=now + timedelta(days=INVITATION_DAYS),
     )

@@ -151,9 +151,7 @@ def _plan_create(ctx: Context, plan: Plan, data: dict, values: dict) -> None:
                 {"contact_email": _("An engaged client needs its primary contact's email.")}
             )
         plan.invite = True
-    at = check_at(
-        at=_instant(ctx, data.get("status_since")), previous=None, actor_membership=ctx.membership
-    )
+    at = check_at(at=_instant(ctx, data.get("status_since")), previous=None, actor=ctx.membership)
     plan.outcome.action = CREATE
     plan.fields = values
     plan.status_to, plan.status_at = status, at
@@ -217,7 +215,7 @@ def _plan_update(
         plan.status_at = check_at(
             at=_instant(ctx, data.get("status_since")),
             previous=current.status_changed_at,
-            actor_membership=ctx.membership,
+            actor=ctx.membership,
         )
     plan.changes = changes
     if changes or plan.status_to:

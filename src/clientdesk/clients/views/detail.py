@@ -142,7 +142,7 @@ def client_edit(request, client_id: int) -> HttpResponse:
             fields[name] = getattr(client, name)
     try:
         services.client_update(
-            client=client, actor=request.user, version=form.cleaned_data["version"], **fields
+            client=client, actor=request.membership, version=form.cleaned_data["version"], **fields
         )
     except services.StaleVersion as exc:
         return _conflict(request, form, fields, exc.current, options)
@@ -175,7 +175,7 @@ def _conflict(request, form, fields, current: Client, options) -> HttpResponse:
         try:
             services.client_update(
                 client=current,
-                actor=request.user,
+                actor=request.membership,
                 version=current.version,
                 **{name: merged.cleaned_data[name] for name in merged.names},
             )
@@ -239,8 +239,7 @@ def client_status(request, client_id: int) -> HttpResponse:
         try:
             services.client_change_status(
                 client=client,
-                actor=request.user,
-                actor_membership=request.membership,
+                actor=request.membership,
                 to_status=form.cleaned_data["to_status"],
                 reason=form.cleaned_data["reason"],
                 at=form.cleaned_data.get("at"),
@@ -266,8 +265,7 @@ def client_subclient_add(request, client_id: int) -> HttpResponse:
         try:
             child = services.client_create(
                 account=request.account,
-                actor=request.user,
-                actor_membership=request.membership,
+                actor=request.membership,
                 prefix=form.cleaned_data["prefix"],
                 name=form.cleaned_data["name"],
                 status=form.cleaned_data["status"],
@@ -294,7 +292,9 @@ def client_move(request, client_id: int) -> HttpResponse:
     if form.is_valid():
         parent = form.cleaned_data["parent"]
         try:
-            services.client_update(client=client, actor=request.user, version=None, parent=parent)
+            services.client_update(
+                client=client, actor=request.membership, version=None, parent=parent
+            )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -314,7 +314,7 @@ def client_move(request, client_id: int) -> HttpResponse:
 def client_archive(request, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "clients.write")
-    services.client_set_archived(client=client, actor=request.user, archived=True)
+    services.client_set_archived(client=client, actor=request.membership, archived=True)
     messages.success(
         request,
         _("%(name)s was archived: it leaves every list and metric until it is restored.")
@@ -327,7 +327,7 @@ def client_archive(request, client_id: int) -> HttpResponse:
 def client_restore(request, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "clients.write")
-    services.client_set_archived(client=client, actor=request.user, archived=False)
+    services.client_set_archived(client=client, actor=request.membership, archived=False)
     messages.success(request, _("%(name)s was restored from the archive.") % {"name": client.name})
     return _to_detail(client)
 
@@ -337,7 +337,7 @@ def client_delete(request, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "clients.write")
     try:
-        services.client_delete(client=client, actor=request.user)
+        services.client_delete(client=client, actor=request.membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _to_detail(client)
@@ -368,7 +368,7 @@ def client_undelete(request, client_id: int) -> HttpResponse:
     client = queries.get_deleted_client(membership=request.membership, pk=client_id)
     require(request.membership, "clients.undelete")
     try:
-        services.client_undelete(client=client, actor=request.user)
+        services.client_undelete(client=client, actor=request.membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("client_list", account_slug=request.account.slug)

@@ -206,7 +206,7 @@ def bulk(request: HttpRequest) -> HttpResponse:
     try:
         done = clients_bulk(
             account=request.account,
-            actor=request.user,
+            actor=request.membership,
             clients=clients,
             action=data["action"],
             value=value,

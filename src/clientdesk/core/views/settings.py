@@ -33,7 +33,7 @@ def account_settings(request):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             account_update(
-                account=account, actor=request.user, default_sla=form.cleaned_sla(), **fields
+                account=account, actor=request.membership, default_sla=form.cleaned_sla(), **fields
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -68,7 +68,7 @@ def team_invite(request):
     if form.is_valid():
         try:
             invitation, _token = staff_invite(
-                actor_membership=request.membership,
+                actor=request.membership,
                 email=form.cleaned_data["email"],
                 role=form.cleaned_data["role"],
             )
@@ -92,7 +92,7 @@ def team_change_role(request, membership_id: int):
     else:
         try:
             membership_change_role(
-                actor_membership=request.membership,
+                actor=request.membership,
                 membership=membership,
                 role=form.cleaned_data["role"],
             )
@@ -115,7 +115,7 @@ def team_client_access(request, membership_id: int):
     if form.is_valid():
         try:
             membership_set_client_access(
-                actor_membership=request.membership,
+                actor=request.membership,
                 membership=membership,
                 access=form.cleaned_data["client_access"],
                 clients=form.cleaned_data["prefixes"],
@@ -137,7 +137,7 @@ def team_remove(request, membership_id: int):
     require(request.membership, "team.manage")
     membership = queries.get_membership(account=request.account, pk=membership_id)
     try:
-        membership_remove(actor_membership=request.membership, membership=membership)
+        membership_remove(actor=request.membership, membership=membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -153,7 +153,7 @@ def team_remove(request, membership_id: int):
 def invitation_revoke(request, invitation_id: int):
     require(request.membership, "team.manage")
     invitation = queries.get_invitation(account=request.account, pk=invitation_id)
-    staff_invitation_revoke(actor_membership=request.membership, invitation=invitation)
+    staff_invitation_revoke(actor=request.membership, invitation=invitation)
     messages.success(
         request, _("The invitation to %(email)s was revoked.") % {"email": invitation.email}
     )

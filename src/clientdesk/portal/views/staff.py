@@ -39,7 +39,7 @@ def _back_from_portal(request, client: Client):
 
 def _invite(request, client: Client, contact: Contact | None) -> HttpResponse:
     try:
-        invitation = portal.portal_invite(client=client, actor=request.user, contact=contact)
+        invitation = portal.portal_invite(client=client, actor=request.membership, contact=contact)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -86,7 +86,7 @@ def client_invitation_revoke(request, client_id: int, portal_invitation_id: int)
     if invitation is None:
         raise Http404
     require(request.membership, "clients.invite")
-    portal.portal_invitation_revoke(invitation=invitation, actor=request.user)
+    portal.portal_invitation_revoke(invitation=invitation, actor=request.membership)
     messages.success(
         request,
         _("The invitation to %(email)s was revoked: its link no longer works.")
@@ -102,7 +102,7 @@ def client_access_revoke(request, client_id: int, access_id: int) -> HttpRespons
     if access is None:
         raise Http404
     require(request.membership, "clients.invite")
-    portal.portal_access_revoke(access=access, actor=request.user)
+    portal.portal_access_revoke(access=access, actor=request.membership)
     messages.success(
         request,
         _("%(email)s no longer has access to this client's portal.") % {"email": access.user.email},
