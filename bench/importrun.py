@@ -225,6 +225,10 @@ def child(
     import django
 
     django.setup()
+
+    from clientdesk.core.tenancy import unscoped_from_here
+
+    unscoped_from_here()  # the bench makes and checks its data across accounts
     account, membership = _fresh_account()
     before = _counts(account.pk)
     out: dict = {

@@ -123,6 +123,10 @@ def setup_template(dbs: Databases, log) -> dict:
     import django
 
     django.setup()
+
+    from clientdesk.core.tenancy import unscoped_from_here
+
+    unscoped_from_here()  # the bench makes and checks its data across accounts
     from django.core.management import call_command
     from django.db import connection, connections
 

@@ -50,6 +50,12 @@ def enforced() -> Iterator[None]:
         _unscoped.reset(token)
 
 
+def unscoped_from_here() -> None:
+    """For a script's own set-up and checks (the benchmarks): the rest of this context reads
+    across accounts. The requests it sends still run enforced (TenancyMiddleware)."""
+    _unscoped.set(True)
+
+
 def is_unscoped() -> bool:
     return _unscoped.get()
 
