@@ -109,3 +109,20 @@ def test_the_html_body_is_served_sandboxed(cast):
     assert response["Content-Security-Policy"].startswith("sandbox")
     assert "script-src" not in response["Content-Security-Policy"]
     assert "default-src 'none'" in response["Content-Security-Policy"]
+
+
+def test_a_reset_email_of_someone_in_no_account_fails_quietly_in_the_worker(
+    db, settings, run_tasks
+):
+    """A message of no account reaches the failure signal too; its listeners must take it."""
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.create_user("loner@example.com", "sunny-harbour-42")
+    settings.EMAIL_URL = "smtp://127.0.0.1:1"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    settings.EMAIL_RETRY_SECONDS = 0
+    settings.EMAIL_MAX_ATTEMPTS = 1
+    assert Client().post("/password-reset/", {"email": "loner@example.com"}).status_code == 302
+    run_tasks()
+    message = Message.objects.get()
+    assert (message.account_id, message.state) == (None, "failed")

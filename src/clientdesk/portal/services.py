@@ -318,6 +318,8 @@ def portal_users(*, client: Client) -> list[PortalAccess]:
 def portal_invitation_failed(*, message: Message) -> None:
     """Put an invitation email given up on (core.emails, signal `message_failed`) on its
     client's timeline, once, as the worker marks it failed: reading a page writes nothing."""
+    if message.account_id is None:  # a password reset of someone in no account
+        return
     invitations = (
         PortalInvitation.objects.for_account(message.account_id)
         .filter(message=message)
