@@ -33,6 +33,7 @@ def _faced_modules() -> list[Path]:
         if (
             rel.parts[0] in ("api", "portal")
             or rel.name in ("views.py", "api.py", "export_views.py")
+            or rel.name.startswith("api_")
             or "views" in rel.parts
         ):
             found.append(path)
