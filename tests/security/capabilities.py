@@ -28,6 +28,10 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "activity": "activity.read",  # takes POST, changes nothing
     "api_tokens": "tokens.manage",
     "api_token_revoke": "tokens.manage",
+    "industries": "account.manage",
+    "industry_rename": "account.manage",
+    "industry_merge": "account.manage",
+    "industry_delete": "account.manage",
     # Clients
     "client_create": "clients.write",
     "client_invite_new": ("clients.write", "clients.invite"),

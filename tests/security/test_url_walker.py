@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
+from clientdesk.clients.models import Industry
 from clientdesk.clients.services import client_delete
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
@@ -61,6 +62,7 @@ def victim_objects(cast):
         "portal_invitation_id": portal_invitation.pk,
         "message_id": message.pk,
         "token_id": token.pk,
+        "industry_id": Industry.objects.for_account(cast.account).first().pk,
         # Not objects: the import template's kind and format.
         "kind": "clients",
         "fmt": "csv",

@@ -46,6 +46,16 @@ def _plug_in() -> None:
         registry.ClientTab("overview", _("Overview"), "client_detail", "history", 10)
     )
     registry.demo_steps.add(registry.DemoStep("clients", _demo, 10))
+    registry.account_urls.add(
+        registry.AccountUrls(
+            "industries", "settings/industries/", "clientdesk.clients.views.industries"
+        )
+    )
+    registry.settings_sections.add(
+        registry.SettingsSection(
+            "industries", _("Industries"), "industries", "tag", 25, "account.manage"
+        )
+    )
     registry.api_routers.add(registry.ApiRouter("clients", "clientdesk.clients.api:router", 20))
 
 

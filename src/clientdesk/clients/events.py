@@ -144,3 +144,37 @@ def industries_named(reader, ids: set[str]) -> dict[str, Name]:
 
 names_declare("clients.client", clients_named, missing=_("a client since removed"))
 names_declare("clients.industry", industries_named, missing=_("an industry since removed"))
+
+
+# The account's industries (Settings › Industries): the target is the industry, whose name the
+# entry keeps, as a removed one can no longer be looked up.
+INDUSTRY_NAME = Field(_("name"))
+INDUSTRY_CREATED = Verb(
+    "industry.created",
+    "clients.industry",
+    _("%(actor)s added the industry %(name_new)s"),
+    fields={"name": INDUSTRY_NAME},
+)
+INDUSTRY_RENAMED = Verb(
+    "industry.renamed",
+    "clients.industry",
+    _("%(actor)s renamed the industry %(name_old)s to %(name_new)s"),
+    fields={"name": INDUSTRY_NAME},
+)
+INDUSTRY_MERGED = Verb(
+    "industry.merged",
+    "clients.industry",
+    _("%(actor)s merged the industry %(name_old)s into %(into_new)s (%(clients_new)s clients)"),
+    fields={
+        "name": INDUSTRY_NAME,
+        "into": Field(_("into"), Ref("clients.industry")),
+        "clients": Field(_("clients")),
+    },
+)
+INDUSTRY_DELETED = Verb(
+    "industry.deleted",
+    "clients.industry",
+    _("%(actor)s deleted the industry %(name_old)s"),
+    fields={"name": INDUSTRY_NAME},
+)
+verbs_declare(INDUSTRY_CREATED, INDUSTRY_RENAMED, INDUSTRY_MERGED, INDUSTRY_DELETED)

@@ -123,7 +123,9 @@ def _lookups(ctx: Context, data: dict, values: dict) -> dict[str, list[str]]:
             values["industry"] = ctx.industries[name.lower()]
         else:
             errors["industry"] = [
-                _("Unknown industry %(name)s: add it in Settings or use one of the list.")
+                _(
+                    "Unknown industry %(name)s: add it in Settings › Industries or use one of the list."
+                )
                 % {"name": name}
             ]
     if "manager_email" in data:
