@@ -30,3 +30,9 @@ def aurl(context, name: str, *args) -> str:
     """reverse() for a URL below /a/<account-slug>/, using the request's account."""
     account = context["request"].account
     return reverse(name, args=[account.slug, *args])
+
+
+@register.filter
+def has_required(form) -> bool:
+    """Whether the form shows a field a person must fill (its note then says what * means)."""
+    return any(f.field.required and not f.is_hidden for f in form) if form else False
