@@ -123,6 +123,13 @@ def test_the_portal_lockout_counts_the_person_whatever_the_case_of_the_email(por
     assert client.get("/portal/").status_code == 302
 
 
+@pytest.mark.parametrize("path", ["/portal/", "/portal/contacts/", "/portal/profile/"])
+def test_portal_pages_are_private_and_never_stored(portal, path):
+    response = signed_in(portal.user_a).get(path)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_signed_out_pages_send_to_the_portal_sign_in(portal):
     response = Client().get("/portal/contacts/")
     assert response.status_code == 302
