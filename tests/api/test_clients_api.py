@@ -326,6 +326,31 @@ def test_a_restricted_member_sees_only_the_allowed_clients(cast, api):
     assert tech.post(url(other, "/status"), {"status": "at_risk"}).status_code == 404
 
 
+def test_listing_below_a_hidden_parent_confirms_nothing(cast, api):
+    hidden = make_client(cast, prefix="TOP")
+    allowed = make_client(cast, prefix="ALW", parent=hidden)
+    make_client(cast, prefix="KID", parent=allowed)
+    member = cast.technician
+    member.client_access = "allow"
+    member.save()
+    MembershipClient.objects.create(account=cast.account, membership=member, client=allowed)
+    tech = api(member)
+    # The same empty answer as for an id that does not exist: TOP's id stays unconfirmed.
+    assert ids(tech.get("/api/v1/clients", parent=hidden.pk)) == []
+    assert ids(tech.get("/api/v1/clients", parent=999999)) == []
+    assert tech.get(url(allowed)).json()["parent_id"] is None
+    assert [
+        c["prefix"] for c in tech.get("/api/v1/clients", parent=allowed.pk).json()["items"]
+    ] == ["KID"]
+
+
+def test_an_id_or_name_filter_takes_any_text_without_an_error(cast, manager):
+    make_client(cast, tags=["vip"])
+    for value in ["²", "1" * 23, str(2**64), "9" * 5000, "-1", "0"]:
+        assert ids(manager.get("/api/v1/clients", industry=value)) == []
+        assert ids(manager.get("/api/v1/clients", tag=value)) == []
+
+
 def test_a_restricted_manager_cannot_put_a_client_under_one_it_cannot_see(cast, api):
     allowed, hidden = make_client(cast, prefix="ALW"), make_client(cast, prefix="HID")
     member = cast.manager

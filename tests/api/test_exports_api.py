@@ -133,6 +133,17 @@ def test_restricted_staff_export_only_the_clients_they_may_see(cast, roster):
     assert prefixes(api(cast.manager).get(EXPORT)) == ["ZED"]
 
 
+def test_exporting_below_a_hidden_parent_confirms_nothing(cast, roster):
+    child = make_client(cast, prefix="KID", parent=roster["bpm"])
+    membership_set_client_access(
+        actor=cast.owner, membership=cast.manager, access="allow", clients=[child]
+    )
+    manager = api(cast.manager)
+    assert prefixes(manager.get(EXPORT, {"parent": roster["bpm"].pk})) == []
+    assert prefixes(manager.get(EXPORT, {"parent": 999999})) == []
+    assert prefixes(manager.get(EXPORT)) == ["KID"]
+
+
 def test_the_export_needs_the_export_role_and_a_token(cast, roster):
     for role in ("viewer", "technician"):
         response = api(cast.member(role)).get(EXPORT)

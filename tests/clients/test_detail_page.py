@@ -21,6 +21,7 @@ from clientdesk.clients.services import (
     industries_seed,
 )
 from clientdesk.core.models import MembershipClient
+from clientdesk.core.services import membership_set_client_access
 from tests.audit.reading import entries
 from tests.clients.factories import make_client
 
@@ -529,6 +530,26 @@ def test_an_allow_listed_member_sees_only_their_clients_and_not_above_them(cast,
     # Nor can a move reach outside the list.
     page = browser.post(url(leaf, "move/"), {"parent": "SIB"})
     assert page.status_code == 400 and "No client you can see has the prefix SIB." in page.text
+
+
+def test_the_tree_counts_only_the_sub_clients_the_person_may_see(cast):
+    top = make_client(cast, prefix="TOP", name="Top Group")
+    shown = make_client(cast, prefix="SHOWN", name="Shown Site", parent=top)
+    hidden = make_client(cast, prefix="HIDDEN", name="Hidden Site", parent=shown)
+    make_client(cast, prefix="OPEN", name="Open Site", parent=top)
+    make_client(cast, prefix="KID", name="Kid Site", parent=hidden)
+    membership_set_client_access(
+        actor=cast.owner, membership=cast.manager, access="deny", clients=[hidden]
+    )
+    manager, owner = web(cast.manager), web(cast.owner)
+    page = manager.get(url(top)).text
+    # Shown Site's one sub-client is hidden: no "1 sub-client" that opens on nothing.
+    assert "Shown Site: 1 sub-client" not in page
+    assert "Top Group: 2 sub-clients" in page
+    assert "Shown Site: 1 sub-client" in owner.get(url(top)).text
+    assert "Hidden" not in manager.get(url(shown)).text
+    expanded = manager.get(url(shown, "tree/"), headers={"HX-Request": "true"}).text
+    assert "No sub-clients." in expanded and "Hidden" not in expanded
 
 
 def test_a_big_tree_shows_the_first_50_sub_clients_and_loads_the_rest_on_request(cast):

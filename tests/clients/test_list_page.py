@@ -169,6 +169,52 @@ def test_unknown_filter_values_are_ignored_not_an_error(cast, lifecycle):
     assert len(prefixes(response)) == 8
 
 
+@pytest.mark.parametrize("q", ["ab\x00cd", "\x00", "acti\x00", "a\x00"])
+def test_a_nul_in_the_search_is_refused_with_a_clear_message(cast, lifecycle, q):
+    for client in (signed_in(cast.viewer), signed_in(cast.viewer)):
+        response = client.get(URL, {"q": q})
+        assert response.status_code == 400
+        assert "Text cannot contain NUL characters." in response.text
+        assert len(prefixes(response)) == 8  # the list as it is, unsearched
+        assert response.context["state"].q == ""
+
+
+@pytest.mark.parametrize("q", ["ab\x01cd", "\x1b[2J", "act\tive", "a\x7f", "a\x1fc", "\x9b"])
+def test_other_control_characters_are_searched_as_typed(cast, lifecycle, q):
+    response = signed_in(cast.viewer).get(URL, {"q": q})
+    assert response.status_code == 200
+    assert prefixes(response) == []
+    assert "Text cannot contain" not in response.text
+
+
+@pytest.mark.parametrize("q", ["a\x01b", "ta\x01b", "x\x1bY"])
+def test_a_control_character_finds_the_name_that_holds_it(cast, q):
+    make_client(cast, prefix="ODD", name="Meta\x01bell and x\x1by")
+    make_client(cast, prefix="PLAIN", name="Meta bell and x y")
+    response = signed_in(cast.viewer).get(URL, {"q": q})
+    assert response.status_code == 200
+    assert prefixes(response) == ["ODD"]
+
+
+@pytest.mark.parametrize("name", ["manager", "industry", "tag"])
+@pytest.mark.parametrize(
+    "value", ["1" * 23, str(2**63), str(2**64), "9" * 5000, "²", "١٢", "-1", "0", "1\x00"]
+)
+def test_ids_no_database_can_hold_are_ignored_like_any_malformed_filter(
+    cast, lifecycle, name, value
+):
+    response = signed_in(cast.viewer).get(URL, {name: value})
+    assert response.status_code == 200
+    assert len(prefixes(response)) == 8
+    assert getattr(response.context["state"], name) is None
+
+
+def test_the_largest_possible_id_is_still_a_filter(cast, lifecycle):
+    response = signed_in(cast.viewer).get(URL, {"manager": str(2**63 - 1)})
+    assert response.status_code == 200
+    assert prefixes(response) == []  # nobody manages them: an id that names nothing here
+
+
 # --- sorting ---------------------------------------------------------------------------------
 
 

@@ -95,6 +95,20 @@ def test_search_finds_contacts_by_name_and_email(cast, harbour, people, q, expec
     assert "No contact matches this search." in web(cast.viewer).get(tab(harbour), {"q": "zz"}).text
 
 
+def test_a_nul_in_the_search_is_refused_with_a_clear_message(cast, harbour, people):
+    response = web(cast.viewer).get(tab(harbour), {"q": "b\x00ob"})
+    assert response.status_code == 400
+    assert "Text cannot contain NUL characters." in response.text
+    assert len(names(response)) == 4  # the tab as it is, unsearched
+
+
+@pytest.mark.parametrize("q", ["b\x01ob", "\x1b[2J", "a\x7f", "\x9b"])
+def test_other_control_characters_in_the_search_are_no_error(cast, harbour, people, q):
+    response = web(cast.viewer).get(tab(harbour), {"q": q})
+    assert response.status_code == 200
+    assert names(response) == []
+
+
 SORTED = {
     "name": ["Cleo Adams", "Bob Jones", "Ann Smith", "Dan Young"],
     "email": ["Dan Young", "Ann Smith", "Bob Jones", "Cleo Adams"],

@@ -40,6 +40,36 @@ def test_sign_in_locks_after_five_failures_even_with_the_right_password(cast):
     assert sign_in(Client(), cast.manager.user.email, PASSWORD).status_code == 302
 
 
+def mixed_cases(email: str) -> list[str]:
+    """The same email as people type it: any case, stray spaces around it."""
+    return [email.upper(), f"  {email.title()}", f"{email.swapcase()} ", email, email.capitalize()]
+
+
+@pytest.mark.parametrize("limit", [5, 10])
+def test_failures_count_per_person_whatever_the_case_of_the_email_typed(cast, settings, limit):
+    settings.AXES_FAILURE_LIMIT = limit  # CLIENTDESK_LOGIN_FAILURE_LIMIT
+    typed = mixed_cases(cast.viewer.user.email)
+    client = Client()
+    for n in range(limit - 1):
+        page = sign_in(client, typed[n % len(typed)], "wrong-password")
+        assert "Please enter a correct email and password" in page.text
+    assert sign_in(client, typed[limit % len(typed)], "wrong-password").status_code == 429
+    for email in typed:  # locked in every case, even with the right password
+        locked = sign_in(client, email, PASSWORD)
+        assert locked.status_code == 429
+        assert "Too many failed sign-ins" in locked.text
+    assert client.get("/a/acme/").status_code == 302
+
+
+def test_ten_failures_in_mixed_case_lock_the_person_out(cast):
+    typed = mixed_cases(cast.viewer.user.email)
+    client = Client()
+    for n in range(10):
+        sign_in(client, typed[n % len(typed)], "wrong-password")
+    assert sign_in(client, cast.viewer.user.email.upper(), PASSWORD).status_code == 429
+    assert sign_in(Client(), cast.manager.user.email.upper(), PASSWORD).status_code == 302
+
+
 def test_signed_out_people_are_sent_to_sign_in_and_come_back(cast):
     response = Client().get("/a/acme/settings/team/")
     assert response.status_code == 302

@@ -113,6 +113,23 @@ def test_the_lockout_still_applies_to_the_portal_sign_in(portal):
     assert client.get("/portal/").status_code == 302
 
 
+def test_the_portal_lockout_counts_the_person_whatever_the_case_of_the_email(portal):
+    typed = ["ADA@ALPHA.EXAMPLE", " Ada@Alpha.example", "ada@alpha.example ", "aDA@alpha.EXAMPLE"]
+    client = Client()
+    for n in range(10):
+        sign_in(client, typed[n % len(typed)], "wrong-password")
+    for email in typed:
+        assert sign_in(client, email, PASSWORD).status_code == 429
+    assert client.get("/portal/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/portal/", "/portal/contacts/", "/portal/profile/"])
+def test_portal_pages_are_private_and_never_stored(portal, path):
+    response = signed_in(portal.user_a).get(path)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "private, no-store"
+
+
 def test_signed_out_pages_send_to_the_portal_sign_in(portal):
     response = Client().get("/portal/contacts/")
     assert response.status_code == 302

@@ -250,6 +250,35 @@ def test_a_malformed_export_link_is_a_bad_request(cast, query):
     assert "Choose" in response.text
 
 
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_nul_in_the_search_is_refused_before_the_export_starts(cast, roster, fmt):
+    response = signed_in(cast.manager).get(EXPORT, {"q": "bl\x00ue", "format": fmt})
+    assert response.status_code == 400
+    assert response.text == "Text cannot contain NUL characters."
+
+
+ODD_BUT_HARMLESS = [
+    {"q": "bl\x01ue"},
+    {"q": "\x1b[31m"},
+    {"q": "a\x7fb"},
+    {"manager": "1" * 23},
+    {"industry": str(2**63)},
+    {"tag": "1" * 5000},
+    {"manager": "²"},
+    {"industry": "12\x00"},
+]
+
+
+@pytest.mark.parametrize("query", ODD_BUT_HARMLESS)
+def test_odd_filters_give_a_complete_export(cast, roster, query):
+    manager = signed_in(cast.manager)
+    rows = csv_rows(manager.get(EXPORT, {**query, "sort": "prefix"}))
+    expected = [] if "q" in query else ["ACM", "BPM", "ZED"]  # an odd id is no filter at all
+    assert rows[0][0] == "Prefix" and [r[0] for r in rows[1:]] == expected
+    sheet = xlsx_rows(manager.get(EXPORT, {**query, "sort": "prefix", "format": "xlsx"}))
+    assert [r[0] for r in sheet[1:]] == expected
+
+
 # The import columns ------------------------------------------------------------------------
 
 
@@ -398,6 +427,14 @@ def test_the_contacts_export_follows_the_tabs_search_and_sort(cast, people):
     assert searched[1][2] == "=Evil"  # a string cell, intact
     reverse = csv_rows(manager.get(contacts_url(people), {"sort": "-first_name"}))
     assert [r[1] for r in reverse[1:]] == ["Bob", "Ana"]
+
+
+def test_the_contacts_export_refuses_a_nul_in_the_search_and_takes_other_controls(cast, people):
+    manager = signed_in(cast.manager)
+    refused = manager.get(contacts_url(people), {"q": "b\x00ob"})
+    assert refused.status_code == 400 and refused.text == "Text cannot contain NUL characters."
+    rows = csv_rows(manager.get(contacts_url(people), {"q": "b\x01ob"}))
+    assert rows[0][0] == str(CONTACTS.columns[0].label) and rows[1:] == []
 
 
 def test_the_contacts_export_is_scoped_and_needs_the_export_role(cast, people):

@@ -39,7 +39,7 @@ from clientdesk.clients.services import (
     client_update,
 )
 from clientdesk.core import registry
-from clientdesk.core.api_schemas import MAX_ID, NUL_MESSAGE, ErrorOut
+from clientdesk.core.api_schemas import MAX_ID, NUL_MESSAGE, ErrorOut, id_from_text
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
 
@@ -145,7 +145,8 @@ def _id_or_name(model, account, value: str):
     """The id of this account's industry or tag named by id or by name (None: no such one)."""
     value = value.strip()
     rows = model.objects.for_account(account)
-    rows = rows.filter(pk=int(value)) if value.isdigit() else rows.filter(name__iexact=value)
+    pk = id_from_text(value)
+    rows = rows.filter(pk=pk) if pk else rows.filter(name__iexact=value)
     return rows.values_list("pk", flat=True).first()
 
 
@@ -287,9 +288,8 @@ def industry_of(account, value: int | str | None) -> Industry | None:
         return None
     rows = Industry.objects.for_account(account)
     text = str(value).strip()
-    found = (
-        rows.filter(pk=int(text)) if text.isdigit() else rows.filter(name__iexact=text)
-    ).first()
+    pk = id_from_text(text)
+    found = (rows.filter(pk=pk) if pk else rows.filter(name__iexact=text)).first()
     if found is None:
         raise ValidationError(
             {"industry": _("No industry %(value)s in this account.") % {"value": value}}

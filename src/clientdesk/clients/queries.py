@@ -125,7 +125,8 @@ def filtered(
             pk__in=Tag.objects.for_account(membership.account_id).filter(pk=f.tag).values("clients")
         )
     if f.parent:
-        qs = qs.filter(parent_id=f.parent)
+        # Only below a parent this person sees: else the answer confirms a hidden client's id.
+        qs = qs.filter(client_rule(membership, "parent__"), parent_id=f.parent)
     return search(qs, f.q)
 
 
@@ -249,13 +250,12 @@ def children(
     """Visible direct children (the first `limit` by name), each with how many visible children
     it has itself; only the fields a tree shows are read."""
     visible = live_clients(membership).filter(archived=False)
+    counted = Q(children__deleted_at=None, children__archived=False)
     qs = (
         visible.filter(parent_id=parent_id)
         .only("id", "name", "prefix", "archived", "parent_id", "account_id")
         .annotate(
-            child_count=Count(
-                "children", filter=Q(children__deleted_at=None, children__archived=False)
-            )
+            child_count=Count("children", filter=counted & client_rule(membership, "children__"))
         )
         .order_by(Lower("name"), "id")
     )

@@ -11,12 +11,13 @@ from clientdesk.core.models import ClientAccess, Membership, MembershipClient
 
 
 def client_visibility(membership: Membership, path: str) -> Q:
-    """The member's limit on clients, for a query of clients (`path` "") or of rows that belong
-    to a client (`path` "client__")."""
+    """The member's limit on clients, for a query of clients (`path` ""), of rows that belong
+    to a client (`path` "client__") or of the clients a relation reaches ("parent__",
+    "children__")."""
     if membership.client_access == ClientAccess.ALL:
         return Q()
     ids = listed_subtree(membership)
-    inside = Q(pk__in=ids) if not path else Q(**{f"{path[:-2]}_id__in": ids})
+    inside = Q(**{f"{path}pk__in": ids})
     return inside if membership.client_access == ClientAccess.ALLOW else ~inside
 
 

@@ -60,12 +60,13 @@ EDIT_ID = "edit-contact-%s"
 @dataclass(frozen=True)
 class ContactListState(tables.TableState):
     table: ClassVar[tables.Table] = TABLE
+    text_filters: ClassVar[tuple[str, ...]] = ("q",)
 
     q: str = ""
 
     @classmethod
     def filters_from_query(cls, params: QueryDict) -> dict:
-        return {"q": params.get("q", "").replace("\x00", "").strip()[:100]}
+        return {"q": tables.text(params, "q")}
 
     def filter_pairs(self) -> list[tuple[str, object]]:
         return [("q", self.q)]
@@ -111,7 +112,11 @@ def _page_of(membership, client: Client, state: ContactListState, *, cursor, bef
 
 @require_GET
 def contacts_tab(request: HttpRequest, client_id: int) -> HttpResponse:
-    return _render_tab(request, _client(request, client_id), request.GET)
+    client = _client(request, client_id)
+    refusal = ContactListState.refusal(request.GET)
+    if refusal:
+        messages.error(request, refusal)
+    return _render_tab(request, client, request.GET, status=400 if refusal else 200)
 
 
 def _render_tab(

@@ -14,6 +14,14 @@ MAX_ID = 2**63 - 1  # larger ids cannot exist, and SQLite refuses to compare wit
 NUL_MESSAGE = _("Text cannot contain NUL characters.")
 
 
+def id_from_text(text: str) -> int | None:
+    """The id a text names (pages' filters, "id or name" fields), or None: "²" is a digit to
+    `isdigit` but no number to `int`, and an id beyond MAX_ID cannot exist."""
+    if not (text.isascii() and text.isdigit() and len(text) <= len(str(MAX_ID))):
+        return None
+    return number if 0 < (number := int(text)) <= MAX_ID else None
+
+
 class Strict(Schema):
     """A request body that refuses fields it does not know (a typo is a 422, not ignored)."""
 

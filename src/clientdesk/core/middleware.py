@@ -10,6 +10,7 @@ import zoneinfo
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 
 from clientdesk.core.queries import membership_for
 from clientdesk.core.tenancy import enforced
@@ -55,3 +56,19 @@ class TenancyMiddleware:
     def __call__(self, request):
         with enforced():
             return self.get_response(request)
+
+
+class PrivatePagesMiddleware:
+    """What a signed-in person is shown (staff pages, the portal, downloads) is theirs alone:
+    no shared cache may keep it, and no browser may keep it on disk for whoever uses the
+    computer next (Back after signing out)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 
+from clientdesk.core.api_schemas import NUL_MESSAGE, id_from_text
 from clientdesk.core.forms import ColumnsForm
 from clientdesk.core.pagination import BadCursor, Page
 from clientdesk.core.queries import list_preference
@@ -95,8 +96,13 @@ class Table:
 
 
 def number(params: QueryDict, name: str) -> int | None:
+    return id_from_text(params.get(name, ""))
+
+
+def text(params: QueryDict, name: str, limit: int = 100) -> str:
+    """A typed filter, or "" when it holds a NUL (`TableState.refusal` says why)."""
     value = params.get(name, "")
-    return int(value) if value.isdigit() else None
+    return "" if "\x00" in value else value.strip()[:limit]
 
 
 def one_of(params: QueryDict, name: str, allowed: Collection[str]) -> str:
@@ -110,6 +116,7 @@ class TableState:
     `filter_pairs`, `filtering`) and names its `table`."""
 
     table: ClassVar[Table]
+    text_filters: ClassVar[tuple[str, ...]] = ()  # read with `text`
 
     sort: str = ""  # empty: the table's default sort
     descending: bool = False
@@ -124,6 +131,15 @@ class TableState:
     @classmethod
     def filters_from_query(cls, params: QueryDict) -> dict[str, Any]:
         return {}
+
+    @classmethod
+    def refusal(cls, params: QueryDict) -> str | None:
+        """Why the address bar's filters cannot be used, else None: a NUL in a typed filter,
+        which PostgreSQL cannot take and SQLite's full-text search stops at. The same words as
+        the API's 422; a page answers 400 with them, unfiltered, and an export nothing else."""
+        if any("\x00" in value for name in cls.text_filters for value in params.getlist(name)):
+            return str(NUL_MESSAGE)
+        return None
 
     def filter_pairs(self) -> list[tuple[str, Any]]:
         """The filters as query parameters, in the order they show in the URL."""

@@ -63,6 +63,9 @@ def clients_export(request: HttpRequest) -> HttpResponse:
         return _bad_request(_("Choose the format csv or xlsx."))
     if columns not in COLUMN_SETS:
         return _bad_request(_("Choose the columns shown or import."))
+    refusal = ListState.refusal(request.GET)
+    if refusal:  # refused before the first row: a stream cannot turn into an error later
+        return _bad_request(refusal)
     state = ListState.from_query(request.GET)
     chunks = exports.listed_client_chunks(
         membership=request.membership,
@@ -96,6 +99,9 @@ def contacts_export(request: HttpRequest, client_id: int) -> HttpResponse:
     fmt = _format(request)
     if fmt is None:
         return _bad_request(_("Choose the format csv or xlsx."))
+    refusal = ContactListState.refusal(request.GET)
+    if refusal:
+        return _bad_request(refusal)
     state = ContactListState.from_query(request.GET)
     prefix = "-" if state.descending else ""
     contacts = (

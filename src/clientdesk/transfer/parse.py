@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
 from clientdesk.core.models import Account
@@ -147,6 +148,10 @@ class RowParser:
         size = len(values)
         for position, name, convert in self.slots:
             cell = values[position] if position < size else None
+            if isinstance(cell, str) and "\x00" in cell:
+                # As a form refuses it: PostgreSQL cannot store it, whatever the column.
+                errors.append((name, str(ProhibitNullCharactersValidator.message)))
+                continue
             try:
                 data[name] = convert(cell)
             except CellError as exc:

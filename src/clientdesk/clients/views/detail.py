@@ -33,6 +33,7 @@ from clientdesk.clients.models import Client, Status
 from clientdesk.clients.timeline import timeline
 from clientdesk.clients.tree import Node, tree_for
 from clientdesk.core import registry
+from clientdesk.core.api_schemas import id_from_text
 from clientdesk.core.forms import add_errors
 from clientdesk.core.roles import can, require
 
@@ -217,7 +218,8 @@ def _display(form, name: str, text: str) -> str:
         return "—"
     field_ = form.fields[name]
     if isinstance(field_, ModelChoiceField):
-        obj = field_.queryset.filter(pk=text).first() if text.isdigit() else None
+        pk = id_from_text(text)
+        obj = field_.queryset.filter(pk=pk).first() if pk else None
         return field_.label_from_instance(obj) if obj else "—"
     return text
 

@@ -75,6 +75,7 @@ class ListState(tables.TableState):
     """Everything the URL says about the list; `query()` writes it back as a query string."""
 
     table: ClassVar[tables.Table] = TABLE
+    text_filters: ClassVar[tuple[str, ...]] = ("q",)
 
     tab: str = DEFAULT_TAB
     q: str = ""
@@ -88,7 +89,7 @@ class ListState(tables.TableState):
     def filters_from_query(cls, params: QueryDict) -> dict:
         return {
             "tab": params.get("tab") if params.get("tab") in queries.TABS else DEFAULT_TAB,
-            "q": params.get("q", "").strip()[:100],
+            "q": tables.text(params, "q"),
             "status": tables.one_of(params, "status", Status.values),
             "engagement": tables.one_of(params, "engagement", Engagement.values),
             "industry": tables.number(params, "industry"),
@@ -133,6 +134,9 @@ def client_list(request: HttpRequest) -> HttpResponse:
 
 def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
     state = ListState.from_query(params)
+    refusal = ListState.refusal(params)
+    if refusal:
+        messages.error(request, refusal)
     list_url = reverse("client_list", args=[request.account.slug])
     link = tables.linker(list_url)
 
@@ -177,7 +181,9 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
         "tags": queries.tags(account=request.account),
         "managers": queries.managers(account=request.account),
     }
-    return tables.render_table(request, "clients/list.html", context)
+    return tables.render_table(
+        request, "clients/list.html", context, status=400 if refusal else 200
+    )
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
