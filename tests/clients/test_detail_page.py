@@ -571,3 +571,29 @@ def test_a_big_tree_shows_the_first_50_sub_clients_and_loads_the_rest_on_request
     assert "Show all sub-clients" in page
     everything = viewer.get(f"/a/acme/clients/{parent.pk}/tree/", headers={"HX-Request": "true"})
     assert everything.text.count('class="tree-prefix">S0') == 60
+
+
+def test_move_under_offers_neither_the_client_nor_its_own_sub_clients(cast, client):
+    root = make_client(cast, prefix="ROOT", name="Root Group")
+    site = make_client(cast, prefix="SITE", name="Root Site", parent=root)
+    make_client(cast, prefix="ROOM", name="Root Room", parent=site)
+    make_client(cast, prefix="OTHER", name="Other Co")
+    client.force_login(cast.manager.user)
+    html = client.get(f"/a/acme/clients/{root.pk}/").text
+    dialog = html.split('id="move-dialog"')[1].split("</dialog>")[0]
+    assert 'value="OTHER"' in dialog
+    assert not {'value="ROOT"', 'value="SITE"', 'value="ROOM"'} & set(
+        re.findall(r'value="\w+"', dialog)
+    )
+
+
+def test_delete_is_disabled_with_the_reason_while_sub_clients_remain(cast, client):
+    root = make_client(cast, prefix="ROOT", name="Root Group")
+    make_client(cast, prefix="SITE", name="Root Site", parent=root)
+    client.force_login(cast.manager.user)
+    html = client.get(f"/a/acme/clients/{root.pk}/").text
+    button = re.search(r"<button[^>]*data-delete[^>]*>", html).group(0)
+    assert "disabled" in button and "data-open-dialog" not in button
+    assert "Move or delete its sub-clients first." in html
+    leaf = client.get(f"/a/acme/clients/{root.pk + 1}/").text
+    assert 'data-open-dialog="delete-dialog" data-delete' in leaf

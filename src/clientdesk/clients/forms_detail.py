@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from clientdesk.clients import queries
 from clientdesk.clients import status as rules
 from clientdesk.clients.models import PREFIX_VALIDATOR, Client, Status
+from clientdesk.clients.queries import descendant_ids
 from clientdesk.clients.services import EDITABLE
 
 BILLING = ("billing_email", "billing_address", "tax_id", "payment_terms", "currency")
@@ -216,9 +217,10 @@ class MoveForm(forms.Form):
     def __init__(self, *args, visible: QuerySet, client: Client, **kwargs):
         super().__init__(*args, **kwargs)
         self.visible = visible
+        # Only what the move accepts: not the client itself, nor one of its own sub-clients.
         self.candidates = list(
             visible.filter(archived=False)
-            .exclude(pk=client.pk)
+            .exclude(pk__in={client.pk, *descendant_ids(client=client)})
             .order_by(Lower("name"), "id")
             .only("pk", "name", "prefix")[: self.LIST_LIMIT + 1]
         )
