@@ -196,17 +196,14 @@ def test_add_a_sub_client_and_move_it_from_the_tree_dialogs(
     tree = page.locator("[data-client-tree]")
     expect(tree.get_by_role("link", name="York Depot")).to_be_visible()
 
-    # Moving the depots under one of their own sub-clients is refused with the rule.
+    # The depots cannot go under one of their own sub-clients: the dialog does not offer it.
     page.get_by_role("button", name="Move under…").click()
     dialog = page.locator("#move-dialog")
-    dialog.get_by_label("New parent").select_option("NWYRK")
+    choices = dialog.get_by_label("New parent").locator("option")
+    expect(choices.filter(has_text="York Depot")).to_have_count(0)
+    expect(choices.filter(has_text="Northwind Group")).to_have_count(1)
     check_a11y(page)
     shot(page, "move-dialog")
-    dialog.get_by_role("button", name="Move").click()
-    dialog = page.locator("#move-dialog")
-    expect(dialog).to_be_visible()
-    expect(dialog).to_contain_text("cannot sit under itself or one of its own sub-clients")
-    shot(page, "move-refused")
 
     # To the top level: the depots become a tree of their own.
     dialog.get_by_label("New parent").select_option("")
