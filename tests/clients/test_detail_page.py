@@ -597,3 +597,25 @@ def test_delete_is_disabled_with_the_reason_while_sub_clients_remain(cast, clien
     assert "Move or delete its sub-clients first." in html
     leaf = client.get(f"/a/acme/clients/{root.pk + 1}/").text
     assert 'data-open-dialog="delete-dialog" data-delete' in leaf
+
+
+def test_tags_show_on_the_client_page_and_are_edited_there(cast, client):
+    acme = make_client(cast, prefix="ACME", name="Acme Builders")
+    client.force_login(cast.manager.user)
+    response = client.post(f"/a/acme/clients/{acme.pk}/tags/", {"tags": "vip, North ,, vip"})
+    assert response.status_code == 302
+    html = client.get(f"/a/acme/clients/{acme.pk}/").text
+    assert re.findall(r'<span class="badge plain tag">([^<]+)</span>', html) == ["North", "vip"]
+    assert 'value="North, vip"' in html  # the dialog starts from what is there
+    client.post(f"/a/acme/clients/{acme.pk}/tags/", {"tags": ""})
+    assert not re.findall(
+        r'class="badge plain tag"', client.get(f"/a/acme/clients/{acme.pk}/").text
+    )
+
+
+def test_a_viewer_sees_tags_but_cannot_edit_them(cast, client):
+    acme = make_client(cast, prefix="ACME", name="Acme Builders", tags=["vip"])
+    client.force_login(cast.viewer.user)
+    html = client.get(f"/a/acme/clients/{acme.pk}/").text
+    assert '<span class="badge plain tag">vip</span>' in html and "Edit tags" not in html
+    assert client.post(f"/a/acme/clients/{acme.pk}/tags/", {"tags": "x"}).status_code == 403

@@ -790,3 +790,16 @@ def test_the_parent_must_be_a_client_the_person_can_see(cast):
     accepted = manager.post(f"{URL}new/", {**base, "prefix": "SUB2", "parent": "mine"})
     assert accepted.status_code == 302
     assert ClientModel.objects.get(prefix="SUB2").parent == mine
+
+
+def test_bulk_removes_a_tag_from_the_selected_clients_whatever_its_case(cast, client):
+    a = make_client(cast, prefix="AAA", tags=["VIP", "North"])
+    b = make_client(cast, prefix="BBB", tags=["vip"])
+    c = make_client(cast, prefix="CCC", tags=["vip"])
+    client.force_login(cast.manager.user)
+    response = client.post(
+        "/a/acme/clients/bulk/", {"ids": [a.pk, b.pk], "action": "untag", "tag": "Vip"}, follow=True
+    )
+    assert "removed from 2 clients" in response.text
+    names = {x.prefix: sorted(x.tags.values_list("name", flat=True)) for x in (a, b, c)}
+    assert names == {"AAA": ["North"], "BBB": [], "CCC": ["VIP"]}  # one tag, however typed

@@ -184,8 +184,8 @@ def test_selecting_rows_offers_bulk_actions_and_archive_asks_once(
     # Select-all, then a tag for every row on the page.
     page.get_by_label("Select every client on this page").check()
     expect(bar.locator("strong[data-bulk-count]")).to_have_text("1 selected")
-    bar.get_by_label("Add a tag").fill("key")
-    bar.get_by_label("Add a tag").press("Enter")
+    bar.get_by_label("Tag", exact=True).fill("key")
+    bar.get_by_label("Tag", exact=True).press("Enter")
     expect(page.locator(".messages")).to_contain_text("Tag “key” added to 1 client.")
     expect(rows(page).first.locator(".badge.tag")).to_have_text("key")
 

@@ -41,6 +41,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_status": "clients.status",
     "client_subclient_add": "clients.write",
     "client_move": "clients.write",
+    "client_tags": "clients.write",
     "client_archive": "clients.write",
     "client_restore": "clients.write",
     "client_delete": "clients.write",

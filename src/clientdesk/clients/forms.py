@@ -25,7 +25,12 @@ class IdListField(forms.Field):
 
 
 class BulkForm(forms.Form):
-    ACTIONS = (("manager", _("Change manager")), ("tag", _("Add a tag")), ("archive", _("Archive")))
+    ACTIONS = (
+        ("manager", _("Change manager")),
+        ("tag", _("Add a tag")),
+        ("untag", _("Remove a tag")),
+        ("archive", _("Archive")),
+    )
 
     ids = IdListField(error_messages={"required": _("Select at least one client.")})
     action = forms.ChoiceField(choices=ACTIONS)
@@ -44,6 +49,8 @@ class BulkForm(forms.Form):
         action = data.get("action")
         if action == "tag" and not (data.get("tag") or "").strip():
             self.add_error("tag", _("Type the tag to add."))
+        if action == "untag" and not (data.get("tag") or "").strip():
+            self.add_error("tag", _("Type the tag to remove."))
         choice = data.get("manager")
         if action == "manager" and not choice and "manager" not in self.errors:
             self.add_error("manager", _("Choose the new manager."))

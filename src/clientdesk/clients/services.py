@@ -516,6 +516,16 @@ def clients_bulk(
                 actor=actor,
                 names=[*locked.tags.values_list("name", flat=True), value],
             )
+        elif action == "untag":
+            locked = _lock(client)
+            client_set_tags(
+                client=locked,
+                actor=actor,
+                names=[
+                    n for n in locked.tags.values_list("name", flat=True)
+                    if n.casefold() != value.casefold()
+                ],
+            )  # fmt: skip
         elif action == "archive":
             client_set_archived(client=client, actor=actor, archived=True)
         else:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from clientdesk.audit.queries import activity_for_target
 from clientdesk.clients import queries, services
+from clientdesk.clients.forms import split_tags
 from clientdesk.clients.forms_detail import (
     ClientEditForm,
     MoveForm,
@@ -90,6 +91,7 @@ def page_context(
         "children_count": here.child_count,
         "undo_days": services.UNDO_DAYS,
         "client_tabs": registry.client_tabs.for_member(membership),
+        "client_tags": sorted(client.tags.values_list("name", flat=True), key=str.casefold),
         "active_tab": "overview",
     }
     # What the domains show on the page (core.registry.client_panels), by place.
@@ -106,6 +108,7 @@ def page_context(
         )
     if can(membership, "clients.write"):
         context["subclient_form"] = subclient_form or SubClientForm(parent=client)
+        context["tag_suggestions"] = queries.tags(account=request.account)
         context["move_form"] = move_form or MoveForm(
             visible=queries.live_clients(membership), client=client
         )
@@ -313,6 +316,21 @@ def client_move(request, client_id: int) -> HttpResponse:
 
 
 @require_POST
+def client_tags(request, client_id: int) -> HttpResponse:
+    """The client's tags as typed (a comma list); tags new to the account are made."""
+    client = _client(request, client_id)
+    require(request.membership, "clients.write")
+    names = split_tags(request.POST.get("tags", ""))
+    services.client_set_tags(client=client, actor=request.membership, names=names)
+    if names:
+        text = _("Tags of %(name)s: %(tags)s.") % {"name": client.name, "tags": ", ".join(names)}
+    else:
+        text = _("%(name)s has no tags now.") % {"name": client.name}
+    messages.success(request, text)
+    return _to_detail(client)
+
+
+@require_POST
 def client_archive(request, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "clients.write")
@@ -385,6 +403,7 @@ urlpatterns = [
     path("<int:client_id>/status/", client_status, name="client_status"),
     path("<int:client_id>/subclients/", client_subclient_add, name="client_subclient_add"),
     path("<int:client_id>/move/", client_move, name="client_move"),
+    path("<int:client_id>/tags/", client_tags, name="client_tags"),
     path("<int:client_id>/archive/", client_archive, name="client_archive"),
     path("<int:client_id>/restore/", client_restore, name="client_restore"),
     path("<int:client_id>/delete/", client_delete, name="client_delete"),

@@ -208,7 +208,8 @@ def bulk(request: HttpRequest) -> HttpResponse:
         return _back_to_list(request)
     data = form.cleaned_data
     clients = list(queries.live_clients(request.membership).filter(pk__in=data["ids"]))
-    value = {"manager": data["manager"], "tag": data["tag"].strip()}.get(data["action"])
+    tag = data["tag"].strip()
+    value = {"manager": data["manager"], "tag": tag, "untag": tag}.get(data["action"])
     try:
         done = clients_bulk(
             account=request.account,
@@ -225,6 +226,12 @@ def bulk(request: HttpRequest) -> HttpResponse:
     elif data["action"] == "tag":
         text = ngettext(
             "Tag “%(tag)s” added to %(n)s client.", "Tag “%(tag)s” added to %(n)s clients.", done
+        )
+    elif data["action"] == "untag":
+        text = ngettext(
+            "Tag “%(tag)s” removed from %(n)s client.",
+            "Tag “%(tag)s” removed from %(n)s clients.",
+            done,
         )
     else:
         text = ngettext(
