@@ -17,6 +17,8 @@ const ICONS = [
   "plug", "plus", "search", "send", "settings", "shield-check", "tag", "trash-2", "undo-2",
   "upload", "user-cog", "user-plus", "users", "x",
   "download", "file-spreadsheet", "list-checks", // Bulk import
+  "circle-dashed", "target", "hourglass", "circle-check", "triangle-alert", "circle-off",
+  "eye-off", "user-check", // the status and engagement badges
 ];
 
 await build({
