@@ -58,7 +58,7 @@ def complete(schema: dict) -> dict:
         operation["responses"] = {str(k): v for k, v in operation.get("responses", {}).items()}
         for content in _contents(operation):
             if "schema" in content:
-                content["schema"] = _hoist(content["schema"], components)
+                content["schema"] = _named(_hoist(content["schema"], components), components)
         _answers(operation)
     _links(operations)
     return schema
@@ -96,6 +96,16 @@ def _hoist(schema: dict, components: dict) -> dict:
     return rewrite(schema)
 
 
+def _named(schema: dict, components: dict) -> dict:
+    """A body schema a handler documents itself joins components under its model's name (so a
+    generated client calls it `StatusIn`, as the code does)."""
+    name = schema.get("title")
+    if not name or "properties" not in schema or components.get(name, schema) != schema:
+        return schema
+    components[name] = schema
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
 def _answers(operation: dict) -> None:
     """The statuses the API's root answers for any route, on the routes they can happen to."""
     params = operation.get("parameters", [])
@@ -105,7 +115,7 @@ def _answers(operation: dict) -> None:
         codes.add(401)
     if body or any(p["in"] != "path" for p in params):
         codes.add(422)  # a path's malformed id is a 404
-    if JSON in body:
+    if body:  # a JSON body that is not JSON, a multipart body that cannot be read
         codes.add(400)
     for param in params:
         if param["in"] == "query" and param["name"] == "cursor":

@@ -4,6 +4,7 @@ from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -12,7 +13,7 @@ from ninja.security import HttpBearer
 
 from clientdesk.api import openapi
 from clientdesk.core import registry
-from clientdesk.core.api_schemas import PATTERN_MESSAGES
+from clientdesk.core.api_schemas import BAD_BODY, PATTERN_MESSAGES
 from clientdesk.core.pagination import BadCursor
 from clientdesk.integrations.services import api_token_authenticate
 
@@ -71,6 +72,12 @@ def _error(request, status: int, detail: str, errors: dict | None = None):
 def _http_error(request, exc):
     # e.g. ninja's 400 "Cannot parse request body" for malformed JSON, in our error shape
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_form(request, exc):
+    # a multipart body whose boundary or parts cannot be read: the 400 of a body that is not JSON
+    return _error(request, 400, BAD_BODY)
 
 
 @api.exception_handler(AuthenticationError)

@@ -31,8 +31,9 @@ class ErrorOut(Schema):
     errors: dict[str, list[str]] = {}
 
 
-def _no_nul_in_the_document(schema: dict) -> None:
-    """Every text field of a strict body says in the document that NUL is refused."""
+def _as_the_server_reads_it(schema: dict) -> None:
+    """Every text field of a strict body says that NUL is refused; a field of a PATCH that
+    takes no null has no default in the document (left out, it is not changed)."""
 
     def mark(node: dict) -> None:
         if node.get("type") == "string" and "format" not in node:
@@ -45,6 +46,11 @@ def _no_nul_in_the_document(schema: dict) -> None:
 
     for prop in schema.get("properties", {}).values():
         mark(prop)
+        nullable = prop.get("type") == "null" or any(
+            o.get("type") == "null" for o in prop.get("anyOf", [])
+        )
+        if "default" in prop and prop["default"] is None and not nullable:
+            del prop["default"]
 
 
 class Strict(Schema):
@@ -52,7 +58,7 @@ class Strict(Schema):
 
     # strict: a JSON type is what the document says (no 0 for false, no "3" for 3).
     model_config = ConfigDict(
-        extra="forbid", strict=True, json_schema_extra=_no_nul_in_the_document
+        extra="forbid", strict=True, json_schema_extra=_as_the_server_reads_it
     )
 
     @field_validator("*", mode="before")

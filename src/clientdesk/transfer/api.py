@@ -71,7 +71,7 @@ IMPORT_FORM = {
 }
 
 
-class CountsOut(Schema):
+class ImportCountsOut(Schema):
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -97,7 +97,7 @@ class ImportOut(Schema):
     dry_run: bool
     state: Literal["queued", "running", "done", "failed"]
     progress: int = Field(description="0–100.")
-    counts: CountsOut
+    counts: ImportCountsOut
     errors: list[RowErrorOut] = Field(
         description=f"The rejected rows by row number, at most {ERRORS_LISTED}."
     )
@@ -124,7 +124,7 @@ def import_out(job: ImportJob) -> dict:
         "dry_run": job.dry_run,
         "state": job.state,
         "progress": job.progress,
-        "counts": {name: (job.counts or {}).get(name, 0) for name in CountsOut.model_fields},
+        "counts": {name: (job.counts or {}).get(name, 0) for name in ImportCountsOut.model_fields},
         "errors": errors,
         "failure": job.failure,
         "filename": job.filename,
