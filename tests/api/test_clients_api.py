@@ -740,7 +740,8 @@ def test_the_list_costs_the_same_queries_with_a_deep_tree_of_contacts(
 
 
 def test_openapi_declares_the_clients_endpoints_and_their_errors(db):
-    paths = HttpClient().get("/api/v1/openapi.json").json()["paths"]
+    document = HttpClient().get("/api/v1/openapi.json").json()
+    paths, schemas = document["paths"], document["components"]["schemas"]
     assert set(paths["/api/v1/clients"]) == {"get", "post"}
     assert set(paths["/api/v1/clients/{client_id}"]) == {"get", "patch", "delete"}
     for path, method in [
@@ -751,5 +752,7 @@ def test_openapi_declares_the_clients_endpoints_and_their_errors(db):
     ]:
         assert {"401", "403", "404", "409", "422"} <= set(paths[path][method]["responses"])
     status_op = paths["/api/v1/clients/{client_id}/status"]["post"]
-    assert "status" in status_op["requestBody"]["content"]["application/json"]["schema"]["required"]
+    body = status_op["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/StatusIn"}
+    assert "status" in schemas["StatusIn"]["required"]
     assert {"401", "404"} <= set(paths["/api/v1/clients/{client_id}/history"]["get"]["responses"])

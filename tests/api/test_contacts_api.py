@@ -384,7 +384,8 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
 
 
 def test_openapi_declares_the_contacts_endpoints_and_their_errors(db):
-    paths = HttpClient().get("/api/v1/openapi.json").json()["paths"]
+    document = HttpClient().get("/api/v1/openapi.json").json()
+    paths, schemas = document["paths"], document["components"]["schemas"]
     assert set(paths["/api/v1/clients/{client_id}/contacts"]) == {"get", "post"}
     assert set(paths["/api/v1/contacts/{contact_id}"]) == {"get", "patch", "delete"}
     assert {"401", "403", "404", "422"} <= set(
@@ -397,4 +398,5 @@ def test_openapi_declares_the_contacts_endpoints_and_their_errors(db):
         assert {"401", "403", "404", "409", "422"} <= set(paths[path][method]["responses"])
     create = paths["/api/v1/clients/{client_id}/contacts"]["post"]
     body = create["requestBody"]["content"]["application/json"]["schema"]
-    assert "first_name" in body["required"]
+    assert body == {"$ref": "#/components/schemas/ContactCreateIn"}
+    assert "first_name" in schemas["ContactCreateIn"]["required"]

@@ -4,12 +4,16 @@ from importlib import import_module
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
+from django.urls import re_path
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer
 
+from clientdesk.api import openapi
 from clientdesk.core import registry
+from clientdesk.core.api_schemas import BAD_BODY, PATTERN_MESSAGES
 from clientdesk.core.pagination import BadCursor
 from clientdesk.integrations.services import api_token_authenticate
 
@@ -25,7 +29,27 @@ class TokenAuth(HttpBearer):
         return request.api_token
 
 
-api = NinjaAPI(
+class ClientdeskAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        return openapi.complete(schema)
+
+    def get_openapi_operation_id(self, operation) -> str:
+        # The handler's name (`client_get`): what a generated client calls its functions.
+        return operation.view_func.__name__
+
+    def _get_urls(self):
+        # ninja's root ("" only) becomes every path no route matched: a JSON 404 under
+        # /api/v1/ (a Django 404 page is HTML), to everyone, whatever the DEBUG setting.
+        *routes, _root = super()._get_urls()
+        return [*routes, re_path(r"^.*$", _no_route, name="api-root")]
+
+
+def _no_route(request, *args, **kwargs):
+    return _error(request, 404, "Not found.")
+
+
+api = ClientdeskAPI(
     title="Clientdesk API",
     version="1",
     urls_namespace="api",
@@ -35,7 +59,7 @@ api = NinjaAPI(
     description=(
         "Every request carries `Authorization: Bearer <token>` (Settings › API tokens). "
         "Lists answer `{items, next}`; pass `next` back as `cursor`. Errors answer "
-        "`{detail, errors: {field: [messages]}}`."
+        "`{detail, errors: {field: [messages]}}`. See docs/api.md."
     ),
 )
 
@@ -48,6 +72,12 @@ def _error(request, status: int, detail: str, errors: dict | None = None):
 def _http_error(request, exc):
     # e.g. ninja's 400 "Cannot parse request body" for malformed JSON, in our error shape
     return _error(request, exc.status_code, str(exc))
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_form(request, exc):
+    # a multipart body whose boundary or parts cannot be read: the 400 of a body that is not JSON
+    return _error(request, 400, BAD_BODY)
 
 
 @api.exception_handler(AuthenticationError)
@@ -76,16 +106,27 @@ def _invalid(request, exc):
     return _error(request, 422, "Some fields are not valid.", errors)
 
 
+SOURCES = ("body", "query", "path", "payload", "form", "file", "header", "cookie")
+
+
 @api.exception_handler(NinjaValidationError)
 def _malformed(request, exc):
+    if any(tuple(item.get("loc", ()))[:1] == ("path",) for item in exc.errors):
+        # An id that cannot name an object is the same 404 as a missing one.
+        return _error(request, 404, "Not found.")
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
+        where = tuple(item.get("loc", ()))
+        # A query parameter given several times is one field (`status`, not `status.0`).
         loc = [
-            str(part)
-            for part in item.get("loc", ())
-            if part not in ("body", "query", "path", "payload")
+            str(p)
+            for p in where
+            if p not in SOURCES and not (where[:1] == ("query",) and isinstance(p, int))
         ]
-        errors.setdefault(".".join(loc) or "__all__", []).append(item.get("msg", "invalid"))
+        message = item.get("msg", "invalid")
+        if item.get("type") == "string_pattern_mismatch":
+            message = str(PATTERN_MESSAGES.get(item.get("ctx", {}).get("pattern"), message))
+        errors.setdefault(".".join(loc) or "__all__", []).append(message)
     return _error(request, 422, "The request is not valid.", errors)
 
 

@@ -17,8 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 from ninja import Status as Answer
-from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ValidationError as PydanticValidationError
+from pydantic import StringConstraints
 
 from clientdesk.clients import queries
 from clientdesk.clients.models import Client, Engagement, Industry, Status, Tag
@@ -39,7 +38,20 @@ from clientdesk.clients.services import (
     client_update,
 )
 from clientdesk.core import registry
-from clientdesk.core.api_schemas import MAX_ID, NUL_MESSAGE, ErrorOut, id_from_text
+from clientdesk.core.api_schemas import (
+    MAX_ID,
+    NO_NUL,
+    NUL_MESSAGE,
+    Cursor,
+    ErrorOut,
+    Id,
+    Limit,
+    choices_list,
+    documented_body,
+    id_from_text,
+    read_body,
+    sort_order,
+)
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
 
@@ -67,6 +79,11 @@ BILLING_FIELD = {
 }
 REPEATABLE = "Repeat it or give a comma list."
 ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descending."
+# The list filters, as GET /clients and its export take them (and the document says).
+StatusFilter = list[Annotated[str, StringConstraints(pattern=choices_list(Status.values))]]
+EngagementFilter = list[Annotated[str, StringConstraints(pattern=choices_list(Engagement.values))]]
+ClientOrder = sort_order(queries.SORTS)
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 
 
 # Reading ---------------------------------------------------------------------------------
@@ -191,19 +208,19 @@ def client_filters(
 @router.get("/clients", response={200: ClientPage, 400: ErrorOut, 401: ErrorOut, 422: ErrorOut})
 def clients_list(
     request,
-    status: Annotated[list[str] | None, Query(description=REPEATABLE)] = None,
-    engagement: Annotated[list[str] | None, Query(description=REPEATABLE)] = None,
-    industry: Annotated[str | None, Query(description="The industry's id or name.")] = None,
-    manager: Annotated[str | None, Query(description="The manager's email.")] = None,
+    status: Annotated[StatusFilter | None, Query(description=REPEATABLE)] = None,
+    engagement: Annotated[EngagementFilter | None, Query(description=REPEATABLE)] = None,
+    industry: Annotated[Text | None, Query(description="The industry's id or name.")] = None,
+    manager: Annotated[Text | None, Query(description="The manager's email.")] = None,
     parent: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="The direct sub-clients of this id.")
     ] = None,
-    q: Annotated[str, Query(description="Searches name and prefix.")] = "",
+    q: Annotated[str, Query(pattern=NO_NUL, description="Searches name and prefix.")] = "",
     archived: Annotated[bool, Query(description="true: the archived clients only.")] = False,
-    tag: Annotated[str | None, Query(description="The tag's id or name.")] = None,
-    order: Annotated[str, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    tag: Annotated[Text | None, Query(description="The tag's id or name.")] = None,
+    order: Annotated[ClientOrder, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,  # type: ignore[valid-type]
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ):
     """The clients the token's person may see, `limit` at a time; pass `next` as `cursor`."""
     filters, sort, descending = client_filters(
@@ -236,14 +253,14 @@ def clients_list(
 
 
 @router.get("/clients/{client_id}", response={200: ClientOut, **READ})
-def client_get(request, client_id: int):
+def client_get(request, client_id: Id):
     """One client; 404 when it is missing, deleted, another account's or outside your list."""
     client = queries.get_client(membership=request.membership, pk=client_id)
     return one_client(client, request.membership)
 
 
 @router.get("/clients/{client_id}/history", response={200: HistoryOut, **READ})
-def client_history(request, client_id: int):
+def client_history(request, client_id: Id):
     """Every status change, oldest first; the first row has `from_status` null."""
     client = queries.get_client(membership=request.membership, pk=client_id)
     return {
@@ -328,7 +345,7 @@ def manager_of(account, email: str | None):
 
 
 @router.patch("/clients/{client_id}", response={200: ClientOut, **WRITE})
-def client_patch(request, client_id: int, payload: ClientPatchIn):
+def client_patch(request, client_id: Id, payload: ClientPatchIn):
     """Change the fields given. A stale `version` answers 409 with the client as it is now."""
     client = queries.get_client(membership=request.membership, pk=client_id)
     require(request.membership, "clients.write")
@@ -374,7 +391,7 @@ def client_patch(request, client_id: int, payload: ClientPatchIn):
 
 
 @router.delete("/clients/{client_id}", response={204: None, **WRITE})
-def client_remove(request, client_id: int):
+def client_remove(request, client_id: Id):
     """Soft delete: the client leaves every list; an owner can restore it for 30 days."""
     client = queries.get_client(membership=request.membership, pk=client_id)
     require(request.membership, "clients.write")
@@ -388,22 +405,14 @@ def client_remove(request, client_id: int):
 @router.post(
     "/clients/{client_id}/status",
     response={200: ClientOut, **WRITE},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": StatusIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(StatusIn),
 )
-def client_status(request, client_id: int):
+def client_status(request, client_id: Id):
     """Move the client to another status (DESIGN §2 lists the allowed changes)."""
     client = queries.get_client(membership=request.membership, pk=client_id)
     require(request.membership, "clients.status")
     # Read only now, so that a client you cannot see is a 404 whatever the body holds.
-    try:
-        payload = StatusIn.model_validate_json(request.body or b"{}")
-    except PydanticValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    payload = read_body(StatusIn, request)
     client = client_change_status(
         client=client,
         actor=request.membership,

@@ -3,53 +3,56 @@
 from datetime import datetime
 from typing import Literal
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Schema
-from pydantic import field_validator
 
-from clientdesk.core.api_schemas import MAX_ID, ErrorOut, Strict
+from clientdesk.clients.models import PREFIX_VALIDATOR
+from clientdesk.core.api_schemas import (
+    MAX_ID,
+    NOT_BLANK,
+    PATTERN_MESSAGES,
+    ErrorOut,
+    Strict,
+    When,
+)
 
 NewStatus = Literal["lead", "prospect", "invited", "waiting", "active"]
 AnyStatus = Literal[
     "lead", "prospect", "invited", "waiting", "active", "at_risk", "offboarding", "inactive"
 ]
 NewEngagement = Literal["silent", "engaged"]
+PREFIX = r"^[A-Za-z0-9]{2,10}$"  # stored in capitals
+PREFIX_HELP = "2–10 letters A–Z and digits (stored in capitals), unique in the account."
+CURRENCY = r"^(?:[A-Z]{3})?$"
+PATTERN_MESSAGES[PREFIX] = PREFIX_VALIDATOR.message
+PATTERN_MESSAGES[CURRENCY] = _("Use a three-letter ISO 4217 code.")
 
 
 class BillingIn(Strict):
-    email: str = ""
+    email: str = Field("", max_length=254)
     address: str = ""
-    tax_id: str = ""
-    payment_terms: str = ""
-    currency: str = Field("", description="ISO 4217 code; empty: the account's currency.")
+    tax_id: str = Field("", max_length=40)
+    payment_terms: str = Field("", max_length=40)
+    currency: str = Field(
+        "", pattern=CURRENCY, description="ISO 4217 code; empty: the account's currency."
+    )
 
 
 class ContactIn(Strict):
-    first_name: str = Field(..., min_length=1, max_length=80)
+    first_name: str = Field(..., max_length=80, pattern=NOT_BLANK)
     last_name: str = Field("", max_length=80)
-    email: str = ""
+    email: str = Field(
+        "", max_length=254, description="Checked like every contact's (the contacts rules)."
+    )
     phone: str = Field("", max_length=40)
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str) -> str:
-        value = value.strip()
-        if value:
-            try:
-                validate_email(value)
-            except ValidationError:
-                raise ValueError(str(_("Enter a valid email address."))) from None
-        return value
 
 
 class ClientCreateIn(Strict):
-    prefix: str = Field(..., description="2–10 letters A–Z and digits, unique in the account.")
-    name: str
+    prefix: str = Field(..., pattern=PREFIX, description=PREFIX_HELP)
+    name: str = Field(..., max_length=200, pattern=NOT_BLANK)
     description: str = ""
     status: NewStatus = "active"
-    status_since: datetime | None = Field(
+    status_since: When | None = Field(
         None,
         description="A past time for the first status (history from another system); "
         "managers and above. A time without a zone is read in the account's time zone.",
@@ -63,7 +66,7 @@ class ClientCreateIn(Strict):
     industry: int | str | None = Field(None, description="The industry's id or name.")
     parent_id: int | None = Field(None, ge=1, le=MAX_ID)
     manager_email: str | None = Field(None, description="A member of the account's team.")
-    license: str = ""
+    license: str = Field("", max_length=100)
     billing: BillingIn | None = None
     tags: list[str] = Field([], description="Tag names; unknown ones are created.")
     primary_contact: ContactIn | None = Field(
@@ -77,15 +80,15 @@ class ClientPatchIn(Strict):
     """Only the fields given change; `version` is the one you read."""
 
     version: int = Field(..., ge=1)
-    prefix: str = None  # type: ignore[assignment]
-    name: str = None  # type: ignore[assignment]
+    prefix: str = Field(None, pattern=PREFIX, description=PREFIX_HELP)  # type: ignore[assignment]
+    name: str = Field(None, max_length=200, pattern=NOT_BLANK)  # type: ignore[assignment]
     description: str = None  # type: ignore[assignment]
     industry: int | str | None = Field(None, description="The industry's id or name; null clears.")
     parent_id: int | None = Field(
         None, ge=1, le=MAX_ID, description="null makes it a top-level client."
     )
     manager_email: str | None = Field(None, description="null clears the manager.")
-    license: str = None  # type: ignore[assignment]
+    license: str = Field(None, max_length=100)  # type: ignore[assignment]
     billing: BillingIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
     tags: list[str] = Field(None, description="The full list of tag names.")  # type: ignore[assignment]
 
@@ -93,7 +96,7 @@ class ClientPatchIn(Strict):
 class StatusIn(Strict):
     status: AnyStatus
     reason: str = Field("", max_length=500)
-    at: datetime | None = Field(
+    at: When | None = Field(
         None,
         description="When it happened (default now); a past time is for managers and above, "
         "never in the future nor before the previous change.",

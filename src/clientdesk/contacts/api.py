@@ -7,14 +7,12 @@ the body and call the one write path in contacts.services.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Literal, TypeVar
+from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
-from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ValidationError as PydanticValidationError
 
 from clientdesk.clients.queries import get_client
 from clientdesk.contacts import queries
@@ -25,7 +23,19 @@ from clientdesk.contacts.services import (
     contact_delete,
     contact_update,
 )
-from clientdesk.core.api_schemas import NUL_MESSAGE, ErrorOut, Strict
+from clientdesk.core.api_schemas import (
+    NO_NUL,
+    NOT_BLANK,
+    NUL_MESSAGE,
+    Cursor,
+    ErrorOut,
+    Id,
+    Limit,
+    Strict,
+    documented_body,
+    read_body,
+    sort_order,
+)
 from clientdesk.core.roles import require
 
 router = Router(tags=["contacts"])
@@ -35,26 +45,27 @@ ADDRESS = ("street", "city", "region", "postcode", "country")
 PLAIN_FIELDS = ("first_name", "last_name", "email", "phone", "mobile", "title", "notes")
 ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descending."
 SourceName = Literal["manual", "import", "email", "directory"]
+ContactOrder = sort_order(queries.SORTS)
 
 
 # Shapes ----------------------------------------------------------------------------------
 
 
 class AddressIn(Strict):
-    street: str = ""
-    city: str = ""
-    region: str = ""
-    postcode: str = ""
-    country: str = ""
+    street: str = Field("", max_length=200)
+    city: str = Field("", max_length=100)
+    region: str = Field("", max_length=100)
+    postcode: str = Field("", max_length=20)
+    country: str = Field("", max_length=100)
 
 
 class ContactCreateIn(Strict):
-    first_name: str
-    last_name: str = ""
-    email: str = Field("", description="Unique within the client, ignoring case.")
-    phone: str = ""
-    mobile: str = ""
-    title: str = Field("", description="The job title.")
+    first_name: str = Field(..., max_length=80, pattern=NOT_BLANK)
+    last_name: str = Field("", max_length=80)
+    email: str = Field("", max_length=254, description="Unique within the client, ignoring case.")
+    phone: str = Field("", max_length=40)
+    mobile: str = Field("", max_length=40)
+    title: str = Field("", max_length=120, description="The job title.")
     notes: str = ""
     address: AddressIn | None = None
     is_primary: bool = Field(
@@ -71,12 +82,12 @@ class ContactPatchIn(Strict):
     """Only the fields given change; `version` is the one you read."""
 
     version: int = Field(..., ge=1)
-    first_name: str = None  # type: ignore[assignment]
-    last_name: str = None  # type: ignore[assignment]
-    email: str = None  # type: ignore[assignment]
-    phone: str = None  # type: ignore[assignment]
-    mobile: str = None  # type: ignore[assignment]
-    title: str = None  # type: ignore[assignment]
+    first_name: str = Field(None, max_length=80, pattern=NOT_BLANK)  # type: ignore[assignment]
+    last_name: str = Field(None, max_length=80)  # type: ignore[assignment]
+    email: str = Field(None, max_length=254)  # type: ignore[assignment]
+    phone: str = Field(None, max_length=40)  # type: ignore[assignment]
+    mobile: str = Field(None, max_length=40)  # type: ignore[assignment]
+    title: str = Field(None, max_length=120)  # type: ignore[assignment]
     notes: str = None  # type: ignore[assignment]
     address: AddressIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
     is_primary: bool = Field(  # type: ignore[assignment]
@@ -125,7 +136,6 @@ class ContactConflictOut(ErrorOut):
     current: ContactOut | None = None
 
 
-Body = TypeVar("Body", ContactCreateIn, ContactPatchIn)
 WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ContactConflictOut, 422: ErrorOut}
 
 
@@ -145,23 +155,6 @@ def contact_out(contact: Contact, facts: dict | None = None) -> dict:
         "portal": facts.get("portal", "none"),
         "source": contact.source,
         "version": contact.version,
-    }
-
-
-def _body(schema: type[Body], request) -> Body:
-    """The JSON body, read only after the lookup so that a hidden object is 404 whatever it holds."""
-    try:
-        return schema.model_validate_json(request.body or b"{}")
-    except PydanticValidationError as exc:
-        raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False)]) from None
-
-
-def _documented(schema: type[Strict]) -> dict:
-    return {
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": schema.model_json_schema()}},
-        }
     }
 
 
@@ -199,11 +192,13 @@ def _fields(payload: ContactCreateIn | ContactPatchIn, given: set[str]) -> dict:
 )
 def contacts_list(
     request,
-    client_id: int,
-    q: Annotated[str, Query(description="Every word in the first name, last name or email.")] = "",
-    order: Annotated[str, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,
-    cursor: str | None = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    client_id: Id,
+    q: Annotated[
+        str, Query(pattern=NO_NUL, description="Every word in the first name, last name or email.")
+    ] = "",
+    order: Annotated[ContactOrder, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,  # type: ignore[valid-type]
+    cursor: Cursor = None,
+    limit: Limit = 50,
 ):
     """The client's contacts, `limit` at a time; pass `next` as `cursor`."""
     client = get_client(membership=request.membership, pk=client_id)
@@ -226,13 +221,13 @@ def contacts_list(
 @router.post(
     "/clients/{client_id}/contacts",
     response={201: ContactOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
-    openapi_extra=_documented(ContactCreateIn),
+    openapi_extra=documented_body(ContactCreateIn),
 )
-def contacts_create(request, client_id: int):
+def contacts_create(request, client_id: Id):
     """Add a contact to the client. Technicians and above."""
     client = get_client(membership=request.membership, pk=client_id)
     require(request.membership, "contacts.write")
-    payload = _body(ContactCreateIn, request)
+    payload = read_body(ContactCreateIn, request)
     fields = _fields(payload, set(ContactCreateIn.model_fields))
     with _api_fields():
         contact = contact_create(
@@ -246,7 +241,7 @@ def contacts_create(request, client_id: int):
 
 
 @router.get("/contacts/{contact_id}", response={200: ContactOut, **READ})
-def contact_get(request, contact_id: int):
+def contact_get(request, contact_id: Id):
     """One contact; 404 when it is missing, deleted, or of a client you cannot see."""
     return contact_out(queries.get_contact(membership=request.membership, pk=contact_id))
 
@@ -254,13 +249,13 @@ def contact_get(request, contact_id: int):
 @router.patch(
     "/contacts/{contact_id}",
     response={200: ContactOut, **WRITE},
-    openapi_extra=_documented(ContactPatchIn),
+    openapi_extra=documented_body(ContactPatchIn),
 )
-def contact_patch(request, contact_id: int):
+def contact_patch(request, contact_id: Id):
     """Change the fields given. A stale `version` answers 409 with the contact as it is now."""
     contact = queries.get_contact(membership=request.membership, pk=contact_id)
     require(request.membership, "contacts.write")
-    payload = _body(ContactPatchIn, request)
+    payload = read_body(ContactPatchIn, request)
     given = payload.model_fields_set
     try:
         with _api_fields():
@@ -286,7 +281,7 @@ def contact_patch(request, contact_id: int):
 
 
 @router.delete("/contacts/{contact_id}", response={204: None, **WRITE})
-def contact_remove(request, contact_id: int):
+def contact_remove(request, contact_id: Id):
     """Soft delete. The primary contact cannot go while the client has other contacts (409)."""
     contact = queries.get_contact(membership=request.membership, pk=contact_id)
     require(request.membership, "contacts.write")

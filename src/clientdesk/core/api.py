@@ -4,7 +4,7 @@ from datetime import datetime
 
 from ninja import Router, Schema
 
-from clientdesk.core.api_schemas import ErrorOut
+from clientdesk.core.api_schemas import Cursor, ErrorOut, Limit
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import keyset_page
 
@@ -38,9 +38,8 @@ def account(request):
 
 
 @router.get("/members", response={200: MemberPage, 400: ErrorOut, 401: ErrorOut})
-def members(request, cursor: str | None = None, limit: int = 50):
+def members(request, cursor: Cursor = None, limit: Limit = 50):
     """The account's team, oldest member first."""
-    limit = max(1, min(limit, 200))
     page = keyset_page(
         Membership.objects.for_account(request.account).select_related("user"),
         order=["created_at", "id"],

@@ -7,12 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja import Status as Answer
-from ninja.errors import ValidationError as NinjaValidationError
-from pydantic import ValidationError as PydanticValidationError
 
 from clientdesk.clients import queries
 from clientdesk.contacts import queries as contact_queries
-from clientdesk.core.api_schemas import MAX_ID, ErrorOut, Strict
+from clientdesk.core.api_schemas import MAX_ID, ErrorOut, Id, Strict, documented_body, read_body
 from clientdesk.core.roles import require
 from clientdesk.portal.services import CannotInvite, delivery_state, portal_invite
 
@@ -44,14 +42,9 @@ class InvitationOut(Schema):
 @router.post(
     "/clients/{client_id}/invite",
     response={201: InvitationOut, **WRITE},
-    openapi_extra={
-        "requestBody": {
-            "required": False,
-            "content": {"application/json": {"schema": InviteIn.model_json_schema()}},
-        }
-    },
+    openapi_extra=documented_body(InviteIn, required=False),
 )
-def client_invite(request, client_id: int):
+def client_invite(request, client_id: Id):
     """Email a portal invitation: to the primary contact, or to `contact_id`.
 
     The link sets a password, works once and expires after 7 days; sending again revokes the
@@ -60,10 +53,7 @@ def client_invite(request, client_id: int):
     """
     client = queries.get_client(membership=request.membership, pk=client_id)
     require(request.membership, "clients.invite")
-    try:
-        payload = InviteIn.model_validate_json(request.body or b"{}")
-    except PydanticValidationError as exc:
-        raise NinjaValidationError(exc.errors(include_url=False)) from None
+    payload = read_body(InviteIn, request)
     contact = None
     if payload.contact_id is not None:
         contact = (

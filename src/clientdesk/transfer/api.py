@@ -7,17 +7,18 @@ its result, a larger one 202 while it runs (poll GET /imports/{id}). The templat
 """
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-from ninja import File, Form, Path, Router, Schema
+from ninja import Router, Schema
 from ninja import Status as Answer
-from ninja.files import UploadedFile
-from pydantic import Field
+from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import ConfigDict, Field
+from pydantic import ValidationError as PydanticValidationError
 
-from clientdesk.core.api_schemas import MAX_ID, ErrorOut
+from clientdesk.core.api_schemas import ErrorOut, Id, Strict
 from clientdesk.core.roles import require
 from clientdesk.transfer import queries, services
 from clientdesk.transfer.kinds import KINDS
@@ -30,7 +31,47 @@ ERRORS_LISTED = 1000  # the first rejected rows; counts.rejected says how many i
 WRITE = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
 
-class CountsOut(Schema):
+class ImportIn(Strict):
+    """The form fields beside the file (text, as forms send it: `dry_run` is true or false)."""
+
+    model_config = ConfigDict(strict=False)
+
+    kind: Literal[tuple(KINDS)] = Field(description="What the file holds.")  # type: ignore[valid-type]
+    mode: Literal["create", "upsert"] = Field(
+        "upsert",
+        description="create: a row matching an existing record is rejected; upsert: it "
+        "updates that record (clients match on prefix, contacts on client prefix + email).",
+    )
+    dry_run: bool = Field(False, description="true: check only, nothing is written.")
+
+
+# The form is read in the handler, after the role check (a missing right is a 403 whatever the
+# form holds); the document says what it must hold.
+IMPORT_FORM = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file", "kind"],
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The CSV or XLSX file.",
+                        },
+                        **ImportIn.model_json_schema()["properties"],
+                    },
+                    "additionalProperties": False,
+                }
+            }
+        },
+    }
+}
+
+
+class ImportCountsOut(Schema):
     rows: int = 0
     created: int = 0
     updated: int = 0
@@ -56,7 +97,7 @@ class ImportOut(Schema):
     dry_run: bool
     state: Literal["queued", "running", "done", "failed"]
     progress: int = Field(description="0–100.")
-    counts: CountsOut
+    counts: ImportCountsOut
     errors: list[RowErrorOut] = Field(
         description=f"The rejected rows by row number, at most {ERRORS_LISTED}."
     )
@@ -83,7 +124,7 @@ def import_out(job: ImportJob) -> dict:
         "dry_run": job.dry_run,
         "state": job.state,
         "progress": job.progress,
-        "counts": {name: (job.counts or {}).get(name, 0) for name in CountsOut.model_fields},
+        "counts": {name: (job.counts or {}).get(name, 0) for name in ImportCountsOut.model_fields},
         "errors": errors,
         "failure": job.failure,
         "filename": job.filename,
@@ -98,41 +139,30 @@ def import_out(job: ImportJob) -> dict:
     }
 
 
-@router.post("/imports", response={201: ImportOut, 202: ImportOut, **WRITE})
-def imports_create(
-    request,
-    # Both optional for ninja, required by the services: a missing one is then a 422 on its
-    # own name ({"errors": {"file": [...]}}), like every other refused field.
-    file: Annotated[
-        UploadedFile | None, File(description="Required. The CSV or XLSX file.")
-    ] = None,
-    kind: Annotated[
-        str, Form(description="Required. What the file holds: " + ", ".join(KINDS) + ".")
-    ] = "",
-    mode: Annotated[
-        str,
-        Form(
-            description="create: a row matching an existing record is rejected; upsert: it "
-            "updates that record (clients match on prefix, contacts on client prefix + email)."
-        ),
-    ] = "upsert",
-    dry_run: Annotated[bool, Form(description="true: check only, nothing is written.")] = False,
-):
+@router.post(
+    "/imports", response={201: ImportOut, 202: ImportOut, **WRITE}, openapi_extra=IMPORT_FORM
+)
+def imports_create(request):
     """Import a CSV or XLSX file (multipart). Columns are matched by their headers, by label
     or field name, ignoring case and punctuation; unknown columns are ignored. 201 when the
     file ran at once (small files), 202 while it runs in the background."""
     require(request.membership, CAPABILITY)
+    file = request.FILES.get("file")
     if file is None:
         raise ValidationError({"file": [_("Choose a CSV or XLSX file to import.")]})
+    try:
+        form = ImportIn.model_validate(request.POST.dict())
+    except PydanticValidationError as exc:
+        raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False)]) from None
     # One transaction: a file whose required columns are missing leaves no job behind.
     with transaction.atomic():
         job = services.import_create(
             account=request.account,
             membership=request.membership,
-            kind=kind,
+            kind=form.kind,
             upload=file,
-            mode=mode,
-            dry_run=dry_run,
+            mode=form.mode,
+            dry_run=form.dry_run,
         )
         job = services.import_start(job=job, membership=request.membership)
     job.refresh_from_db()
@@ -140,10 +170,10 @@ def imports_create(
 
 
 @router.get(
-    "/imports/{int:import_id}",
+    "/imports/{import_id}",
     response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
-def import_get(request, import_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
+def import_get(request, import_id: Id):
     """One import: its state, progress, counts and rejected rows."""
     job = queries.import_get(account=request.account, pk=import_id)
     require(request.membership, CAPABILITY)

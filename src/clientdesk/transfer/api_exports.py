@@ -16,8 +16,16 @@ from ninja import Query, Router
 from clientdesk.clients import queries
 
 # The filters are parsed exactly as GET /api/v1/clients parses them.
-from clientdesk.clients.api import ORDER_HELP, REPEATABLE, client_filters
-from clientdesk.core.api_schemas import MAX_ID, ErrorOut
+from clientdesk.clients.api import (
+    ORDER_HELP,
+    REPEATABLE,
+    ClientOrder,
+    EngagementFilter,
+    StatusFilter,
+    Text,
+    client_filters,
+)
+from clientdesk.core.api_schemas import MAX_ID, NO_NUL, ErrorOut
 from clientdesk.core.roles import require
 from clientdesk.transfer import exports
 from clientdesk.transfer.import_templates import (
@@ -47,17 +55,17 @@ Format = Literal["csv", "xlsx"]
 def clients_export(
     request,
     format: Annotated[Format, Query(description="csv (UTF-8 with BOM) or xlsx.")] = "csv",
-    status: Annotated[list[str] | None, Query(description=REPEATABLE)] = None,
-    engagement: Annotated[list[str] | None, Query(description=REPEATABLE)] = None,
-    industry: Annotated[str | None, Query(description="The industry's id or name.")] = None,
-    manager: Annotated[str | None, Query(description="The manager's email.")] = None,
+    status: Annotated[StatusFilter | None, Query(description=REPEATABLE)] = None,
+    engagement: Annotated[EngagementFilter | None, Query(description=REPEATABLE)] = None,
+    industry: Annotated[Text | None, Query(description="The industry's id or name.")] = None,
+    manager: Annotated[Text | None, Query(description="The manager's email.")] = None,
     parent: Annotated[
         int | None, Query(ge=1, le=MAX_ID, description="The direct sub-clients of this id.")
     ] = None,
-    q: Annotated[str, Query(description="Searches name and prefix.")] = "",
+    q: Annotated[str, Query(pattern=NO_NUL, description="Searches name and prefix.")] = "",
     archived: Annotated[bool, Query(description="true: the archived clients only.")] = False,
-    tag: Annotated[str | None, Query(description="The tag's id or name.")] = None,
-    order: Annotated[str, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,
+    tag: Annotated[Text | None, Query(description="The tag's id or name.")] = None,
+    order: Annotated[ClientOrder, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,  # type: ignore[valid-type]
 ):
     """Every client matching the filters of `GET /api/v1/clients`, in the clients import
     template's columns (headers are its labels), so that the file imports back unchanged.
@@ -97,7 +105,10 @@ def clients_export(
 @router.get("/imports/template", response=ERRORS, openapi_extra={"responses": FILE})
 def import_template(
     request,
-    kind: Annotated[str, Query(description="What the file imports: " + ", ".join(KINDS) + ".")],
+    kind: Annotated[
+        Literal[tuple(KINDS)],  # type: ignore[valid-type]
+        Query(description="What the file imports."),
+    ],
     format: Annotated[Format, Query(description="csv or xlsx.")] = "csv",
 ):
     """A blank file to fill in: the header labels and an example row (CSV), or the XLSX with

@@ -1,0 +1,38 @@
+"""A check schemathesis runs beside its own (tests/api/schemathesis.toml loads this file).
+
+schemathesis's `positive_data_acceptance` is told (in the .toml) that a request the document
+allows may still be refused with 422 or 400: a business rule no schema can state refuses it
+(a status change DESIGN §2 does not allow, a duplicate prefix, a parent or manager that does
+not exist, a cursor this server never gave). Those refusals come from the services and say
+"Some fields are not valid." (or "Invalid cursor."). This check keeps the promise of the
+document for everything else: a request it allows is never refused by the API's own schema
+layer ("The request is not valid.") nor as a body that cannot be parsed, because then the
+document failed to state a rule the server enforces.
+"""
+
+import schemathesis
+from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
+
+SCHEMA_LAYER = {
+    422: "The request is not valid.",
+    400: "Cannot parse request body",
+}
+
+
+@schemathesis.check
+def document_states_every_rule(ctx, response, case):
+    meta = case.meta
+    if meta is None or not meta.generation.mode.is_positive:
+        return None
+    if is_unexpected_http_status_case(case) or response.status_code not in SCHEMA_LAYER:
+        return None
+    try:
+        detail = response.json().get("detail")
+    except ValueError:
+        detail = None
+    if detail == SCHEMA_LAYER[response.status_code]:
+        raise AssertionError(
+            "The document allows this request, but the API's schema refused it: the document "
+            f"does not state a rule the server enforces.\n{response.text[:500]}"
+        )
+    return None
