@@ -1,16 +1,15 @@
 """The imports API (DESIGN §7): upload a file to import (or to check), then follow the job.
 
 The same services as the Bulk import pages: the upload is stored with its columns matched by
-their names (as the page guesses them), and started at once; a small file answers 201 with
-its result, a larger one 202 while it runs (poll GET /imports/{id}). The templates are
-`GET /imports/template` (api/exports.py).
+their names (as the page guesses them), and started as a background task at once: 202 while it
+runs (poll GET /imports/{id}). A member reads their own imports; owners and admins every one.
+The templates are `GET /imports/template` (api/exports.py).
 """
 
 from datetime import datetime
 from typing import Annotated, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import File, Form, Path, Router, Schema
 from ninja import Status as Answer
@@ -98,7 +97,7 @@ def import_out(job: ImportJob) -> dict:
     }
 
 
-@router.post("/imports", response={201: ImportOut, 202: ImportOut, **WRITE})
+@router.post("/imports", response={202: ImportOut, **WRITE})
 def imports_create(
     request,
     # Both optional for ninja, required by the services: a missing one is then a 422 on its
@@ -119,24 +118,22 @@ def imports_create(
     dry_run: Annotated[bool, Form(description="true: check only, nothing is written.")] = False,
 ):
     """Import a CSV or XLSX file (multipart). Columns are matched by their headers, by label
-    or field name, ignoring case and punctuation; unknown columns are ignored. 201 when the
-    file ran at once (small files), 202 while it runs in the background."""
+    or field name, ignoring case and punctuation; unknown columns are ignored. 202: it runs
+    in the background; follow it with GET /imports/{id}."""
     require(request.membership, CAPABILITY)
     if file is None:
         raise ValidationError({"file": [_("Choose a CSV or XLSX file to import.")]})
-    # One transaction: a file whose required columns are missing leaves no job behind.
-    with transaction.atomic():
-        job = services.import_create(
-            account=request.account,
-            membership=request.membership,
-            kind=kind,
-            upload=file,
-            mode=mode,
-            dry_run=dry_run,
-        )
-        job = services.import_start(job=job, membership=request.membership)
+    job = services.import_create(
+        account=request.account,
+        membership=request.membership,
+        kind=kind,
+        upload=file,
+        mode=mode,
+        dry_run=dry_run,
+        start=True,
+    )
     job.refresh_from_db()
-    return Answer(201 if job.state in (State.DONE, State.FAILED) else 202, import_out(job))
+    return Answer(202, import_out(job))
 
 
 @router.get(
@@ -144,7 +141,7 @@ def imports_create(
     response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def import_get(request, import_id: Annotated[int, Path(ge=1, le=MAX_ID)]):
-    """One import: its state, progress, counts and rejected rows."""
-    job = queries.import_get(account=request.account, pk=import_id)
+    """One import of yours (owners and admins: any of the account's): its state, progress,
+    counts and rejected rows."""
     require(request.membership, CAPABILITY)
-    return import_out(job)
+    return import_out(queries.import_get(membership=request.membership, pk=import_id))
