@@ -81,6 +81,7 @@ _PACKAGE_RELS = (
     b'<Relationship Id="rId1" Type="' + _REL_NS.encode() + b'/officeDocument"'
     b' Target="xl/workbook.xml"/></Relationships>'
 )
+_NO_STYLES = b'<styleSheet xmlns="' + _MAIN_NS.encode() + b'"/>'  # calamine wants the part
 _WORKBOOK_RELS = (
     b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="' + _PKG_REL_NS.encode() + b'">'
     b'<Relationship Id="rId1" Type="' + _REL_NS.encode() + b'/worksheet"'
@@ -538,7 +539,7 @@ def _workbook_parts(book: zipfile.ZipFile) -> tuple[str, bytes, bool, str | None
             strings_part = _member(book, target)
     if sheet_part is None:
         raise UnreadableFile(_("Cannot read this XLSX: its first sheet is missing."))
-    styles = _read_part(book, styles_part) if styles_part else b""
+    styles = _read_part(book, styles_part) if styles_part else _NO_STYLES
     return sheet_part, styles, date1904, strings_part
 
 
