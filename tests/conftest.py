@@ -84,3 +84,17 @@ def run_tasks(monkeypatch):
             call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
     return run
+
+
+@pytest.fixture
+def finish(run_tasks, django_capture_on_commit_callbacks):
+    """Send a request that queues background work (an import), then let the real worker run
+    it, as it would after the request's commit in production: `finish(http.post, url, data)`."""
+
+    def send(call, *args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = call(*args, **kwargs)
+        run_tasks()
+        return response
+
+    return send

@@ -38,10 +38,12 @@ def manager(cast):
     return Uploader(cast.manager)
 
 
-def test_a_small_file_runs_at_once_and_answers_201_with_the_job(cast, manager):
-    response = manager.post(GOOD)
-    assert response.status_code == 201, response.content
-    body = response.json()
+def test_an_upload_answers_202_and_the_job_runs_in_the_background(cast, manager, finish):
+    response = finish(manager.post, GOOD)
+    assert response.status_code == 202, response.content
+    queued = response.json()
+    assert queued["state"] == "queued" and queued["progress"] == 0 and queued["errors"] == []
+    body = manager.get(queued["id"]).json()
     assert body["kind"] == "clients" and body["mode"] == "upsert" and body["dry_run"] is False
     assert body["state"] == "done" and body["progress"] == 100
     assert body["counts"] == {"rows": 2, "created": 2, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -54,14 +56,20 @@ def test_a_small_file_runs_at_once_and_answers_201_with_the_job(cast, manager):
     ]
     assert body["created_at"] and body["finished_at"]
     assert set(ClientModel.objects.values_list("prefix", flat=True)) == {"ACME", "BPM"}
-    assert manager.get(body["id"]).json() == body
 
 
-def test_a_dry_run_writes_nothing_and_names_the_rejected_rows(cast, manager):
-    response = manager.post(WITH_MISTAKE, dry_run="true")
-    assert response.status_code == 201, response.content
-    body = response.json()
-    assert body["dry_run"] is True
+def test_no_upload_runs_inside_the_request(cast, manager, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = manager.post(GOOD)
+    assert response.status_code == 202 and len(queued) == 1  # the task, queued on commit
+    assert ClientModel.objects.count() == 0
+    assert ImportJob.objects.get().state == "queued"
+
+
+def test_a_dry_run_writes_nothing_and_names_the_rejected_rows(cast, manager, finish):
+    job_id = finish(manager.post, WITH_MISTAKE, dry_run="true").json()["id"]
+    body = manager.get(job_id).json()
+    assert body["dry_run"] is True and body["state"] == "done"
     assert body["counts"]["rows"] == 3 and body["counts"]["created"] == 2
     assert body["counts"]["rejected"] == 1
     assert [(e["row"], e["field"]) for e in body["errors"]] == [(3, "Name")]
@@ -69,26 +77,11 @@ def test_a_dry_run_writes_nothing_and_names_the_rejected_rows(cast, manager):
     assert ClientModel.objects.count() == 0
 
 
-def test_create_mode_rejects_a_row_whose_prefix_exists(cast, manager):
+def test_create_mode_rejects_a_row_whose_prefix_exists(cast, manager, finish):
     make_client(cast, prefix="BPM", name="Blue Peak")
-    body = manager.post(GOOD, mode="create").json()
+    body = manager.get(finish(manager.post, GOOD, mode="create").json()["id"]).json()
     assert body["counts"]["created"] == 1 and body["counts"]["rejected"] == 1
     assert body["errors"][0]["row"] == 3
-
-
-def test_a_large_file_answers_202_then_reports_its_progress(
-    cast, manager, monkeypatch, run_tasks, django_capture_on_commit_callbacks
-):
-    monkeypatch.setattr(services, "IMMEDIATE_MAX_BYTES", 0)
-    with django_capture_on_commit_callbacks(execute=True):  # the task is queued on commit
-        response = manager.post(GOOD)
-    assert response.status_code == 202, response.content
-    body = response.json()
-    assert body["state"] == "queued" and body["progress"] == 0 and body["errors"] == []
-    run_tasks()
-    done = manager.get(body["id"]).json()
-    assert done["state"] == "done" and done["progress"] == 100
-    assert done["counts"]["created"] == 2
 
 
 def test_a_file_without_a_required_column_is_422_and_leaves_no_job(cast, manager):

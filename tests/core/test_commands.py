@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -149,6 +150,72 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
             assert left == [], (group, left)
     finally:  # whatever happened above, leave nothing running
         for group in [str(proc.pid), *children]:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(int(group), signal.SIGKILL)
+
+
+def _children(pid: int) -> dict[str, str]:
+    """The child processes of `pid` by what they run: "worker" or "web"."""
+    found = {}
+    for child in subprocess.run(
+        ["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False
+    ).stdout.split():
+        with contextlib.suppress(FileNotFoundError):
+            command = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+            found["worker" if b"worker" in command else "web"] = child
+    return found
+
+
+def test_serve_starts_a_worker_that_died_again_and_keeps_serving(tmp_path):
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("CLIENTDESK_", "DJANGO_"))},
+        "CLIENTDESK_DEBUG": "1",
+        "CLIENTDESK_VAR_DIR": str(tmp_path),
+    }
+    subprocess.run([sys.executable, "-m", "clientdesk", "migrate", "-v0"], env=env, check=True)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "clientdesk", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    seen: set[str] = set()
+    try:
+        deadline = time.monotonic() + 30
+        while len(_children(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        first = _children(proc.pid)
+        seen.update(first.values())
+        os.killpg(int(first["worker"]), signal.SIGKILL)  # as if it died of an error
+        deadline, again = time.monotonic() + 30, None
+        while time.monotonic() < deadline:
+            again = _children(proc.pid).get("worker")
+            if again and again != first["worker"]:
+                break
+            time.sleep(0.2)
+        assert again and again != first["worker"], "the worker was not started again"
+        seen.add(again)
+        assert proc.poll() is None  # serve itself goes on
+        assert _children(proc.pid)["web"] == first["web"]  # and so does the web server
+        deadline, status = time.monotonic() + 30, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/sign-in/", timeout=2
+                ).status
+            except OSError:
+                time.sleep(0.3)
+        assert status == 200
+        proc.send_signal(signal.SIGTERM)
+        output, _ = proc.communicate(timeout=30)
+        assert "the worker process stopped (exit -9); starting it again in 1 s" in output
+        assert "the worker process started again" in output
+        assert proc.returncode == 0, output
+    finally:
+        for group in [str(proc.pid), *seen]:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(int(group), signal.SIGKILL)
 

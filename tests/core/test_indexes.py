@@ -44,6 +44,7 @@ LOOKUPS_ACROSS_ACCOUNTS = {
     ("core_staffinvitation", ("invited_by_id",)),
     ("portal_portalinvitation", ("invited_by_id",)),
     ("transfer_importjob", ("created_by_id",)),
+    ("transfer_importjob", ("started_by_id",)),
     ("clients_listpreference", ("user_id",)),
 }
 # The tables a client row of an import writes, where every index costs on each of its rows:

@@ -13,7 +13,6 @@ from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from clientdesk.clients.models import Client
-from clientdesk.transfer import services
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
@@ -34,12 +33,6 @@ def file_with_mistakes() -> bytes:
     ]
     lines += [f"P{n:05d};Client {n};Lead;" for n in range(1, GOOD_ROWS + 1)]
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
-
-
-@pytest.fixture
-def background(monkeypatch):
-    """Every import runs as a task, whatever its size."""
-    monkeypatch.setattr(services, "IMMEDIATE_MAX_BYTES", 0)
 
 
 @pytest.fixture
@@ -93,7 +86,7 @@ WATCH = """() => {
 
 
 def test_import_a_messy_file_from_template_to_error_report(
-    page: Page, live_server, cast, sign_in, check_a11y, shot, background, worker, tmp_path
+    page: Page, live_server, cast, sign_in, check_a11y, shot, worker, tmp_path
 ):
     sign_in(page, live_server, cast.manager.user.email, PASSWORD)
     page.goto(f"{live_server.url}/a/acme/clients/")

@@ -46,9 +46,11 @@ def victim_objects(cast):
     )
     portal_invitation = portal_invite(client=client, actor=cast.owner.user, contact=contact)
     access = portal_invitation_accept(invitation=portal_invitation, password=PASSWORD)
+    # A manager's: a member sees their own imports, owners and admins every one, so each role
+    # that may import sees this one (tests/transfer/test_import_access.py has the 404s).
     job = import_create(
         account=cast.account,
-        membership=cast.owner,
+        membership=cast.manager,
         kind="clients",
         upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
     )

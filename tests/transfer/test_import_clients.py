@@ -213,14 +213,20 @@ def test_the_error_report_holds_the_original_rows_and_their_reasons(cast, tmp_pa
     assert len(rows) == 6
 
 
-def test_an_upload_runs_at_once_when_small(cast):
+def test_an_upload_runs_as_a_background_task_however_small(
+    cast, run_tasks, django_capture_on_commit_callbacks
+):
     upload = SimpleUploadedFile("few.csv", b"Prefix,Name\nFEW,Few Ltd\n", "text/csv")
 
     job = import_create(
         account=cast.account, membership=cast.manager, kind="clients", upload=upload
     )
     assert job.mapping == ["prefix", "name"] and job.state == "queued"
-    import_start(job=job, membership=cast.manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_start(job=job, membership=cast.manager)
+    job.refresh_from_db()
+    assert job.state == "queued" and job.started_by == cast.manager.user
+    run_tasks()
 
     job.refresh_from_db()
     assert job.state == "done" and job.counts["created"] == 1

@@ -187,11 +187,12 @@ def test_a_file_over_the_limit_is_refused_naming_the_limit(cast, monkeypatch):
 # The mapping and the check ---------------------------------------------------------------
 
 
-def test_a_changed_mapping_is_saved_and_used_by_the_check(cast):
+def test_a_changed_mapping_is_saved_and_used_by_the_check(cast, finish):
     http = signed_in(cast.manager)
     job = job_of(upload(http, "Ref,Company,Notes\r\nACME,Acme Dental,VIP\r\n"))
     assert job.mapping[0] == ""  # "Ref" means nothing to the guess
-    response = http.post(
+    response = finish(
+        http.post,
         f"{URL}{job.pk}/columns/",
         {"column_0": "prefix", "column_1": "name", "column_2": "", "action": "preview"},
     )
@@ -216,11 +217,12 @@ def test_a_field_chosen_for_two_columns_is_refused_on_both(cast):
     assert job.state == State.QUEUED
 
 
-def test_the_check_counts_the_rows_and_names_every_rejected_row(cast):
+def test_the_check_counts_the_rows_and_names_every_rejected_row(cast, finish):
     make_client(cast, prefix="BPM", name="Blue Peak Media")
     http = signed_in(cast.manager)
     job = job_of(upload(http, WITH_MISTAKES))
-    http.post(
+    finish(
+        http.post,
         f"{URL}{job.pk}/columns/",
         {"column_0": "prefix", "column_1": "name", "column_2": "", "action": "preview"},
     )
@@ -237,17 +239,19 @@ def test_the_check_counts_the_rows_and_names_every_rejected_row(cast):
     assert ClientModel.objects.filter(account=cast.account).count() == 1
 
 
-def test_run_import_asks_once_naming_what_it_will_do_then_writes(cast):
+def test_run_import_asks_once_naming_what_it_will_do_then_writes(cast, finish):
     make_client(cast, prefix="BPM", name="Blue Peak")
     http = signed_in(cast.manager)
     job = job_of(upload(http, GOOD))
-    http.post(
-        f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "preview"}
+    finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "action": "preview"},
     )
     page = http.get(f"{URL}{job.pk}/")
     assert "Create 1 client and update 1" in page.text
     assert '<dialog id="run-dialog"' in page.text
-    response = http.post(f"{URL}{job.pk}/run/")
+    response = finish(http.post, f"{URL}{job.pk}/run/")
     run = job_of(response)
     assert run.pk != job.pk and not run.dry_run and run.state == State.DONE
     assert run.counts["created"] == 1 and run.counts["updated"] == 1
@@ -256,11 +260,13 @@ def test_run_import_asks_once_naming_what_it_will_do_then_writes(cast):
     assert "What the import did" in done.text and "run-dialog" not in done.text
 
 
-def test_import_straight_from_the_columns_runs_a_real_import(cast):
+def test_import_straight_from_the_columns_runs_a_real_import(cast, finish):
     http = signed_in(cast.manager)
     job = job_of(upload(http, GOOD))
-    response = http.post(
-        f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "run"}
+    response = finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "action": "run"},
     )
     run = job_of(response)
     assert not run.dry_run and run.state == State.DONE
@@ -293,9 +299,8 @@ def test_change_the_columns_starts_over_from_the_last_choice(cast):
 
 
 def test_a_large_file_shows_a_progress_bar_that_polls_until_done(
-    cast, monkeypatch, run_tasks, django_capture_on_commit_callbacks
+    cast, run_tasks, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(services, "IMMEDIATE_MAX_BYTES", 0)
     http = signed_in(cast.manager)
     job = job_of(upload(http, GOOD))
     with django_capture_on_commit_callbacks(execute=True):  # the task is queued on commit
@@ -332,11 +337,13 @@ def test_a_failed_import_shows_why(cast):
 # The error report and the history --------------------------------------------------------
 
 
-def test_the_error_report_is_the_rejected_rows_plus_an_error_column(cast):
+def test_the_error_report_is_the_rejected_rows_plus_an_error_column(cast, finish):
     http = signed_in(cast.manager)
     job = job_of(upload(http, WITH_MISTAKES))
-    http.post(
-        f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "preview"}
+    finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "action": "preview"},
     )
     response = http.get(f"{URL}{job.pk}/errors.csv")
     assert response.status_code == 200
@@ -352,11 +359,13 @@ def test_the_error_report_is_the_rejected_rows_plus_an_error_column(cast):
         assert not any(cell.startswith("=") for cell in row)  # neutralised, never run
 
 
-def test_the_history_lists_each_import_with_who_when_and_counts(cast):
+def test_the_history_lists_each_import_with_who_when_and_counts(cast, finish):
     http = signed_in(cast.manager)
     job = job_of(upload(http, GOOD, name="first.csv"))
-    http.post(
-        f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "preview"}
+    finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "action": "preview"},
     )
     job_of(upload(http, GOOD, name="second.csv"))
     page = http.get(URL)
@@ -392,12 +401,14 @@ def test_the_history_pages_by_twenty(cast):
     assert http.get(URL, {"cursor": "nonsense"}).status_code == 302
 
 
-def test_a_long_list_of_rejected_rows_shows_the_first_200_and_points_to_the_report(cast):
+def test_a_long_list_of_rejected_rows_shows_the_first_200_and_points_to_the_report(cast, finish):
     lines = ["Prefix,Name"] + [f"B{n:04d}," for n in range(205)]  # no names: all rejected
     http = signed_in(cast.manager)
     job = job_of(upload(http, "\r\n".join(lines) + "\r\n"))
-    http.post(
-        f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "preview"}
+    finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "action": "preview"},
     )
     page = http.get(f"{URL}{job.pk}/")
     assert len(page.context["errors"]) == 200
@@ -408,7 +419,7 @@ def test_a_long_list_of_rejected_rows_shows_the_first_200_and_points_to_the_repo
     assert len(b"".join(report.streaming_content).decode("utf-8-sig").splitlines()) == 206
 
 
-def test_contacts_are_checked_against_their_clients(cast):
+def test_contacts_are_checked_against_their_clients(cast, finish):
     make_client(cast, prefix="ACME", name="Acme Dental")
     http = signed_in(cast.manager)
     text = (
@@ -419,7 +430,8 @@ def test_contacts_are_checked_against_their_clients(cast):
     job = job_of(upload(http, text, name="contacts.csv", kind="contacts"))
     page = http.get(f"{URL}{job.pk}/")
     assert [selected(page, i) for i in range(3)] == ["client_prefix", "first_name", "email"]
-    http.post(
+    finish(
+        http.post,
         f"{URL}{job.pk}/columns/",
         {
             "column_0": "client_prefix",

@@ -36,6 +36,7 @@ _ADMIN = _MANAGER | {
     "tokens.manage",
     "outbox.read",
     "activity.read",
+    "imports.all",
 }
 _OWNER = _ADMIN | {"account.delete", "clients.undelete", "team.manage_owners"}
 

@@ -1,16 +1,15 @@
 """The imports API (DESIGN §7): upload a file to import (or to check), then follow the job.
 
 The same services as the Bulk import pages: the upload is stored with its columns matched by
-their names (as the page guesses them), and started at once; a small file answers 201 with
-its result, a larger one 202 while it runs (poll GET /imports/{id}). The templates are
-`GET /imports/template` (api/exports.py).
+their names (as the page guesses them), and started as a background task at once: 202 while it
+runs (poll GET /imports/{id}). A member reads their own imports; owners and admins every one.
+The templates are `GET /imports/template` (api/exports.py).
 """
 
 from datetime import datetime
 from typing import Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja import Status as Answer
@@ -139,13 +138,11 @@ def import_out(job: ImportJob) -> dict:
     }
 
 
-@router.post(
-    "/imports", response={201: ImportOut, 202: ImportOut, **WRITE}, openapi_extra=IMPORT_FORM
-)
+@router.post("/imports", response={202: ImportOut, **WRITE}, openapi_extra=IMPORT_FORM)
 def imports_create(request):
     """Import a CSV or XLSX file (multipart). Columns are matched by their headers, by label
-    or field name, ignoring case and punctuation; unknown columns are ignored. 201 when the
-    file ran at once (small files), 202 while it runs in the background."""
+    or field name, ignoring case and punctuation; unknown columns are ignored. 202: it runs
+    in the background; follow it with GET /imports/{id}."""
     require(request.membership, CAPABILITY)
     file = request.FILES.get("file")
     if file is None:
@@ -154,19 +151,17 @@ def imports_create(request):
         form = ImportIn.model_validate(request.POST.dict())
     except PydanticValidationError as exc:
         raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False)]) from None
-    # One transaction: a file whose required columns are missing leaves no job behind.
-    with transaction.atomic():
-        job = services.import_create(
-            account=request.account,
-            membership=request.membership,
-            kind=form.kind,
-            upload=file,
-            mode=form.mode,
-            dry_run=form.dry_run,
-        )
-        job = services.import_start(job=job, membership=request.membership)
+    job = services.import_create(
+        account=request.account,
+        membership=request.membership,
+        kind=form.kind,
+        upload=file,
+        mode=form.mode,
+        dry_run=form.dry_run,
+        start=True,
+    )
     job.refresh_from_db()
-    return Answer(201 if job.state in (State.DONE, State.FAILED) else 202, import_out(job))
+    return Answer(202, import_out(job))
 
 
 @router.get(
@@ -174,7 +169,7 @@ def imports_create(request):
     response={200: ImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def import_get(request, import_id: Id):
-    """One import: its state, progress, counts and rejected rows."""
-    job = queries.import_get(account=request.account, pk=import_id)
+    """One import of yours (owners and admins: any of the account's): its state, progress,
+    counts and rejected rows."""
     require(request.membership, CAPABILITY)
-    return import_out(job)
+    return import_out(queries.import_get(membership=request.membership, pk=import_id))

@@ -3,13 +3,22 @@ batches of rows to the kind's batch service, each batch in its own transaction t
 the job's progress, counts and rejected rows.
 
 So a worker killed mid-run leaves whole batches only, and the job says how far it got
-(`rows_done`, the last row number committed); running the job again resumes after it, and
-running the same file again in upsert mode finds those rows unchanged.
+(`rows_done`, the records read and committed, in file order); running the job again resumes
+after them, and running the same file again in upsert mode finds those rows unchanged.
+
+A batch holds the database's write lock (SQLite has one for the whole database) while it runs,
+so batches are kept short: at most BATCH_SIZE rows and BATCH_BYTES of values, and fewer rows
+when a batch takes longer than BATCH_SECONDS, so that other people's writes wait at most one
+batch. A check (dry run) reads outside any transaction and writes only its progress.
+
+Every record read is accounted for: the job ends done only when the rows read equal created +
+updated + unchanged + rejected, and fails with the numbers otherwise.
 """
 
 import logging
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
 from clientdesk.core.models import Membership
+from clientdesk.core.roles import can
 from clientdesk.core.seenkeys import SeenKeys
 from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
@@ -26,6 +36,11 @@ from clientdesk.transfer.readers import UnreadableFile, open_sheet
 
 log = logging.getLogger(__name__)
 BATCH_SIZE = 2000
+BATCH_MIN = 50
+BATCH_FIRST = 250  # the first batch measures the pace; the next ones double up to BATCH_SIZE
+BATCH_BYTES = 4 << 20  # of text in a batch's values: rows may hold 2 MB each (readers.limits)
+BATCH_SECONDS = 0.4
+KEPT_CHARS = 300  # of each value kept with a rejected row (the page and the error report)
 # Errors the services name by their own argument, shown under the file's column.
 FIELD_OF = {"at": "status_since", "parent": "parent_prefix", "manager": "manager_email"}
 COUNTS = ("rows", CREATE, UPDATE, UNCHANGED, REJECTED)
@@ -54,6 +69,14 @@ class _Run:
         self.seen = SeenKeys(expected=job.rows_total)
         self.deferred: dict[int, tuple[Row, list, list[tuple[str, str]]]] = {}
         self.counts = {**empty_counts(), **(job.counts or {})}
+        self.batch_rows = self.most = BATCH_SIZE
+
+    def pace(self, seconds: float, rows: int) -> None:
+        """Size the next batch so that it holds the write lock about BATCH_SECONDS."""
+        if rows < self.batch_rows / 2:  # a short batch (the end, or a large row) says little
+            return
+        wanted = int(rows * BATCH_SECONDS / max(seconds, 1e-3))
+        self.batch_rows = max(BATCH_MIN, min(self.most, wanted, self.batch_rows * 2))
 
     def key(self, values: list) -> str | None:
         """The record's key, matched ignoring case (prefixes are stored upper case, emails
@@ -75,11 +98,16 @@ class _Run:
 def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE) -> ImportJob:
     """Run (or resume) a job to its end; the job row tells the outcome."""
     kind = KINDS[job.kind]
+    # Whoever started it, with their role and client limits as they stand now.
     membership = (
         Membership.objects.for_account(job.account_id)
         .select_related("user", "account")
-        .get(user=job.created_by)
+        .filter(user_id=job.started_by_id or job.created_by_id)
+        .first()
     )
+    if membership is None or not can(membership, "clients.import"):
+        _fail(job, _("The person who started this import may no longer import in this account."))
+        return job
     job.state, job.started_at = State.RUNNING, job.started_at or timezone.now()
     ImportJob.objects.for_account(job.account_id).filter(pk=job.pk).update(
         state=job.state, started_at=job.started_at
@@ -126,18 +154,19 @@ Failed = tuple[Row, list, list[tuple[str, str]]]
 def _run(run: _Run, path: str, batch_size: int) -> None:
     job = run.job
     resumed = set(job.deferred)
+    run.batch_rows, run.most = min(BATCH_FIRST, batch_size), batch_size
     with open_sheet(path, job.filename) as sheet:
         batch: list[Pending] = []
         rejected: list[Failed] = []
-        last = job.rows_done
+        read = size = 0  # records read, in file order; text in the batch
         for number, values in sheet.rows():
+            read += 1
             key = run.key(values)
             earlier = run.seen.get(key) if key else None
-            if number <= job.rows_done and number not in resumed:
+            if read <= job.rows_done and number not in resumed:
                 if key:  # committed by an earlier attempt of this job
                     run.seen.setdefault(key, number)
                 continue
-            last = max(last, number)
             if number not in resumed:
                 run.counts["rows"] += 1
             data, errors = run.parser.parse(values)
@@ -156,73 +185,112 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
                 rejected.append((row, values, errors))
             else:
                 batch.append((row, values))
-            if len(batch) + len(rejected) >= batch_size:
-                _commit(run, batch, rejected, last)
-                batch, rejected = [], []
-        _commit(run, batch, rejected, last)
-    _settle_deferred(run, last, batch_size)
+            size += sum(len(v) for v in values if type(v) is str)
+            if len(batch) + len(rejected) >= run.batch_rows or size >= BATCH_BYTES:
+                _commit(run, batch, rejected, read)
+                batch, rejected, size = [], [], 0
+        _commit(run, batch, rejected, read)
+    _settle_deferred(run, read)
 
 
-def _settle_deferred(run: _Run, last: int, batch_size: int) -> None:
+def _settle_deferred(run: _Run, read: int) -> None:
     """Offer the set-aside rows again until a round writes none of them; then they are
     rejected with their reasons."""
     while run.deferred:
         waiting = [(row, values) for row, values, _errors in run.deferred.values()]
         before = len(waiting)
         run.deferred = {}
-        for i in range(0, len(waiting), batch_size):
-            _commit(run, waiting[i : i + batch_size], [], last)
+        for i in range(0, len(waiting), run.batch_rows):
+            _commit(run, waiting[i : i + run.batch_rows], [], read)
         if len(run.deferred) == before:
             final = list(run.deferred.values())
             run.deferred = {}
-            _commit(run, [], final, last)
+            _commit(run, [], final, read)
             break
-    _commit(run, [], [], last, final=True)
+    _commit(run, [], [], read, final=True)
 
 
 def _commit(
-    run: _Run, batch: list[Pending], rejected: list[Failed], last: int, final: bool = False
+    run: _Run,
+    batch: list[Pending],
+    rejected: list[Failed],
+    read: int,
+    final: bool = False,
 ) -> None:
-    """One batch and the job's progress in one transaction: both or neither."""
+    """One batch and the job's progress in one transaction: both or neither. A check writes
+    nothing but its progress: it reads before the transaction, which then stays short."""
     job = run.job
-    with transaction.atomic():
-        outcomes: list[Outcome] = (
-            run.writer(ctx=run.ctx, rows=[row for row, _ in batch]) if batch else []
-        )
-        failed = list(rejected)
-        for (row, values), outcome in zip(batch, outcomes, strict=True):
-            if outcome.retry:
-                run.deferred[row.number] = (row, values, outcome.errors)
-            elif outcome.action == REJECTED:
-                failed.append((row, values, outcome.errors))
-            else:
-                run.counts[outcome.action] += 1
-        run.counts[REJECTED] += len(failed)
-        ImportRowError.objects.bulk_create(
-            [
-                ImportRowError(
-                    account_id=job.account_id,
-                    job_id=job.pk,
-                    row=row.number,
-                    field=run.label(name),
-                    message=message[:500],
-                    values=[text(v) for v in values],
-                )
-                for row, values, errors in sorted(failed, key=lambda f: f[0].number)
-                for name, message in errors
-            ],
-            batch_size=1000,
-        )
-        job.rows_done, job.counts = last, dict(run.counts)
-        job.deferred = sorted(run.deferred)
-        fields = ["rows_done", "counts", "progress", "deferred"]
-        if final:
-            job.state, job.progress, job.finished_at = State.DONE, 100, timezone.now()
-            job.rows_total = run.counts["rows"]
-            fields += ["state", "finished_at", "rows_total"]
+    began = time.monotonic()
+    outcomes: list[Outcome] = []
+    with transaction.atomic() if not job.dry_run else nullcontext():
+        if batch:
+            outcomes = run.writer(ctx=run.ctx, rows=[row for row, _ in batch])
+        with transaction.atomic() if job.dry_run else nullcontext():
+            _record(run, batch, rejected, outcomes, read, final)
+    run.pace(time.monotonic() - began, len(batch) + len(rejected))
+
+
+def _record(
+    run: _Run,
+    batch: list[Pending],
+    rejected: list[Failed],
+    outcomes: list[Outcome],
+    read: int,
+    final: bool,
+) -> None:
+    job = run.job
+    failed = list(rejected)
+    for (row, values), outcome in zip(batch, outcomes, strict=True):
+        if outcome.retry:
+            run.deferred[row.number] = (row, values, outcome.errors)
+        elif outcome.action == REJECTED:
+            failed.append((row, values, outcome.errors))
         else:
-            job.progress = _progress(run.counts["rows"], job.rows_total)
-        job.save(update_fields=fields)
+            run.counts[outcome.action] += 1
+    run.counts[REJECTED] += len(failed)
+    ImportRowError.objects.bulk_create(
+        [
+            ImportRowError(
+                account_id=job.account_id,
+                job_id=job.pk,
+                row=row.number,
+                field=run.label(name)[:60],
+                message=message[:500],
+                values=[kept(v) for v in values],
+            )
+            for row, values, errors in sorted(failed, key=lambda f: f[0].number)
+            for name, message in errors
+        ],
+        batch_size=1000,
+    )
+    job.rows_done, job.counts = read, dict(run.counts)
+    job.deferred = sorted(run.deferred)
+    fields = ["rows_done", "counts", "progress", "deferred"]
+    if final:
+        counts = run.counts
+        accounted = sum(counts[name] for name in (CREATE, UPDATE, UNCHANGED, REJECTED))
+        job.finished_at, job.rows_total = timezone.now(), counts["rows"]
+        fields += ["state", "finished_at", "rows_total"]
+        if counts["rows"] == read == accounted:
+            job.state, job.progress = State.DONE, 100
+        else:
+            job.state, job.progress = State.FAILED, _progress(accounted, read)
+            job.failure = _(
+                "The file has %(read)s rows, but %(accounted)s were accounted for (%(created)s"
+                " created, %(updated)s updated, %(unchanged)s unchanged, %(rejected)s"
+                " rejected): the import is not complete."
+            ) % {"read": read, "accounted": accounted, **counts}
+            fields.append("failure")
+            log.error("import %s: %s rows read, %s accounted for", job.pk, read, accounted)
+    else:
+        job.progress = _progress(run.counts["rows"], job.rows_total)
+    job.save(update_fields=fields)
+
+
+def kept(value: object) -> str:
+    """A value as kept with a rejected row: its text, at most KEPT_CHARS characters."""
+    value = text(value)
+    return value if len(value) <= KEPT_CHARS else value[: KEPT_CHARS - 1] + "…"
 
 
 def _progress(done: int, total: int | None) -> int:

@@ -1,5 +1,9 @@
-"""Every write on imports: accept an upload, set its column mapping, run it (at once or as a
-background task), and the command line's synchronous run.
+"""Every write on imports: accept an upload, set its column mapping, start it as a background
+task, and the command line's synchronous run.
+
+No import runs inside a request: a request's transaction would hold the database (SQLite's
+write lock is the whole database's) for as long as the file takes, however small the upload,
+since a small workbook can inflate to millions of rows. The task writes in short batches.
 
 The rows themselves are checked and written by the kind's batch entry point in the client and
 contact services (see transfer.kinds and transfer.engine): one write path, run in batches.
@@ -21,7 +25,6 @@ from clientdesk.transfer.models import ImportJob, Mode, State
 from clientdesk.transfer.readers import UnreadableFile, estimate_records, open_sheet
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # ~270,000 client rows of every column as CSV; more: importfile
-IMMEDIATE_MAX_BYTES = 256 * 1024  # smaller files run inside the request, larger ones as a task
 EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm")
 
 
@@ -41,7 +44,7 @@ def _describe(job: ImportJob, path: str) -> None:
     """Read the header row, guess the mapping and estimate the records, or refuse the file."""
     try:
         with open_sheet(path, job.filename) as sheet:
-            job.headers = [str(h) for h in sheet.headers]
+            job.headers = [engine.kept(h) for h in sheet.headers]
     except UnreadableFile as exc:
         raise ValidationError({"file": [str(exc)]}) from None
     if not any(job.headers):
@@ -50,7 +53,6 @@ def _describe(job: ImportJob, path: str) -> None:
     job.rows_total = estimate_records(path)
 
 
-@transaction.atomic
 def import_create(
     *,
     account: Account,
@@ -59,8 +61,13 @@ def import_create(
     upload: UploadedFile,
     mode: str = Mode.UPSERT,
     dry_run: bool = False,
+    start: bool = False,
 ) -> ImportJob:
-    """Store the upload as a queued job with the headers found and the mapping guessed."""
+    """Store the upload as a queued job with the headers found and the mapping guessed, and
+    with `start`, start it with that mapping (the API); a file that cannot start leaves no job.
+
+    The file is read (its header, and a workbook's shared strings) before any transaction:
+    that can take a while, and nobody's writes should wait for it."""
     _check_choice(kind, mode, membership)
     name = Path(upload.name or "upload").name
     if upload.size is None or upload.size == 0:
@@ -91,10 +98,13 @@ def import_create(
     job.file.save(name, upload, save=False)
     try:
         _describe(job, job.file.path)
+        with transaction.atomic():
+            job.save()
+            if start:
+                import_start(job=job, membership=membership)
     except ValidationError:
         job.file.delete(save=False)
         raise
-    job.save()
     return job
 
 
@@ -129,9 +139,9 @@ def _mapping_errors(job: ImportJob, wanted: list[str], *, required: bool) -> lis
 def import_start(
     *, job: ImportJob, membership: Membership, dry_run: bool | None = None
 ) -> ImportJob:
-    """Run a queued job: at once when the file is small, else as a background task (the job
-    then shows its progress as it goes). `dry_run` turns an uploaded job into a preview or a
-    real run before it starts."""
+    """Start a queued job as a background task, as `membership`: it runs with their role and
+    client limits (the job shows its progress as it goes). `dry_run` turns an uploaded job
+    into a preview or a real run before it starts."""
     from clientdesk.transfer.tasks import import_run
 
     _check_choice(job.kind, job.mode, membership)
@@ -140,14 +150,11 @@ def import_start(
         raise ValidationError({"mapping": errors})
     if job.state != State.QUEUED or job.started_at is not None:
         raise ValidationError({"state": [_("This import has already run.")]})
-    if dry_run is not None and dry_run != job.dry_run:
+    if dry_run is not None:
         job.dry_run = dry_run
-        job.save(update_fields=["dry_run"])
-    if job.size <= IMMEDIATE_MAX_BYTES:
-        return engine.run(job)
     # Started from the person's point of view: the page shows progress from now on.
-    job.started_at = timezone.now()
-    job.save(update_fields=["started_at"])
+    job.started_at, job.started_by = timezone.now(), membership.user
+    job.save(update_fields=["dry_run", "started_at", "started_by"])
     transaction.on_commit(lambda: import_run.enqueue(job.pk))
     return job
 
@@ -185,6 +192,7 @@ def import_file(
     job = ImportJob(
         account=account,
         created_by=membership.user,
+        started_by=membership.user,
         kind=kind,
         mode=mode,
         dry_run=dry_run,

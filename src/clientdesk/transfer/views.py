@@ -2,9 +2,11 @@
 the account's import history), choose what each column fills, check the file (a preview that
 writes nothing), run it while a progress bar follows it, and download the rejected rows.
 
-Every view on one import looks it up in the request's account first (another account's is the
-same 404 as a missing one), then asks the role (`clients.import`, 403). Every write goes
-through transfer.services; reads through transfer.queries.
+Every view on one import asks the role first (`clients.import`, 403), then looks the import
+up among those the member may see (transfer.queries: their own, or every one for owners and
+admins); another member's, another account's and a missing one are the same 404. Every
+write goes through transfer.services; reads through transfer.queries. Every import runs as a
+background task, with the visibility of the member who started it.
 """
 
 from pathlib import PurePath
@@ -39,11 +41,10 @@ def awaiting_start(job: ImportJob) -> bool:
 
 
 def _job(request: HttpRequest, import_id: int) -> ImportJob:
+    require(request.membership, CAPABILITY)
     if import_id > MAX_ID:  # no such row, and SQLite cannot even compare with it
         raise Http404
-    job = queries.import_get(account=request.account, pk=import_id)
-    require(request.membership, CAPABILITY)
-    return job
+    return queries.import_get(membership=request.membership, pk=import_id)
 
 
 def _job_url(request: HttpRequest, job: ImportJob) -> str:
@@ -77,7 +78,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     form.focus_first_error()
     try:
         history = keyset_page(
-            queries.imports_for_account(request.account).select_related("created_by"),
+            queries.imports_for_member(request.membership),
             order=["-created_at", "-id"],
             cursor=request.GET.get("cursor") or None,
             before=request.GET.get("before") or None,

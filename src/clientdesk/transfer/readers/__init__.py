@@ -2,7 +2,12 @@
 of an XLSX workbook — as a header row and numbered records, streamed so that memory stays flat
 however long the file.
 
-Row numbers are the ones a person sees: in a spreadsheet, the row number; in a CSV, the record
+Whatever the file holds, a reader stops with a message rather than grow: the limits of
+readers/limits.py (settings CLIENTDESK_IMPORT_*) bound a workbook's inflated parts, a row, a
+cell, the shared strings and the header's width.
+
+Row numbers are the ones a person sees, given by the reader: in a spreadsheet, the row number
+(its r when it follows the previous row's, else the next number: r is optional); in a CSV, the record
 number as a spreadsheet program shows it (header = 1 when nothing precedes it, one number per
 record even when a quoted field holds line breaks). Blank records are skipped but keep their
 number, so the numbers of the records after them stay right.

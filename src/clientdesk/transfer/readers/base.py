@@ -3,6 +3,8 @@
 from collections.abc import Iterator
 from types import TracebackType
 
+from django.utils.translation import gettext as _
+
 Record = tuple[int, list]  # (row number as the person sees it, values)
 
 
@@ -45,3 +47,20 @@ def trim_end(headers: list[str]) -> list[str]:
     while headers and not headers[-1]:
         headers.pop()
     return headers
+
+
+def too_many_columns(count: int, limit: int) -> UnreadableFile:
+    return UnreadableFile(
+        _(
+            "The header row has %(count)s columns; an import maps at most %(limit)s. Remove the"
+            " columns you do not import and upload it again."
+        )
+        % {"count": f"{count:,}", "limit": limit}
+    )
+
+
+def cell_too_long(row: int, column: int, limit: int) -> UnreadableFile:
+    return UnreadableFile(
+        _("Row %(row)s, column %(column)s holds more than %(limit)s characters.")
+        % {"row": row, "column": column, "limit": f"{limit:,}"}
+    )

@@ -9,7 +9,15 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from clientdesk.transfer.readers.base import Record, Sheet, UnreadableFile, trim_end
+from clientdesk.transfer.readers.base import (
+    Record,
+    Sheet,
+    UnreadableFile,
+    cell_too_long,
+    too_many_columns,
+    trim_end,
+)
+from clientdesk.transfer.readers.limits import limits
 
 DELIMITERS = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
@@ -21,6 +29,7 @@ class CsvSheet(Sheet):
 
     def __init__(self, path: Path, *, named_xlsx: bool = False) -> None:
         self.path = path
+        self.limits = limits()
         with path.open("rb") as file:
             sample = file.read(SAMPLE_BYTES)
             complete = not file.read(1)
@@ -47,15 +56,20 @@ class CsvSheet(Sheet):
             raise UnreadableFile(_("The file has no header row."))
         self.headers[0] = self.headers[0].lstrip("\ufeff").strip()
         self.headers = trim_end(self.headers)
+        if len(self.headers) > self.limits.columns:
+            raise too_many_columns(len(self.headers), self.limits.columns)
 
     def _records(self) -> Generator[Record, None, None]:
         # A fresh handle per pass, so that two passes (preview, then run) never share a position.
         with self.path.open(encoding=self.encoding, errors="replace", newline="") as text:
             reader = csv.reader(text, delimiter=self.delimiter or ",")
             number = 0
+            cell_chars, row_chars = self.limits.cell_chars, self.limits.row_bytes
             try:
                 for record in reader:
                     number += 1
+                    if sum(map(len, record)) > cell_chars:  # rare: then look closer
+                        _check_sizes(record, number, cell_chars, row_chars)
                     yield number, [value.strip() for value in record]
             except csv.Error as exc:
                 # In practice the one error left with newline="": a field longer than
@@ -72,6 +86,17 @@ class CsvSheet(Sheet):
             if len(values) < width:
                 values.extend([""] * (width - len(values)))
             yield number, values
+
+
+def _check_sizes(record: list[str], number: int, cell_chars: int, row_chars: int) -> None:
+    for position, value in enumerate(record):
+        if len(value) > cell_chars:
+            raise cell_too_long(number, position + 1, cell_chars)
+    if sum(map(len, record)) > row_chars:
+        raise UnreadableFile(
+            _("Row %(row)s holds more than %(limit)s characters.")
+            % {"row": number, "limit": f"{row_chars:,}"}
+        )
 
 
 def _detect_encoding(path: Path, sample: bytes) -> str:

@@ -11,7 +11,7 @@ import tempfile
 import zipfile
 from array import array
 from collections.abc import Callable, Generator, Iterator
-from itertools import accumulate, islice
+from itertools import accumulate, groupby, islice
 from pathlib import Path
 from typing import IO
 from xml.etree import ElementTree
@@ -19,14 +19,28 @@ from xml.etree import ElementTree
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, load_workbook
 
-from clientdesk.transfer.readers.base import Record, Sheet, UnreadableFile, trim_end
+from clientdesk.transfer.readers.base import (
+    Record,
+    Sheet,
+    UnreadableFile,
+    cell_too_long,
+    too_many_columns,
+    trim_end,
+)
+from clientdesk.transfer.readers.limits import Limits, limits
 
 READ_BYTES = 1 << 20
 SLICE_BYTES = 1 << 20  # measured: 128 KB to 1 MB slices read at the same speed, 2 MB slower
+SLICE_MAX_BYTES = 8 << 20  # however many styles a slice repeats
+# calamine makes a dense grid of the cells' extent (32 bytes a cell) before anything else: a
+# slice is parsed only when that grid stays this small (two cells at A1 and XFD1048576 would
+# ask for 550 GB and abort the process).
+GRID_CELLS = 1 << 20
 SST_LIST_BYTES = 8 << 20  # shared strings up to this much text are kept as a list of str
 SST_IN_MEMORY_BYTES = 32 << 20  # and beyond this much, in a temporary file
 WINDOW_BYTES = 256 << 10  # read ahead in that file
-PART_MAX_BYTES = 64 << 20  # workbook, relationships, styles: a few KB in a real file
+PART_MAX_BYTES = 16 << 20  # workbook, relationships, styles: a few KB in a real file
+SST_LIST_STRINGS = 500_000  # and no more strings than this (a str costs about 50 bytes)
 MARK = "\ue000"  # a private-use character that marks a shared-string index in a slice
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -37,6 +51,11 @@ _DIMENSION = re.compile(rb"<(?:[\w.-]+:)?dimension\b[^>]*>")
 _SHARED_CELL = re.compile(
     rb"(<(?:[\w.-]+:)?c\b[^>]*?\st\s*=\s*)([\"'])s\2([^>]*>\s*<(?:[\w.-]+:)?v>)"
 )
+_ROW_TAG = re.compile(rb"<((?:[\w.-]+:)?row)\b([^>]*?)(/?)>")
+_CELL = re.compile(rb"<((?:[\w.-]+:)?c)\b([^>]*?)(?:/>|>(.*?)</\1\s*>)", re.S)
+_R_ATTR = re.compile(rb"""\sr\s*=\s*(["'])\s*([^"']*?)\s*\1""")
+_REF = re.compile(rb"\$?([A-Za-z]{1,3})\$?([0-9]{0,7})")
+_HAS_VALUE = re.compile(rb"<(?:[\w.-]+:)?(?:v|is|f)\b")
 _ERROR_CELL = re.compile(rb"(<(?:[\w.-]+:)?c\b[^>]*?\st\s*=\s*)([\"'])e\2")
 _SI = re.compile(  # the two plain forms first: nearly every string, matched without backtracking
     rb"<si><t>([^<]*)</t></si>|<si><t xml:space=\"preserve\">([^<]*)</t></si>"
@@ -62,6 +81,7 @@ _PACKAGE_RELS = (
     b'<Relationship Id="rId1" Type="' + _REL_NS.encode() + b'/officeDocument"'
     b' Target="xl/workbook.xml"/></Relationships>'
 )
+_NO_STYLES = b'<styleSheet xmlns="' + _MAIN_NS.encode() + b'"/>'  # calamine wants the part
 _WORKBOOK_RELS = (
     b'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="' + _PKG_REL_NS.encode() + b'">'
     b'<Relationship Id="rId1" Type="' + _REL_NS.encode() + b'/worksheet"'
@@ -77,6 +97,7 @@ class XlsxSheet(Sheet):
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.limits = limits()
         try:
             self._zip = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
@@ -87,9 +108,10 @@ class XlsxSheet(Sheet):
             with _damage_as_unreadable():
                 parts = _workbook_parts(self._zip)
                 self._sheet_part, self._styles, self._date1904, strings_part = parts
+                _check_inflation(self._zip, [self._sheet_part, strings_part], self.limits)
                 # Each slice re-reads the styles: a workbook with very many keeps slices larger.
-                self.slice_bytes = max(SLICE_BYTES, 4 * len(self._styles))
-                self._strings = _SharedStrings(self._zip, strings_part)
+                self.slice_bytes = min(SLICE_MAX_BYTES, max(SLICE_BYTES, 4 * len(self._styles)))
+                self._strings = _SharedStrings(self._zip, strings_part, self.limits)
             records = self._records()
             try:
                 for number, values in records:
@@ -104,6 +126,9 @@ class XlsxSheet(Sheet):
         if not self.headers:
             self.close()
             raise UnreadableFile(_("The file has no header row."))
+        if len(self.headers) > self.limits.columns:
+            self.close()
+            raise too_many_columns(len(self.headers), self.limits.columns)
 
     def close(self) -> None:
         if self._strings is not None:
@@ -123,28 +148,112 @@ class XlsxSheet(Sheet):
             yield number, values
 
     def _records(self) -> Generator[Record, None, None]:
-        """Every non-blank row of the sheet, converted, with its row number."""
+        """Every non-blank row of the sheet, converted, with its row number.
+
+        The reader numbers the rows, not the file: a row's number is its `r` when that follows
+        the previous row's, else the previous row's plus one (the `r` of rows and cells is
+        optional, and some generators write it on the header only). So every row read has a
+        number of its own, in the order of the file."""
         with _damage_as_unreadable():
-            slices = self._slices()
-            sequential = None
-            done = 0  # rows before this slice, for rows that carry no row number
-            for body, prefix in slices:
-                if sequential is None:
-                    first = re.search(rb"<" + re.escape(prefix) + rb"row\b[^>]*>", body)
-                    if first is None:
-                        if not body.strip():
-                            continue
-                        sequential = True
-                    else:
-                        sequential = b" r=" not in first.group(0)
-                offset = done if sequential else 0
-                yield from self._parse_slice(body, offset)
-                if sequential:
-                    done += len(re.findall(rb"<" + re.escape(prefix) + rb"row[\s>/]", body))
+            last = 0
+            for body, prefix in self._slices():
+                extent = self._plain_extent(body, prefix, last)
+                if extent is not None:  # the cells' own references can be trusted as they are
+                    yield from self._parse_slice(body, None)
+                    last = extent
+                    continue
+                for part, numbers in self._renumbered(body, last):
+                    yield from self._parse_slice(part, numbers)
+                    last = numbers[-1]
+
+    def _plain_extent(self, body: bytes, prefix: bytes, last: int) -> int | None:
+        """The last row of a slice written as Excel writes it (every cell's reference first,
+        rows in order after `last`, within the limits, a small grid); None otherwise."""
+        cells = body.count(b"<" + prefix + b"c")
+        if not cells or body.count(b":c") != (cells if prefix else 0):
+            return None  # no cells, or cells of another prefix
+        rows_of, wide = _plain_cells(prefix)
+        digits = rows_of.findall(body)
+        if len(digits) != cells:
+            return None
+        numbers = sorted(map(int, set(digits)))
+        first, end = numbers[0], numbers[-1]
+        if (
+            first <= last
+            or sum(1 for _group in groupby(digits)) != len(numbers)
+            or body.count(b"<" + prefix + b"row") != len(numbers)
+        ):
+            return None  # rows out of order, two rows of one number, or rows without cells
+        width = 26
+        if wide.search(body):
+            width = max(map(_column_number, set(wide.findall(body))))
+        if width > self.limits.columns or (end - first + 1) * width > GRID_CELLS:
+            return None
+        return end
+
+    def _renumbered(self, body: bytes, last: int) -> Iterator[tuple[bytes, list[int]]]:
+        """The slice's rows with the numbers the reader gives them, in parts whose grid stays
+        small: each part's rows are numbered 1, 2, 3… inside it, and each cell's reference
+        names its own row and column; with the real number of each of those rows."""
+        tags = list(_ROW_TAG.finditer(body))
+        part: list[bytes] = []
+        numbers: list[int] = []
+        width = 0
+        for i, tag in enumerate(tags):
+            end = tags[i + 1].start() if i + 1 < len(tags) else len(body)
+            inner = body[tag.end() : end]
+            number = _row_number(tag.group(2), inner)
+            number = number if number is not None and number > last else last + 1
+            last = number
+            if part and (len(part) + 1) * max(width, 1) > GRID_CELLS:
+                yield b"".join(part), numbers
+                part, numbers, width = [], [], 0
+            local = len(part) + 1
+            cells, row_width = self._cells_renumbered(inner, local, number)
+            width = max(width, row_width)
+            attrs = _R_ATTR.sub(b"", tag.group(2))
+            part.append(b'<%s r="%d"%s%s>%s' % (tag.group(1), local, attrs, tag.group(3), cells))
+            numbers.append(number)
+        if part:
+            yield b"".join(part), numbers
+
+    def _cells_renumbered(self, inner: bytes, local: int, number: int) -> tuple[bytes, int]:
+        """A row's cells with references to `local`, columns as written when they go right,
+        else the next one; cells past the column limit dropped when empty, refused when not."""
+        column = 0
+        row = str(local).encode()
+
+        def cell(match: re.Match) -> bytes:
+            nonlocal column
+            tag, attrs, content = match.group(1), match.group(2), match.group(3)
+            wanted = 0
+            ref = _R_ATTR.search(attrs)
+            if ref:
+                found = _REF.fullmatch(ref.group(2))
+                wanted = _column_number(found.group(1).upper()) if found else 0
+            column = wanted if wanted > column else column + 1
+            if column > self.limits.columns:
+                if content and _HAS_VALUE.search(content):
+                    raise UnreadableFile(
+                        _(
+                            "Row %(row)s has a value in column %(column)s: an import reads at"
+                            " most %(limit)s columns."
+                        )
+                        % {"row": number, "column": column, "limit": self.limits.columns}
+                    )
+                return b""
+            attrs = _R_ATTR.sub(b"", attrs)
+            start = b'<%s r="%s%s"%s' % (tag, _column_letters(column), row, attrs)
+            if content is None:
+                return start + b"/>"
+            return start + b">" + content + b"</" + tag + b">"
+
+        return _CELL.sub(cell, inner), column
 
     def _slices(self) -> Iterator[tuple[bytes, bytes]]:
         """The sheet's rows as bytes, cut after a row end into slices of about
         `slice_bytes`, each with the tag prefix in use (b"" or e.g. b"x:")."""
+        row_limit = self.limits.row_bytes
         with self._zip.open(self._sheet_part) as stream:
             buffer = b""
             while True:
@@ -155,7 +264,7 @@ class XlsxSheet(Sheet):
                     break
                 if not chunk:
                     return  # no sheetData: an empty sheet
-                if len(buffer) > 64 * READ_BYTES:
+                if len(buffer) > 16 * READ_BYTES:
                     raise UnreadableFile(_("Cannot read this XLSX: no rows were found."))
             if match.group(2) == b"/":
                 return
@@ -184,10 +293,22 @@ class XlsxSheet(Sheet):
                         yield buffer[start:last], prefix
                     return
                 buffer = buffer[start:]
+                # What follows the last row end is one row still open: it may not grow past
+                # the limit (a 64 MB cell would otherwise be read whole).
+                if len(buffer) - (buffer.rfind(row_end) + len(row_end)) > row_limit + READ_BYTES:
+                    raise UnreadableFile(
+                        _(
+                            "Cannot read this XLSX: a row holds more than %(size)s KB; a cell"
+                            " holds at most %(chars)s characters."
+                        )
+                        % {"size": row_limit // 1024, "chars": self.limits.cell_chars}
+                    )
                 chunk = stream.read(READ_BYTES)
                 buffer += chunk
 
-    def _parse_slice(self, body: bytes, offset: int) -> Iterator[Record]:
+    def _parse_slice(self, body: bytes, numbers: list[int] | None) -> Iterator[Record]:
+        """The rows of a slice through calamine; `numbers` gives each row of the slice its
+        number (None: the row numbers in the slice are the real ones)."""
         # Excel writes r, s, t in that order: a plain replace rewrites nearly every cell; the
         # expression catches the other orders and quotes.
         shared = b't="s"' in body
@@ -216,10 +337,9 @@ class XlsxSheet(Sheet):
             first_row, first_column = start
             data = sheet.to_python(skip_empty_area=True)
         strings = self._strings.get if shared and self._strings is not None else None
+        cell_chars = self.limits.cell_chars
         pad = [None] * first_column
-        number = offset + first_row
-        for row in data:
-            number += 1
+        for index, row in enumerate(data, first_row):
             if strings is not None:
                 row = [strings(int(v[1:])) if type(v) is str and v[:1] == MARK else v for v in row]
             # calamine gives "" for an empty cell and 1.0 for the number 1.
@@ -231,6 +351,11 @@ class XlsxSheet(Sheet):
             ]
             if values.count(None) == len(values):
                 continue
+            number = index + 1 if numbers is None else numbers[index]
+            for value in values:
+                if type(value) is str and len(value) > cell_chars:
+                    column = values.index(value) + first_column + 1
+                    raise cell_too_long(number, column, cell_chars)
             if first_column:
                 values[:0] = pad
             yield number, values
@@ -271,6 +396,71 @@ def _header_text(value: object) -> str:
     return str(value).strip()
 
 
+@functools.cache
+def _plain_cells(prefix: bytes) -> tuple[re.Pattern, re.Pattern]:
+    """A cell as Excel, LibreOffice and openpyxl write it, its reference first in capitals:
+    the row of each, and the letters of those past column Z."""
+    start = b"<" + re.escape(prefix) + b'c r="'
+    return (
+        re.compile(start + rb"[A-Z]{1,3}([1-9][0-9]{0,6})\""),
+        re.compile(start + rb"([A-Z]{2,3})[1-9]"),
+    )
+
+
+def _column_number(letters: bytes) -> int:
+    """A column's number from its letters: A is 1, Z 26, AA 27, XFD 16,384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _column_letters(number: int) -> bytes:
+    letters = b""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters
+
+
+def _row_number(attrs: bytes, inner: bytes) -> int | None:
+    """The number a row gives itself: its own r, else its first cell's reference."""
+    ref = _R_ATTR.search(attrs)
+    if ref is not None:
+        return int(ref.group(2)) if ref.group(2).isdigit() else None
+    cell = _CELL.search(inner)
+    ref = _R_ATTR.search(cell.group(2)) if cell else None
+    found = _REF.fullmatch(ref.group(2)) if ref else None
+    return int(found.group(2)) if found and found.group(2) else None
+
+
+def _check_inflation(book: zipfile.ZipFile, members: list[str | None], limits: Limits) -> None:
+    """Refuse a workbook whose parts would inflate past the limits, before reading them.
+
+    zipfile never inflates a member past the size its directory declares (a member that holds
+    more fails its check), so the declared sizes bound what reading can cost."""
+    infos = [book.getinfo(m) for m in members if m is not None]
+    for info in infos:
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_from_bytes and ratio > limits.ratio:
+            raise UnreadableFile(
+                _(
+                    "Cannot read this XLSX: %(part)s inflates %(ratio)s times, to %(size)s MB;"
+                    " a workbook that compresses that well is not a real one."
+                )
+                % {"part": info.filename, "ratio": int(ratio), "size": info.file_size >> 20}
+            )
+    total = sum(info.file_size for info in infos)
+    if total > limits.inflated_bytes:
+        raise UnreadableFile(
+            _(
+                "Cannot read this XLSX: its sheet inflates to %(size)s MB, more than the"
+                " %(limit)s MB an import reads. Split it in parts."
+            )
+            % {"size": total >> 20, "limit": limits.inflated_bytes >> 20}
+        )
+
+
 def _member(book: zipfile.ZipFile, name: str) -> str | None:
     """The zip member of that name, ignoring case and a leading slash (as Excel does)."""
     wanted = name.lstrip("/").lower()
@@ -282,7 +472,8 @@ def _member(book: zipfile.ZipFile, name: str) -> str | None:
 
 def _read_part(book: zipfile.ZipFile, member: str) -> bytes:
     """A small part read whole; one that inflates beyond reason is a damaged or hostile file."""
-    if book.getinfo(member).file_size > PART_MAX_BYTES:
+    info = book.getinfo(member)
+    if info.file_size > PART_MAX_BYTES:
         raise UnreadableFile(_("Cannot read this XLSX: %(part)s is too large.") % {"part": member})
     return book.read(member)
 
@@ -348,7 +539,7 @@ def _workbook_parts(book: zipfile.ZipFile) -> tuple[str, bytes, bool, str | None
             strings_part = _member(book, target)
     if sheet_part is None:
         raise UnreadableFile(_("Cannot read this XLSX: its first sheet is missing."))
-    styles = _read_part(book, styles_part) if styles_part else b""
+    styles = _read_part(book, styles_part) if styles_part else _NO_STYLES
     return sheet_part, styles, date1904, strings_part
 
 
@@ -361,7 +552,7 @@ class _SharedStrings:
     with pread. An Excel workbook of 100,000 rows × 20 columns of distinct values holds about
     800,000 strings, 17 MB of text."""
 
-    def __init__(self, book: zipfile.ZipFile, part: str | None) -> None:
+    def __init__(self, book: zipfile.ZipFile, part: str | None, limits: Limits) -> None:
         self._blob = bytearray()
         self._file: IO[bytes] | None = None
         self._fd = -1
@@ -370,20 +561,36 @@ class _SharedStrings:
         self.get: Callable[[int], str] = self._get
         if part is None:
             return
+        too_much = UnreadableFile(
+            _(
+                "Cannot read this XLSX: it holds more than %(count)s distinct texts or %(size)s"
+                " MB of them."
+            )
+            % {"count": f"{limits.shared_strings:,}", "size": limits.shared_strings_bytes >> 20}
+        )
         small: list[bytes] | None = []
         with book.open(part) as stream:
-            for pieces in _read_shared_strings(stream):
+            for pieces in _read_shared_strings(stream, limits):
+                for piece in pieces:
+                    if len(piece) > limits.cell_chars and len(_xml_text(piece)) > limits.cell_chars:
+                        raise UnreadableFile(
+                            _("Cannot read this XLSX: a text holds more than %(limit)s characters.")
+                            % {"limit": f"{limits.cell_chars:,}"}
+                        )
                 data = b"".join(pieces)
                 ends = accumulate(map(len, pieces), initial=self._offsets[-1])
                 try:
                     self._offsets.extend(islice(ends, 1, None))
                 except OverflowError as exc:
-                    raise UnreadableFile(
-                        _("Cannot read this XLSX: it holds too much text.")
-                    ) from exc
+                    raise too_much from exc
+                if (
+                    len(self._offsets) > limits.shared_strings + 1
+                    or self._offsets[-1] > limits.shared_strings_bytes
+                ):
+                    raise too_much
                 if small is not None:
                     small.extend(pieces)
-                    if self._offsets[-1] > SST_LIST_BYTES:
+                    if self._offsets[-1] > SST_LIST_BYTES or len(small) > SST_LIST_STRINGS:
                         small = None
                 if self._file is None and len(self._blob) + len(data) > SST_IN_MEMORY_BYTES:
                     self._file = tempfile.TemporaryFile()  # noqa: SIM115 - closed with the sheet
@@ -429,14 +636,19 @@ def _xml_text(raw: bytes | bytearray) -> str:
     return text
 
 
-def _read_shared_strings(stream: IO[bytes]) -> Iterator[list[bytes]]:
+def _read_shared_strings(stream: IO[bytes], limits: Limits) -> Iterator[list[bytes]]:
     """Per chunk of the table, the raw text of each string (rich text runs joined, phonetic
-    guides left out)."""
+    guides left out). One string's XML may not pass the limit of a row."""
     buffer = b""
     close = None
     while True:
         chunk = stream.read(READ_BYTES)
         buffer += chunk
+        if len(buffer) > limits.row_bytes + READ_BYTES:
+            raise UnreadableFile(
+                _("Cannot read this XLSX: a text holds more than %(limit)s characters.")
+                % {"limit": f"{limits.cell_chars:,}"}
+            )
         if close is None:
             first = re.search(rb"<((?:[\w.-]+:)?)si\b", buffer)
             if first is None:

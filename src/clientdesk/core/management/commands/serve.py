@@ -1,17 +1,59 @@
-"""`clientdesk serve`: the production web server and a task worker, started and stopped together."""
+"""`clientdesk serve`: the production web server and a task worker, started and stopped together.
+
+Each is supervised: one that stops on its own (a task worker that died of an error, a web server
+that crashed) is logged and started again, after a pause that grows while it keeps stopping, so
+that one failing process never takes the others down with it. SIGTERM or Ctrl-C stops them all.
+"""
 
 import contextlib
+import logging
 import os
 import signal
 import subprocess
 import sys
 import time
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from clientdesk.core.staticprep import static_files_prepare
 
 SERVERS = ("gunicorn", "granian")
+# Seconds before a stopped process starts again, by how many times it stopped in RECENT seconds.
+RESTART_DELAYS = (1, 2, 5, 10, 30)
+RECENT = 300
+log = logging.getLogger("clientdesk.serve")
+
+
+class Supervised:
+    """One process of the server, started again whenever it stops on its own."""
+
+    def __init__(self, name: str, command: list[str]) -> None:
+        self.name, self.command = name, command
+        self.stops: list[float] = []  # when it stopped lately
+        self.restart_at: float | None = None
+        self.proc = self.start()
+
+    def start(self) -> subprocess.Popen:
+        # In its own process group, so stopping it reaches its own workers too.
+        return subprocess.Popen(self.command, start_new_session=True)  # noqa: S603 - our argv
+
+    def watch(self, now: float) -> str | None:
+        """Start it again when its pause is over; when it has just stopped, say so."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restart_at, self.proc = None, self.start()
+                log.warning("the %s process started again (pid %s)", self.name, self.proc.pid)
+            return None
+        if self.proc.poll() is None:
+            return None
+        _signal_group(self.proc, signal.SIGKILL)  # whatever of its group is left
+        self.stops = [t for t in self.stops if now - t < RECENT] + [now]
+        delay = RESTART_DELAYS[min(len(self.stops), len(RESTART_DELAYS)) - 1]
+        self.restart_at = now + delay
+        return (
+            f"the {self.name} process stopped (exit {self.proc.returncode}); starting it again"
+            f" in {delay} s"
+        )
 
 
 def _gunicorn_control_socket_args() -> list[str]:
@@ -107,11 +149,7 @@ class Command(BaseCommand):
         commands = {"web": web_command(server, host, port, workers)}
         if not no_worker:
             commands["worker"] = [sys.executable, "-m", "clientdesk", "worker"]
-        procs = {
-            # Each in its own process group, so stopping it reaches its own workers too.
-            name: subprocess.Popen(cmd, start_new_session=True)  # noqa: S603 - our own argv
-            for name, cmd in commands.items()
-        }
+        children = [Supervised(name, command) for name, command in commands.items()]
         self.stdout.write(
             f"Clientdesk is serving on http://{host}:{port}/ ({server}, "
             f"{workers} workers{'' if no_worker else ', 1 task worker'}). Ctrl-C stops."
@@ -125,26 +163,22 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
-        code = 0
         while not stopping:
-            exited = [name for name, proc in procs.items() if proc.poll() is not None]
-            if exited:
-                code = procs[exited[0]].returncode or 1
-                self.stderr.write(
-                    f"the {exited[0]} process stopped (exit {code}); stopping the rest"
-                )
-                break
+            now = time.monotonic()
+            for child in children:
+                stopped = child.watch(now)
+                if stopped:
+                    log.warning(stopped)
             time.sleep(0.3)
-        for proc in procs.values():
+        procs = [child.proc for child in children]
+        for proc in procs:
             if proc.poll() is None:
                 _signal_group(proc, signal.SIGTERM)
         deadline = time.monotonic() + 20
-        for proc in procs.values():
+        for proc in procs:
             with contextlib.suppress(subprocess.TimeoutExpired):
                 proc.wait(timeout=max(0.1, deadline - time.monotonic()))
             _signal_group(proc, signal.SIGKILL)  # whatever of its group is still there
-        if code:
-            raise CommandError(f"stopped: a process exited with {code}")
 
 
 def _signal_group(proc: subprocess.Popen, sig: int) -> None:
