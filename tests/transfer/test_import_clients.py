@@ -6,7 +6,6 @@ import datetime as dt
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from clientdesk.audit.models import Activity
@@ -181,12 +180,6 @@ def test_a_move_under_its_own_sub_client_is_refused(cast, tmp_path):
     assert "under itself" in import_errors(job).get().message
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    reason="the rejected row's original values are kept as JSON, which cannot hold a NUL on "
-    "PostgreSQL: the engine must keep them storable (issue 19, the import part)",
-    strict=True,
-)
 def test_a_nul_in_a_cell_rejects_its_row_as_a_form_would(cast, tmp_path):
     rows = [f"OK{n},Fine client {n},healthcare,lead" for n in range(200)]
     content = "\ufeffPrefix,Name,Industry,Status\n" + "\n".join(

@@ -288,8 +288,9 @@ def _record(
 
 
 def kept(value: object) -> str:
-    """A value as kept with a rejected row: its text, at most KEPT_CHARS characters."""
-    value = text(value)
+    """A value as kept with a rejected row: its text, at most KEPT_CHARS characters, a NUL
+    shown as U+FFFD (PostgreSQL's text and JSON cannot hold one; the row is rejected for it)."""
+    value = text(value).replace("\x00", "\ufffd")
     return value if len(value) <= KEPT_CHARS else value[: KEPT_CHARS - 1] + "…"
 
 
