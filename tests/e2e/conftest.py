@@ -7,10 +7,13 @@ or uncaught page error (a CSP violation shows up as one) fails the test (`browse
 
 import os
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from django.db import connection
+from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import ConsoleMessage, Error, Page
 
 E2E_DIR = Path(__file__).resolve().parent
@@ -190,3 +193,40 @@ def shot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def worker():
+    """The real database task worker in a thread of this process, started on demand.
+
+    Its signal handlers are left out (only the main thread may set them); it stops between
+    tasks when the test ends.
+    """
+    workers: list[tuple[Worker, threading.Thread]] = []
+
+    def start() -> None:
+        w = Worker(
+            queue_names=["default"],
+            interval=0.2,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="e2e-worker",
+            excluded_queue_names=[],
+        )
+
+        def loop() -> None:
+            try:
+                w.run()
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=loop, daemon=True)
+        thread.start()
+        workers.append((w, thread))
+
+    yield start
+    for w, thread in workers:
+        w.running = False
+        thread.join(timeout=60)

@@ -4,12 +4,9 @@ progress bar fill in place while a real task worker writes, and download the err
 
 import csv
 import io
-import threading
 from pathlib import Path
 
 import pytest
-from django.db import connection
-from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import Page, expect
 
 from clientdesk.clients.models import Client
@@ -33,43 +30,6 @@ def file_with_mistakes() -> bytes:
     ]
     lines += [f"P{n:05d};Client {n};Lead;" for n in range(1, GOOD_ROWS + 1)]
     return ("\r\n".join(lines) + "\r\n").encode("cp1252")
-
-
-@pytest.fixture
-def worker():
-    """The real database task worker in a thread of this process, started on demand.
-
-    Its signal handlers are left out (only the main thread may set them); it stops between
-    tasks when the test ends.
-    """
-    workers: list[tuple[Worker, threading.Thread]] = []
-
-    def start() -> None:
-        w = Worker(
-            queue_names=["default"],
-            interval=0.2,
-            batch=False,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id="e2e-worker",
-            excluded_queue_names=[],
-        )
-
-        def loop() -> None:
-            try:
-                w.run()
-            finally:
-                connection.close()
-
-        thread = threading.Thread(target=loop, daemon=True)
-        thread.start()
-        workers.append((w, thread))
-
-    yield start
-    for w, thread in workers:
-        w.running = False
-        thread.join(timeout=60)
 
 
 # In the page: the progress bar's values as htmx swaps it in, and a marker that only a full
