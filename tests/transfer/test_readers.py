@@ -15,7 +15,13 @@ from hypothesis import strategies as st
 from clientdesk.transfer import readers
 from clientdesk.transfer.kinds import CLIENTS
 from clientdesk.transfer.mapping import guess
-from clientdesk.transfer.readers import UnreadableFile, delimited, estimate_records, open_sheet
+from clientdesk.transfer.readers import (
+    UnreadableFile,
+    delimited,
+    estimate_records,
+    open_sheet,
+    xlsx_parts,
+)
 from clientdesk.transfer.readers import workbook as xlsx_reader
 
 HEADERS = ["Name", "Code", "Sector", "Notes"]
@@ -440,8 +446,8 @@ def test_xlsx_written_as_other_programs_do(tmp_path):
 @pytest.mark.parametrize("spill", [False, True])
 def test_shared_strings_read_the_same_in_memory_and_from_disk(tmp_path, monkeypatch, spill):
     if spill:
-        monkeypatch.setattr(xlsx_reader, "SST_LIST_BYTES", 0)
-        monkeypatch.setattr(xlsx_reader, "SST_IN_MEMORY_BYTES", 10)
+        monkeypatch.setattr(xlsx_parts, "SST_LIST_BYTES", 0)
+        monkeypatch.setattr(xlsx_parts, "SST_IN_MEMORY_BYTES", 10)
     shared = ["<si><t>Name</t></si>"] + [
         f"<si><t>Client {i} &lt;é&gt;</t></si>" for i in range(500)
     ]
