@@ -108,7 +108,8 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
+def _serve(tmp_path) -> tuple[int, subprocess.Popen]:
+    """`clientdesk serve` on a fresh SQLite database in tmp_path, at a free port."""
     env = {
         **{k: v for k, v in os.environ.items() if not k.startswith(("CLIENTDESK_", "DJANGO_"))},
         "CLIENTDESK_DEBUG": "1",
@@ -124,6 +125,11 @@ def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
         text=True,
         start_new_session=True,
     )
+    return port, proc
+
+
+def test_serve_runs_web_and_worker_and_stops_both_on_sigterm(tmp_path):
+    port, proc = _serve(tmp_path)
     children: list[str] = []
     try:
         deadline, status = time.monotonic() + 30, None
@@ -167,21 +173,7 @@ def _children(pid: int) -> dict[str, str]:
 
 
 def test_serve_starts_a_worker_that_died_again_and_keeps_serving(tmp_path):
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith(("CLIENTDESK_", "DJANGO_"))},
-        "CLIENTDESK_DEBUG": "1",
-        "CLIENTDESK_VAR_DIR": str(tmp_path),
-    }
-    subprocess.run([sys.executable, "-m", "clientdesk", "migrate", "-v0"], env=env, check=True)
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "clientdesk", "serve", "--port", str(port), "--workers", "1"],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
+    port, proc = _serve(tmp_path)
     seen: set[str] = set()
     try:
         deadline = time.monotonic() + 30
