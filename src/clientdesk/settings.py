@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "clientdesk.clients",
     "clientdesk.contacts",
     "clientdesk.portal",
+    "clientdesk.tickets",
     "clientdesk.onboarding",
     "clientdesk.transfer",
     "clientdesk.audit",

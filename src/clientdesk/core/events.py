@@ -33,6 +33,7 @@ ACCOUNT_UPDATED = Verb(
         "time_zone": Field(label_of(Account, "time_zone")),
         "currency": Field(label_of(Account, "currency")),
         "ticket_number_format": Field(label_of(Account, "ticket_number_format"), Plain()),
+        "account_code": Field(label_of(Account, "account_code"), Plain()),
         "default_sla": Field(label_of(Account, "default_sla"), Unshown()),
     },
 )

@@ -65,10 +65,11 @@ class AccountForm(forms.ModelForm):
 
     class Meta:
         model = Account
-        fields = ["name", "time_zone", "currency", "ticket_number_format"]
+        fields = ["name", "time_zone", "currency", "ticket_number_format", "account_code"]
         help_texts = {
+            "account_code": _("2–10 letters A–Z or digits: the {account} token of ticket numbers."),
             "ticket_number_format": _(
-                "Tokens: {account}, {client}, {seq}. Example: {client}-{seq}."
+                "Tokens: {account}, {client}, {seq}. Example: {client}-{seq} gives ACME-001."
             ),
             "currency": _("Three letters, e.g. EUR, USD, GBP."),
         }

@@ -111,6 +111,15 @@ class Account(models.Model):
     ticket_number_format = models.CharField(
         _("ticket number format"), max_length=60, default="{client}-{seq}"
     )
+    # The {account} token of ticket numbers (DESIGN §4): set from the slug when made.
+    account_code = models.CharField(
+        _("account code"),
+        max_length=10,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[A-Z0-9]{2,10}$", _("Use 2–10 characters, letters A–Z and digits."))
+        ],
+    )
     default_sla = models.JSONField(_("default SLA times"), default=default_sla)
     created_at = models.DateTimeField(default=timezone.now)
 

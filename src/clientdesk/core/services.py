@@ -35,7 +35,20 @@ from clientdesk.core.secrets import token_hash, token_new
 from clientdesk.core.signals import account_created, account_updated
 
 INVITATION_DAYS = 7
-ACCOUNT_FIELDS = ("name", "time_zone", "currency", "ticket_number_format", "default_sla")
+ACCOUNT_FIELDS = (
+    "name",
+    "time_zone",
+    "currency",
+    "ticket_number_format",
+    "account_code",
+    "default_sla",
+)
+
+
+def code_from_slug(slug: str) -> str:
+    """An account code from its slug: its letters and digits, upper-case, at most 10."""
+    code = "".join(ch for ch in slug.upper() if ch.isascii() and ch.isalnum())[:10]
+    return code if len(code) >= 2 else (code + "XX")[:2]
 
 
 def user_create(*, email: str, password: str, name: str = "") -> User:
@@ -56,7 +69,13 @@ def account_create(
 ) -> Account:
     if Account.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("Another account already uses this slug.")})
-    account = Account(name=name.strip(), slug=slug, time_zone=time_zone, currency=currency)
+    account = Account(
+        name=name.strip(),
+        slug=slug,
+        time_zone=time_zone,
+        currency=currency,
+        account_code=code_from_slug(slug),
+    )
     account.full_clean()
     account.save()
     membership = Membership.objects.create(account=account, user=owner, role=Role.OWNER)
@@ -81,8 +100,10 @@ def account_update(*, account: Account, actor: Actor, **fields) -> Account:
     before = {name: getattr(account, name) for name in fields}
     for name, value in fields.items():
         setattr(account, name, value)
+    if "account_code" in fields:
+        account.account_code = (account.account_code or "").strip().upper()
     account.full_clean()
-    _validate_ticket_format(account.ticket_number_format)
+    _validate_ticket_format(account)
     changes = diff_fields(before, fields)
     if changes:
         account.save(update_fields=list(changes))
@@ -93,9 +114,23 @@ def account_update(*, account: Account, actor: Actor, **fields) -> Account:
     return account
 
 
-def _validate_ticket_format(fmt: str) -> None:
+def _validate_ticket_format(account: Account) -> None:
+    fmt = account.ticket_number_format
     if "{seq}" not in fmt:
         raise ValidationError({"ticket_number_format": _("The format must contain {seq}.")})
+    if "{client}" not in fmt:
+        # seq counts per client: without the client's prefix two clients' numbers would clash.
+        raise ValidationError(
+            {
+                "ticket_number_format": _(
+                    "The format must contain {client}: numbers count per client."
+                )
+            }
+        )
+    if "{account}" in fmt and not account.account_code:
+        raise ValidationError(
+            {"account_code": _("Set the account code: the format uses {account}.")}
+        )
     leftover = fmt.replace("{account}", "").replace("{client}", "").replace("{seq}", "")
     if "{" in leftover or "}" in leftover:
         raise ValidationError(

@@ -1,0 +1,108 @@
+"""Reads on tickets shared by the pages and the API: the filtered list, one ticket, breaches,
+the conversation. A ticket is reachable only through a client the member may see."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from clientdesk.core.models import Membership
+from clientdesk.core.pagination import Page, keyset_page
+from clientdesk.core.tenancy import get_for
+from clientdesk.tickets.models import Reply, Ticket
+
+ORDER = ["-created_at", "-id"]
+
+
+def breached_q(now: datetime | None = None) -> Q:
+    """Tickets that missed a due time: kept as a breach, or a due time passed with nothing
+    done (a due time is cleared while the ticket waits on the client)."""
+    now = now or timezone.now()
+    return (
+        Q(response_breached=True)
+        | Q(resolution_breached=True)
+        | Q(first_response_at=None, response_due_at__lt=now)
+        | Q(resolved_at=None, resolution_due_at__lt=now)
+    )
+
+
+def tickets_breached(account) -> QuerySet[Ticket]:
+    return Ticket.objects.for_account(account).filter(breached_q())
+
+
+@dataclass
+class TicketFilters:
+    client: int | None = None
+    kind: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    priority: list[str] = field(default_factory=list)
+    assignee: int | None = None  # a user id; 0: nobody
+    breached: bool | None = None
+    q: str = ""
+
+
+def tickets_visible(membership: Membership) -> QuerySet[Ticket]:
+    return Ticket.objects.for_member(membership)
+
+
+def filtered(membership: Membership, filters: TicketFilters) -> QuerySet[Ticket]:
+    qs = tickets_visible(membership)
+    if filters.client is not None:
+        qs = qs.filter(client_id=filters.client)
+    if filters.kind:
+        qs = qs.filter(kind__in=filters.kind)
+    if filters.status:
+        qs = qs.filter(status__in=filters.status)
+    if filters.priority:
+        qs = qs.filter(priority__in=filters.priority)
+    if filters.assignee is not None:
+        qs = qs.filter(assignee_id=filters.assignee or None)
+    if filters.breached is not None:
+        qs = qs.filter(breached_q()) if filters.breached else qs.exclude(breached_q())
+    q = filters.q.strip()
+    if q:
+        # A number finds its ticket whatever its case; otherwise the words of the title.
+        by_number = Q(number=q.upper())
+        by_title = Q()
+        for word in q.split():
+            by_title &= Q(title__icontains=word)
+        qs = qs.filter(by_number | by_title)
+    return qs
+
+
+def ticket_page(
+    membership: Membership, filters: TicketFilters, *, cursor: str | None, limit: int
+) -> Page:
+    qs = filtered(membership, filters).select_related("client", "assignee", "requester")
+    return keyset_page(qs, order=ORDER, cursor=cursor, limit=limit)
+
+
+def get_ticket(*, membership: Membership, pk) -> Ticket:
+    """A ticket of a client this person may see, else 404 (like a missing one)."""
+    return get_for(membership, Ticket.objects.select_related("client", "assignee", "requester"), pk)
+
+
+def conversation(ticket: Ticket, *, public_only: bool = False) -> QuerySet[Reply]:
+    replies = Reply.objects.for_client(ticket.client).filter(ticket=ticket)
+    if public_only:
+        replies = replies.filter(public=True)
+    return replies.select_related("author", "contact").order_by("created_at", "id")
+
+
+def is_breached(ticket: Ticket, now: datetime | None = None) -> bool:
+    now = now or timezone.now()
+    return bool(
+        ticket.response_breached
+        or ticket.resolution_breached
+        or (
+            ticket.first_response_at is None
+            and ticket.response_due_at
+            and ticket.response_due_at < now
+        )
+        or (
+            ticket.resolved_at is None
+            and ticket.resolution_due_at
+            and ticket.resolution_due_at < now
+        )
+    )
