@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from clientdesk.core.models import Membership
+from clientdesk.core.models import Membership, User
 from clientdesk.core.pagination import Page, keyset_page
 from clientdesk.core.tenancy import get_for
 from clientdesk.tickets.models import Reply, Ticket
@@ -105,4 +105,16 @@ def is_breached(ticket: Ticket, now: datetime | None = None) -> bool:
             and ticket.resolution_due_at
             and ticket.resolution_due_at < now
         )
+    )
+
+
+def member_by_email(account, email: str):
+    """The team member's user with this email (any case), or None."""
+    return (
+        User.objects.filter(
+            pk__in=Membership.objects.for_account(account).values("user_id"),
+            email__iexact=email.strip(),
+        )
+        .order_by("pk")
+        .first()
     )
