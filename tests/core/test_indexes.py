@@ -27,6 +27,11 @@ KEPT_FOR_DELETES = {
     ("portal_portalaccess", "client_id"),
     ("portal_portalaccess", "contact_id"),
     ("transfer_importrowerror", "job_id"),
+    ("tickets_ticket", "client_id"),
+    ("tickets_reply", "client_id"),
+    ("tickets_reply", "ticket_id"),
+    ("tickets_clientsla", "client_id"),
+    ("tickets_ticketcounter", "client_id"),
 }
 # Looked up before the account is known: a token or link by its hash, a person's memberships
 # and portal access at sign-in, and, on tables of a few rows per person (invitations sent,

@@ -55,6 +55,12 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_contacts_bulk": "contacts.write",
     "client_contact_edit": "contacts.write",
     "client_contacts_columns": ANY_MEMBER,
+    # Tickets
+    "ticket_new": "tickets.write",  # its GET (choosing the client) asks for it too
+    "ticket_columns": ANY_MEMBER,
+    "ticket_edit": "tickets.write",
+    "ticket_reply": "tickets.write",
+    "ticket_move": "tickets.write",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -70,4 +76,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:contact_patch": "contacts.write",
     "api:contact_remove": "contacts.write",
     "api:imports_create": "clients.import",
+    "api:ticket_post": "tickets.write",
+    "api:ticket_patch": "tickets.write",
+    "api:reply_post": "tickets.write",
 }

@@ -9,6 +9,7 @@ from clientdesk.clients.models import Industry
 from clientdesk.clients.services import client_delete
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
+from clientdesk.tickets.services import ticket_create
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import membership_set_client_access, staff_invite
 from clientdesk.integrations.services import api_token_create
@@ -54,8 +55,10 @@ def victim_objects(cast):
         kind="clients",
         upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
     )
+    ticket = ticket_create(client=client, actor=None, title="Victim ticket")
     return {
         "import_id": job.pk,
+        "ticket_id": ticket.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -209,8 +212,10 @@ def _with_portal(cast, client) -> dict[str, int]:
     )
     invited = contact_create(client=client, actor=None, first_name="Inv", email=f"inv@{n}.example")
     invitation = portal_invite(client=client, actor=cast.owner.user, contact=invited)
+    ticket = ticket_create(client=client, actor=None, title=f"Ticket of {n}")
     return {
         "client_id": client.pk,
+        "ticket_id": ticket.pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,

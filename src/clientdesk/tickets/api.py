@@ -230,9 +230,9 @@ def tickets_list(
 def ticket_post(request):
     """Open a ticket for a client: numbered from its prefix, its SLA's due times set.
     Technicians and above."""
+    require(request.membership, "tickets.write")
     payload = read_body(TicketCreateIn, request)
     client = get_client(membership=request.membership, pk=payload.client_id)
-    require(request.membership, "tickets.write")
     ticket = ticket_create(
         client=client,
         actor=request.membership,

@@ -6,4 +6,50 @@ class TicketsConfig(AppConfig):
     label = "tickets"
 
     def ready(self) -> None:
-        pass
+        from django.utils.translation import gettext_lazy as _
+
+        from clientdesk.core import registry
+        from clientdesk.tickets import events, panels  # noqa: F401 - declares the verbs
+
+        registry.nav.add(
+            registry.NavItem(
+                "tickets", _("Tickets"), "ticket_list", "ticket", 30, section="tickets/"
+            )
+        )
+        registry.account_urls.add(
+            registry.AccountUrls("tickets", "tickets/", "clientdesk.tickets.urls", 40)
+        )
+        registry.account_urls.add(
+            registry.AccountUrls("client_tickets", "clients/", "clientdesk.tickets.client_urls", 40)
+        )
+        registry.client_tabs.add(
+            registry.ClientTab("tickets", _("Support Tickets"), "client_tickets", "ticket", 30)
+        )
+        registry.client_panels.add(
+            registry.ClientPanel("support", "tickets/client_support.html", panels.support, order=30)
+        )
+        registry.api_routers.add(registry.ApiRouter("tickets", "clientdesk.tickets.api:router", 50))
+        registry.search_groups.add(
+            registry.SearchGroup(
+                "tickets",
+                _("Tickets"),
+                _search,
+                "tickets/search_group.html",
+                order=30,
+                limit=8,
+            )
+        )
+        registry.demo_steps.add(registry.DemoStep("tickets", _demo, 40))
+
+
+def _search(*, membership, q: str, limit: int) -> list:
+    from clientdesk.tickets.queries import search_matches
+
+    return search_matches(membership=membership, q=q, limit=limit)
+
+
+def _demo(account, clients: int, seed: int) -> str:
+    from clientdesk.tickets.demo import demo_tickets_create
+
+    made = demo_tickets_create(account=account, seed=seed)
+    return f"{made} tickets" if made else ""

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clientdesk.core.models import Membership, User
 from clientdesk.core.pagination import Page, keyset_page
 from clientdesk.core.tenancy import get_for
-from clientdesk.tickets.models import Reply, Ticket
+from clientdesk.tickets.models import Reply, Status, Ticket, TicketSettings
 
 ORDER = ["-created_at", "-id"]
 
@@ -118,3 +118,57 @@ def member_by_email(account, email: str):
         .order_by("pk")
         .first()
     )
+
+
+def pipeline(account) -> dict[str, str]:
+    """The pipeline's steps in order, with the account's names for them."""
+    found = TicketSettings.objects.for_account(account).values_list("status_labels", flat=True)
+    names = next(iter(found), None) or {}
+    return {key: names.get(key) or str(label) for key, label in Status.choices}
+
+
+def open_breaches(*, membership: Membership, client) -> QuerySet[Ticket]:
+    """The client's own open tickets that missed a due time (the client page shows them)."""
+    return (
+        tickets_visible(membership)
+        .filter(client_id=client.pk, resolved_at=None)
+        .filter(breached_q())
+        .order_by("created_at", "id")
+    )
+
+
+def open_count(*, membership: Membership, client) -> int:
+    return tickets_visible(membership).filter(client_id=client.pk, resolved_at=None).count()
+
+
+def board(membership: Membership, filters: "TicketFilters", *, per_column: int = 50) -> dict:
+    """The pipeline's columns: the newest `per_column` tickets of each status, and each
+    column's count (one query per column, each on the status index)."""
+    base = filtered(membership, filters).select_related("client", "assignee")
+    columns = {}
+    for status in pipeline(membership.account):
+        qs = base.filter(status=status)
+        columns[status] = {
+            "items": list(qs.order_by("-created_at", "-id")[:per_column]),
+            "count": qs.count(),
+        }
+    return columns
+
+
+def search_matches(*, membership: Membership, q: str, limit: int = 8) -> list[Ticket]:
+    """For the global search: the ticket whose number is `q` (any case), then tickets whose
+    title holds every word of `q`, newest first."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    found = filtered(membership, TicketFilters(q=q)).select_related("client")
+    return list(found.order_by(*ORDER)[:limit])
+
+
+def decorate(tickets: list[Ticket], account) -> list[Ticket]:
+    """What a list shows beside each ticket: its step's name and whether it is breached."""
+    names, now = pipeline(account), timezone.now()
+    for ticket in tickets:
+        ticket.status_label = names.get(ticket.status, ticket.status)
+        ticket.breached = is_breached(ticket, now)
+    return tickets
