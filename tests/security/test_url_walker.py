@@ -9,11 +9,11 @@ from clientdesk.clients.models import Industry
 from clientdesk.clients.services import client_delete
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
-from clientdesk.tickets.services import ticket_create
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import membership_set_client_access, staff_invite
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
+from clientdesk.tickets.services import ticket_create
 from clientdesk.transfer.services import import_create
 from clientdesk.urls import handler404  # noqa: F401 - this module is also a URLconf
 from clientdesk.urls import urlpatterns as real_urlpatterns

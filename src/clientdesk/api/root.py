@@ -117,12 +117,11 @@ def _malformed(request, exc):
     errors: dict[str, list[str]] = {}
     for item in exc.errors:
         where = tuple(item.get("loc", ()))
+        # The source comes first (`body`, then ninja's `payload`): a field may be named like one.
+        path = where[1:] if where[:1] and where[0] in SOURCES else where
+        path = path[1:] if path[:1] == ("payload",) else path
         # A query parameter given several times is one field (`status`, not `status.0`).
-        loc = [
-            str(p)
-            for p in where
-            if p not in SOURCES and not (where[:1] == ("query",) and isinstance(p, int))
-        ]
+        loc = [str(p) for p in path if not (where[:1] == ("query",) and isinstance(p, int))]
         message = item.get("msg", "invalid")
         if item.get("type") == "string_pattern_mismatch":
             message = str(PATTERN_MESSAGES.get(item.get("ctx", {}).get("pattern"), message))

@@ -124,7 +124,7 @@ def read_body(schema: type[Body], request) -> Body:
     try:
         return schema.model_validate_json(request.body or b"{}")
     except ValidationError as exc:
-        errors = [dict(e) for e in exc.errors(include_url=False)]
+        errors = [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
         if any(e["type"] == "json_invalid" for e in errors):
             raise HttpError(400, BAD_BODY) from None
         raise NinjaValidationError(errors) from None

@@ -13,7 +13,12 @@ class TicketsConfig(AppConfig):
 
         registry.nav.add(
             registry.NavItem(
-                "tickets", _("Tickets"), "ticket_list", "ticket", 30, section="tickets/"
+                "tickets",
+                _("Tickets"),
+                "ticket_list",
+                "ticket",
+                30,
+                section="account_slug>/tickets/",  # not the client page's tab
             )
         )
         registry.account_urls.add(

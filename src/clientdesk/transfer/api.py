@@ -150,7 +150,9 @@ def imports_create(request):
     try:
         form = ImportIn.model_validate(request.POST.dict())
     except PydanticValidationError as exc:
-        raise NinjaValidationError([dict(e) for e in exc.errors(include_url=False)]) from None
+        raise NinjaValidationError(
+            [{**e, "loc": ("form", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
+        ) from None
     job = services.import_create(
         account=request.account,
         membership=request.membership,

@@ -122,7 +122,13 @@ def ticket_edit(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 **form.service_fields(),
             )
         except services.StaleTicket as stale:
-            form = TicketEditForm(ticket=stale.current, status_labels=pipeline)
+            current = TicketEditForm(ticket=stale.current, status_labels=pipeline)
+            form = TicketEditForm(
+                {name: current[name].value() or "" for name in current.fields},
+                ticket=stale.current,
+                status_labels=pipeline,
+            )
+            form.is_valid()
             form.add_error(
                 None,
                 _("Someone changed this ticket while you were editing: here it is as it is now."),
