@@ -323,7 +323,8 @@ def _portal_walk(cast, victim_objects, urlconf=None):
     def objects_of(client):
         contact = Contact.objects.filter(client=client).exclude(is_primary=True).first()
         contact = contact or Contact.objects.filter(client=client).first()
-        return {"contact_id": contact.pk, "client_id": client.pk}
+        ticket = ticket_create(client=client, actor=None, title=f"Portal ticket of {client}")
+        return {"contact_id": contact.pk, "client_id": client.pk, "ticket_id": ticket.pk}
 
     cases = [
         walker.PortalCase("B's user on A", signed_in(cast.portal_b), objects_of(a), "Alpha"),

@@ -38,6 +38,17 @@ class AccountUrls:
 
 
 @dataclass(frozen=True)
+class PortalUrls:
+    """A domain's URL patterns below /portal/<prefix> (its views go through the portal's
+    `portal_view`, which decides the client)."""
+
+    key: str
+    prefix: str  # e.g. "requests/"
+    urlconf: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A domain's ninja router under /api/v1/, as "module:attribute". Routers are added in
     order: a fixed path (`/clients/export`) must come before a pattern that would take it
@@ -183,6 +194,7 @@ class Registry(Generic[E]):
 
 nav = Registry[NavItem]("nav")
 account_urls = Registry[AccountUrls]("account_urls")
+portal_urls = Registry[PortalUrls]("portal_urls")
 api_routers = Registry[ApiRouter]("api_routers")
 client_tabs = Registry[ClientTab]("client_tabs")
 client_panels = Registry[ClientPanel]("client_panels")

@@ -1,8 +1,9 @@
 """The client portal below /portal/. Every page but sign-in, reset and the invitation link goes
 through portal.views.base.portal_view (portal.queries.portal_scope)."""
 
-from django.urls import path
+from django.urls import include, path
 
+from clientdesk.core import registry
 from clientdesk.portal.views import accept, auth, pages
 
 urlpatterns = [
@@ -36,4 +37,6 @@ urlpatterns = [
         name="portal_password_reset_complete",
     ),
     path("invitations/<str:token>/", accept.invitation_accept, name="portal_invitation"),
+    # Other domains' portal pages (core.registry.portal_urls).
+    *[path(urls.prefix, include(urls.urlconf)) for urls in registry.portal_urls.all()],
 ]

@@ -33,6 +33,12 @@ class TicketsConfig(AppConfig):
         registry.client_panels.add(
             registry.ClientPanel("support", "tickets/client_support.html", panels.support, order=30)
         )
+        registry.portal_urls.add(
+            registry.PortalUrls("requests", "requests/", "clientdesk.tickets.portal_urls", 20)
+        )
+        registry.portal_sections.add(
+            registry.PortalSection("requests", _("Requests"), "portal_requests", "ticket", 15)
+        )
         registry.api_routers.add(registry.ApiRouter("tickets", "clientdesk.tickets.api:router", 50))
         registry.search_groups.add(
             registry.SearchGroup(

@@ -122,3 +122,23 @@ class MoveForm(forms.Form):
 
     status = forms.ChoiceField(label=_("Move to"), choices=Status.choices)
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class PortalRequestForm(forms.Form):
+    title = forms.CharField(label=_("What do you need?"), max_length=200)
+    description = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    priority = forms.ChoiceField(
+        label=_("How urgent is it?"), choices=Priority.choices, initial=Priority.NORMAL
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["title"].widget.attrs["autofocus"] = True
+
+
+class PortalReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 4})
+    )

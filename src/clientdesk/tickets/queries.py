@@ -172,3 +172,27 @@ def decorate(tickets: list[Ticket], account) -> list[Ticket]:
         ticket.status_label = names.get(ticket.status, ticket.status)
         ticket.breached = is_breached(ticket, now)
     return tickets
+
+
+# The portal: a client's own tickets, as the client sees them ------------------------------
+
+
+def portal_tickets(client) -> QuerySet[Ticket]:
+    """The tickets of the client the portal shows (portal.queries.portal_scope chose it)."""
+    return Ticket.objects.for_client(client)
+
+
+def portal_ticket(client, pk) -> Ticket:
+    from clientdesk.core.tenancy import get_or_404
+
+    return get_or_404(portal_tickets(client).select_related("requester"), pk=pk)
+
+
+def portal_fingerprint(client) -> str:
+    """What changes whenever a ticket of the client does (one aggregate): the portal's
+    pipeline polls with it and is answered 204 while it holds."""
+    from django.db.models import Count, Max
+
+    found = portal_tickets(client).aggregate(n=Count("id"), at=Max("updated_at"))
+    at = found["at"].timestamp() if found["at"] else 0
+    return f"{found['n']}-{at:.6f}"

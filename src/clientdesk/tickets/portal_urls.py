@@ -1,0 +1,12 @@
+"""The client's requests in the portal, below /portal/requests/."""
+
+from django.urls import path
+
+from clientdesk.tickets.views import portal
+
+urlpatterns = [
+    path("", portal.requests_page, name="portal_requests"),
+    path("new/", portal.request_new, name="portal_request_new"),
+    path("<int:ticket_id>/", portal.request_detail, name="portal_request"),
+    path("<int:ticket_id>/reply/", portal.request_reply, name="portal_request_reply"),
+]
