@@ -19,7 +19,7 @@ const ICONS = [
   "download", "file-spreadsheet", "list-checks", // Bulk import
   "circle-dashed", "target", "hourglass", "circle-check", "triangle-alert", "circle-off",
   "eye-off", "user-check", // the status and engagement badges
-  "ticket", "kanban", "wrench", "clock", "message-square", "lock", "timer", "chart-column", // tickets
+  "ticket", "kanban", "wrench", "clock", "message-square", "lock", "timer", "chart-column", "flag-triangle-right", // tickets
 ];
 
 await build({

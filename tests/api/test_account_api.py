@@ -24,6 +24,8 @@ def test_account_answers_the_tokens_account(cast, token):
         "name": "Acme IT",
         "time_zone": "UTC",
         "currency": "EUR",
+        "ticket_number_format": "{client}-{seq}",
+        "account_code": "ACME",
     }
 
 
@@ -122,3 +124,25 @@ def test_a_cursor_made_for_another_order_is_refused(cast, token):
     first = api(token).get("/api/v1/clients?limit=1&order=name").json()
     response = api(token).get(f"/api/v1/clients?limit=1&order=-created&cursor={first['next']}")
     assert response.status_code == 400 and "cursor" in response.json()["errors"]
+
+
+def test_owners_set_the_ticket_number_format_and_code(cast):
+    from clientdesk.tickets.services import ticket_create
+    from tests.api.test_clients_api import Api
+    from tests.clients.factories import make_client
+
+    owner = Api(cast.owner)
+    changed = owner.patch(
+        "/api/v1/account",
+        {"ticket_number_format": "{client}-{account}-{seq}", "account_code": "swe"},
+    )
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["account_code"] == "SWE"
+    cast.account.refresh_from_db()
+    client = make_client(cast, prefix="BPM")
+    assert ticket_create(client=client, actor=None, title="x").number == "BPM-SWE-001"
+    bad = owner.patch("/api/v1/account", {"ticket_number_format": "{seq}-{year}"})
+    assert bad.status_code == 422 and "ticket_number_format" in bad.json()["errors"]
+    bad = owner.patch("/api/v1/account", {"account_code": "a"})
+    assert bad.status_code == 422 and "account_code" in bad.json()["errors"]
+    assert Api(cast.manager).patch("/api/v1/account", {"name": "X"}).status_code == 403

@@ -61,6 +61,9 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "ticket_edit": "tickets.write",
     "ticket_reply": "tickets.write",
     "ticket_move": "tickets.write",
+    "ticket_settings": "account.manage",
+    "holiday_add": "account.manage",
+    "holiday_remove": "account.manage",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -76,6 +79,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:contact_patch": "contacts.write",
     "api:contact_remove": "contacts.write",
     "api:imports_create": "clients.import",
+    "api:account_patch": "account.manage",
     "api:ticket_post": "tickets.write",
     "api:ticket_patch": "tickets.write",
     "api:reply_post": "tickets.write",

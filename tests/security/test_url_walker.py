@@ -1,3 +1,5 @@
+from datetime import date
+
 import pytest
 from django.contrib.auth.views import redirect_to_login
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -13,6 +15,7 @@ from clientdesk.core.emails import email_queue
 from clientdesk.core.services import membership_set_client_access, staff_invite
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
+from clientdesk.tickets.models import Holiday
 from clientdesk.tickets.services import ticket_create
 from clientdesk.transfer.services import import_create
 from clientdesk.urls import handler404  # noqa: F401 - this module is also a URLconf
@@ -56,7 +59,9 @@ def victim_objects(cast):
         upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
     )
     ticket = ticket_create(client=client, actor=None, title="Victim ticket")
+    holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
+        "holiday_id": holiday.pk,
         "import_id": job.pk,
         "ticket_id": ticket.pk,
         "client_id": client.pk,

@@ -71,7 +71,15 @@ NOT_OBJECTS = frozenset({"kind", "fmt"})
 # client limit does not reach them. Any other object parameter must name one of the hidden
 # client's objects in `find_limit_leaks`.
 ACCOUNT_OBJECTS = frozenset(
-    {"membership_id", "invitation_id", "message_id", "token_id", "import_id", "industry_id"}
+    {
+        "membership_id",
+        "invitation_id",
+        "message_id",
+        "token_id",
+        "import_id",
+        "industry_id",
+        "holiday_id",
+    }
 )
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ACCOUNT_PREFIX = "a/<slug:account_slug>/"

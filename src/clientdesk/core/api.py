@@ -1,12 +1,22 @@
-"""GET /api/v1/account and the account's team."""
+"""GET|PATCH /api/v1/account and the account's team."""
 
 from datetime import datetime
 
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
-from clientdesk.core.api_schemas import Cursor, ErrorOut, Limit
+from clientdesk.core.api_schemas import (
+    NOT_BLANK,
+    Cursor,
+    ErrorOut,
+    Limit,
+    Strict,
+    documented_body,
+    read_body,
+)
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import keyset_page
+from clientdesk.core.roles import require
+from clientdesk.core.services import account_update
 
 router = Router(tags=["account"])
 
@@ -16,6 +26,23 @@ class AccountOut(Schema):
     name: str
     time_zone: str
     currency: str
+    ticket_number_format: str = Field(description="Tokens {account}, {client}, {seq}.")
+    account_code: str = Field(description="The {account} token's value.")
+
+
+class AccountPatchIn(Strict):
+    """Only the fields given change. Owners and admins."""
+
+    name: str = Field(None, max_length=120, pattern=NOT_BLANK)  # type: ignore[assignment]
+    time_zone: str = Field(None, max_length=64, description="An IANA zone, e.g. Europe/Madrid.")  # type: ignore[assignment]
+    currency: str = Field(None, max_length=3, description="ISO 4217, e.g. EUR.")  # type: ignore[assignment]
+    ticket_number_format: str = Field(  # type: ignore[assignment]
+        None,
+        max_length=60,
+        description="Tokens {account}, {client} (required) and {seq} (required); "
+        "default {client}-{seq}. Only new tickets follow a change.",
+    )
+    account_code: str = Field(None, max_length=10, description="2–10 of A–Z and 0–9.")  # type: ignore[assignment]
 
 
 class MemberOut(Schema):
@@ -35,6 +62,19 @@ class MemberPage(Schema):
 def account(request):
     """The account the token belongs to."""
     return request.account
+
+
+@router.patch(
+    "/account",
+    response={200: AccountOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
+    openapi_extra=documented_body(AccountPatchIn),
+)
+def account_patch(request):
+    """Change the account's name, zone, currency, ticket number format or code."""
+    require(request.membership, "account.manage")
+    payload = read_body(AccountPatchIn, request)
+    fields = {name: getattr(payload, name) for name in payload.model_fields_set}
+    return account_update(account=request.account, actor=request.membership, **fields)
 
 
 @router.get("/members", response={200: MemberPage, 400: ErrorOut, 401: ErrorOut})

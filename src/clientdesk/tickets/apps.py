@@ -27,6 +27,16 @@ class TicketsConfig(AppConfig):
         registry.account_urls.add(
             registry.AccountUrls("client_tickets", "clients/", "clientdesk.tickets.client_urls", 40)
         )
+        registry.account_urls.add(
+            registry.AccountUrls(
+                "ticket_settings", "settings/tickets/", "clientdesk.tickets.views.settings", 40
+            )
+        )
+        registry.settings_sections.add(
+            registry.SettingsSection(
+                "tickets", _("Tickets"), "ticket_settings", "ticket", 30, "account.manage"
+            )
+        )
         registry.client_tabs.add(
             registry.ClientTab("tickets", _("Support Tickets"), "client_tickets", "ticket", 30)
         )

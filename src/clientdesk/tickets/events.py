@@ -53,7 +53,13 @@ TICKET_NOTED = Verb(
     _("%(actor)s added an internal note on %(target)s (%(within)s)"),
 )
 
-verbs_declare(TICKET_CREATED, TICKET_UPDATED, TICKET_REPLIED, TICKET_NOTED)
+TICKET_SETTINGS_UPDATED = Verb(
+    "tickets.settings_updated",
+    "core.account",
+    _("%(actor)s changed the ticket settings: business hours, holidays or pipeline names"),
+)
+
+verbs_declare(TICKET_CREATED, TICKET_UPDATED, TICKET_REPLIED, TICKET_NOTED, TICKET_SETTINGS_UPDATED)
 
 
 def tickets_named(reader, ids: set[str]) -> dict[str, Name]:

@@ -142,3 +142,82 @@ class PortalReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 4})
     )
+
+
+DAYS = [
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
+]
+
+
+class TicketSettingsForm(forms.Form):
+    """The SLA clock (one span of hours per day, or 24×7) and the pipeline's names."""
+
+    always_open = forms.BooleanField(
+        label=_("24×7: the SLA clock never stops"),
+        required=False,
+        help_text=_("Otherwise it runs only in the hours below, outside holidays."),
+    )
+
+    def __init__(self, *args, found=None, labels=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        hours = (found.hours if found else {}) or {}
+        if found is not None:
+            self.fields["always_open"].initial = found.always_open
+        for day, name in DAYS:
+            spans = hours.get(str(day)) or []
+            start, end = (spans[0] if spans else ["", ""])[:2]
+            self.fields[f"day_{day}_open"] = forms.BooleanField(
+                label=name, required=False, initial=bool(spans)
+            )
+            self.fields[f"day_{day}_start"] = forms.TimeField(
+                label=_("%(day)s opens") % {"day": name}, required=False, initial=start or "09:00",
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )  # fmt: skip
+            self.fields[f"day_{day}_end"] = forms.TimeField(
+                label=_("%(day)s closes") % {"day": name}, required=False, initial=end or "17:00",
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )  # fmt: skip
+        for key, label in Status.choices:
+            self.fields[f"label_{key}"] = forms.CharField(
+                label=label, max_length=40, required=False,
+                initial=(labels or {}).get(key, ""), widget=forms.TextInput(attrs={"placeholder": label}),
+            )  # fmt: skip
+
+    def day_rows(self):
+        return [
+            (self[f"day_{d}_open"], self[f"day_{d}_start"], self[f"day_{d}_end"]) for d, _n in DAYS
+        ]
+
+    def label_fields(self):
+        return [self[f"label_{key}"] for key in Status.values]
+
+    def clean(self):
+        data = super().clean()
+        for day, _name in DAYS:
+            if data.get(f"day_{day}_open") and not (
+                data.get(f"day_{day}_start") and data.get(f"day_{day}_end")
+            ):
+                self.add_error(f"day_{day}_start", _("Give the opening and closing times."))
+        return data
+
+    def hours(self) -> dict:
+        data = self.cleaned_data
+        return {
+            day: [(data[f"day_{day}_start"], data[f"day_{day}_end"])]
+            for day, _name in DAYS
+            if data.get(f"day_{day}_open")
+        }
+
+    def status_labels(self) -> dict:
+        return {key: self.cleaned_data.get(f"label_{key}", "") for key in Status.values}
+
+
+class HolidayForm(forms.Form):
+    day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=80, required=False)
