@@ -13,7 +13,7 @@ from clientdesk.clients.models import Client, Industry, Tag
 from clientdesk.clients.services import client_delete, client_set_archived
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create, contact_delete
-from clientdesk.core.models import MembershipClient
+from clientdesk.core.models import DEFAULT_SLA, MembershipClient
 from clientdesk.integrations.services import api_token_create
 from tests.clients.factories import make_client
 
@@ -103,7 +103,16 @@ def test_create_answers_201_with_the_whole_client(cast, manager):
             "payment_terms": "30 days",
             "currency": "EUR",
         },
-        "sla": [],
+        "sla": [
+            {
+                "kind": kind,
+                "priority": priority,
+                "response_minutes": times["response_minutes"],
+                "resolution_minutes": times["resolution_minutes"],
+            }
+            for kind in ("request", "job")
+            for priority, times in DEFAULT_SLA.items()
+        ],  # fmt: skip
         "tags": ["North", "vip"],
         "created_at": body["created_at"],
         "activated_at": body["activated_at"],
@@ -650,11 +659,11 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
         make_client(cast, manager=cast.manager.user, tags=[f"t{i % 3}"])
     manager.get("/api/v1/account")  # the first use records last_used_at: one write
     # token, membership, one page (industry, manager, parent joined), the page's tags, the
-    # page's own contact counts, and one query per tree level below the page (here: one,
-    # finding no sub-clients)
-    with django_assert_num_queries(6):
+    # page's own contact counts, one query per tree level below the page (here: one, finding
+    # no sub-clients), and the page's own SLA times
+    with django_assert_num_queries(7):
         assert len(ids(manager.get("/api/v1/clients", limit=2))) == 2
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         assert len(ids(manager.get("/api/v1/clients", limit=30, order="-industry"))) == 30
 
 
@@ -730,7 +739,7 @@ def test_the_list_costs_the_same_queries_with_a_deep_tree_of_contacts(
     # One query per level of the tree below the page's rows, whatever the number of rows:
     # two rows at the top of a 12-deep chain read 11 levels; all twelve read just one.
     for limit, levels in ((2, 11), (12, 1)):
-        with django_assert_num_queries(5 + levels):
+        with django_assert_num_queries(6 + levels):
             body = manager.get("/api/v1/clients", limit=limit, order="prefix").json()
     assert body["items"][0]["counts"]["contacts_with_subclients"] == 12
     assert body["items"][-1]["counts"]["contacts_with_subclients"] == 1

@@ -62,6 +62,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "ticket_reply": "tickets.write",
     "ticket_move": "tickets.write",
     "ticket_settings": "account.manage",
+    "client_sla": "clients.write",  # its GET (the form) asks for it too
     "holiday_add": "account.manage",
     "holiday_remove": "account.manage",
     # Imports

@@ -99,8 +99,25 @@ def counts_for(membership: Membership, clients: list[Client]) -> dict[int, dict]
     return found
 
 
-def client_out(client: Client, tag_names: list[str], membership: Membership, counts: dict) -> dict:
+def fields_for(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    """The fields other domains keep for each client (core.registry.client_fields)."""
+    found: dict[int, dict] = {c.pk: {} for c in clients}
+    for field in registry.client_fields.all():
+        for pk, value in field.read(membership, clients).items():
+            found[pk][field.key] = value
+    return found
+
+
+def client_out(
+    client: Client,
+    tag_names: list[str],
+    membership: Membership,
+    counts: dict,
+    fields: dict | None = None,
+) -> dict:
     money = can(membership, "money.read")
+    if fields is None:
+        fields = fields_for(membership, [client])[client.pk]
     return {
         "id": client.pk,
         "prefix": client.prefix,
@@ -121,7 +138,7 @@ def client_out(client: Client, tag_names: list[str], membership: Membership, cou
         }
         if money
         else None,
-        "sla": [],
+        "sla": fields.get("sla", []),
         "tags": tag_names,
         "created_at": client.created_at,
         "activated_at": client.activated_at,
@@ -246,8 +263,12 @@ def clients_list(
         limit=limit,
     )
     counts = counts_for(request.membership, page.items)
+    fields = fields_for(request.membership, page.items)
     return {
-        "items": [client_out(c, c.tag_names, request.membership, counts[c.pk]) for c in page.items],
+        "items": [
+            client_out(c, c.tag_names, request.membership, counts[c.pk], fields[c.pk])
+            for c in page.items
+        ],
         "next": page.next,
     }
 
@@ -376,6 +397,12 @@ def client_patch(request, client_id: Id, payload: ClientPatchIn):
                 client = client_set_tags(
                     client=client, actor=request.membership, names=payload.tags
                 )
+            # The fields other domains keep (core.registry.client_fields), in this transaction.
+            for field in registry.client_fields.all():
+                if field.key in given and field.write is not None:
+                    if field.capability:
+                        require(request.membership, field.capability)
+                    field.write(request.membership, client, getattr(payload, field.key))
     except StaleVersion as stale:
         current = queries.get_client(membership=request.membership, pk=client_id)
         message = _("Someone changed this client since you read it; it is now at version %(v)s.")

@@ -76,6 +76,13 @@ class ClientCreateIn(Strict):
     )
 
 
+class SlaIn(Strict):
+    kind: Literal["request", "job"] = Field(description="request also covers incidents.")
+    priority: Literal["low", "normal", "high", "urgent"]
+    response_minutes: int = Field(..., ge=1, le=60 * 24 * 365)
+    resolution_minutes: int = Field(..., ge=1, le=60 * 24 * 365)
+
+
 class ClientPatchIn(Strict):
     """Only the fields given change; `version` is the one you read."""
 
@@ -91,6 +98,11 @@ class ClientPatchIn(Strict):
     license: str = Field(None, max_length=100)  # type: ignore[assignment]
     billing: BillingIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
     tags: list[str] = Field(None, description="The full list of tag names.")  # type: ignore[assignment]
+    sla: list[SlaIn] = Field(  # type: ignore[assignment]
+        None,
+        description="SLA times to set, each for one kind and priority; the others keep theirs. "
+        "Technicians and above.",
+    )
 
 
 class StatusIn(Strict):
@@ -112,6 +124,7 @@ class BillingOut(Schema):
 
 
 class SlaOut(Schema):
+    kind: Literal["request", "job"]
     priority: str
     response_minutes: int
     resolution_minutes: int
@@ -156,7 +169,10 @@ class ClientOut(Schema):
     manager_email: str | None
     license: str
     billing: BillingOut | None = Field(description="null for roles that may not see money.")
-    sla: list[SlaOut] = Field(description="Empty until the tickets part of Clientdesk lands.")
+    sla: list[SlaOut] = Field(
+        description="First-response and resolution times per kind and priority: the client's "
+        "own, or the account's defaults."
+    )
     tags: list[str]
     created_at: datetime
     activated_at: datetime | None

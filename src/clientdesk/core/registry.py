@@ -95,6 +95,20 @@ class ClientCounts:
 
 
 @dataclass(frozen=True)
+class ClientField:
+    """A field of the API's client that another domain keeps (the tickets' `sla`):
+    `read(membership, clients)` → {client id: value} for a whole page in a fixed number of
+    queries; `write(membership, client, value)` saves a PATCH's value in the caller's
+    transaction (a ValidationError names the field), for members with `capability`."""
+
+    key: str
+    read: Callable[..., dict[int, Any]]
+    write: Callable[..., None] | None = None
+    capability: str | None = None
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class ContactFacts:
     """What another domain knows of each contact (the portal: none, invited or active), for
     the Contacts tab and the contacts API: `facts(contacts)` → {contact id: {name: value}}, a
@@ -199,6 +213,7 @@ api_routers = Registry[ApiRouter]("api_routers")
 client_tabs = Registry[ClientTab]("client_tabs")
 client_panels = Registry[ClientPanel]("client_panels")
 client_counts = Registry[ClientCounts]("client_counts")
+client_fields = Registry[ClientField]("client_fields")
 contact_facts = Registry[ContactFacts]("contact_facts")
 portal_sections = Registry[PortalSection]("portal_sections")
 search_groups = Registry[SearchGroup]("search_groups")

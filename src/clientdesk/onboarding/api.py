@@ -27,7 +27,7 @@ def clients_create(request, payload: ClientCreateIn):
 
     `primary_contact` becomes the client's primary contact, in the same transaction: a contact
     the contacts rules refuse leaves no client behind. An engaged client's invitation goes to
-    that contact at once. `sla` is empty until the tickets part lands.
+    that contact at once. `sla` starts at the account's defaults.
     """
     require(request.membership, "clients.write")
     account = request.account

@@ -49,6 +49,9 @@ class TicketsConfig(AppConfig):
         registry.portal_sections.add(
             registry.PortalSection("requests", _("Requests"), "portal_requests", "ticket", 15)
         )
+        registry.client_fields.add(
+            registry.ClientField("sla", _api_sla, _api_sla_write, "tickets.write")
+        )
         registry.api_routers.add(registry.ApiRouter("tickets", "clientdesk.tickets.api:router", 50))
         registry.search_groups.add(
             registry.SearchGroup(
@@ -61,6 +64,18 @@ class TicketsConfig(AppConfig):
             )
         )
         registry.demo_steps.add(registry.DemoStep("tickets", _demo, 40))
+
+
+def _api_sla(membership, clients) -> dict:
+    from clientdesk.tickets.sla import api_sla
+
+    return api_sla(membership, clients)
+
+
+def _api_sla_write(membership, client, rows) -> None:
+    from clientdesk.tickets.settings_services import api_sla_write
+
+    api_sla_write(membership, client, rows)
 
 
 def _search(*, membership, q: str, limit: int) -> list:

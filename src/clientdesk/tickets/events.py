@@ -59,7 +59,18 @@ TICKET_SETTINGS_UPDATED = Verb(
     _("%(actor)s changed the ticket settings: business hours, holidays or pipeline names"),
 )
 
-verbs_declare(TICKET_CREATED, TICKET_UPDATED, TICKET_REPLIED, TICKET_NOTED, TICKET_SETTINGS_UPDATED)
+CLIENT_SLA_CHANGED = Verb(
+    "client.sla_changed", "clients.client", _("%(actor)s changed the SLA times of %(target)s")
+)
+
+verbs_declare(
+    CLIENT_SLA_CHANGED,
+    TICKET_CREATED,
+    TICKET_UPDATED,
+    TICKET_REPLIED,
+    TICKET_NOTED,
+    TICKET_SETTINGS_UPDATED,
+)
 
 
 def tickets_named(reader, ids: set[str]) -> dict[str, Name]:

@@ -221,3 +221,41 @@ class TicketSettingsForm(forms.Form):
 class HolidayForm(forms.Form):
     day = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(label=_("Name"), max_length=80, required=False)
+
+
+class ClientSlaForm(forms.Form):
+    """A client's SLA times: first response and resolution in minutes, per kind and priority."""
+
+    def __init__(self, *args, rows=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in rows or []:
+            for part, label in (("response", _("first response")), ("resolution", _("resolution"))):
+                name = f"{row['kind']}_{row['priority']}_{part}"
+                self.fields[name] = forms.IntegerField(
+                    label=f"{row['kind']} · {row['priority']}: {label} (minutes)",
+                    min_value=1,
+                    max_value=60 * 24 * 365,
+                    initial=row[f"{part}_minutes"],
+                )
+        self.rows = rows or []
+
+    def table(self):
+        return [
+            (row["kind"], row["priority"],
+             self[f"{row['kind']}_{row['priority']}_response"],
+             self[f"{row['kind']}_{row['priority']}_resolution"])
+            for row in self.rows
+        ]  # fmt: skip
+
+    def cleaned_rows(self) -> list[dict]:
+        return [
+            {
+                "kind": row["kind"],
+                "priority": row["priority"],
+                "response_minutes": self.cleaned_data[f"{row['kind']}_{row['priority']}_response"],
+                "resolution_minutes": self.cleaned_data[
+                    f"{row['kind']}_{row['priority']}_resolution"
+                ],
+            }
+            for row in self.rows
+        ]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import event_record
-from clientdesk.tickets.events import TICKET_SETTINGS_UPDATED
+from clientdesk.tickets.events import CLIENT_SLA_CHANGED, TICKET_SETTINGS_UPDATED
 from clientdesk.tickets.models import Holiday, Status
 from clientdesk.tickets.sla import hours_as_json, settings_of
 
@@ -67,3 +67,44 @@ def holiday_remove(*, holiday: Holiday, actor) -> None:
     account = holiday.account
     holiday.delete()
     event_record(account=account, actor=actor, verb=TICKET_SETTINGS_UPDATED, target=account)
+
+
+@transaction.atomic
+def client_sla_set(*, client, actor, rows: list[dict]) -> None:
+    """Set some of a client's SLA times, each {kind, priority, response_minutes,
+    resolution_minutes}; the rest keep theirs. Open tickets keep their due times."""
+    from clientdesk.core.models import PRIORITIES
+    from clientdesk.tickets.models import ClientSla, SlaKind
+
+    errors = {}
+    for row in rows:
+        if row["kind"] not in SlaKind.values or row["priority"] not in PRIORITIES:
+            errors["sla"] = [_("Unknown kind or priority.")]
+        elif not 0 < row["response_minutes"] <= row["resolution_minutes"]:
+            errors["sla"] = [
+                _("The first response must come before the resolution (%(kind)s, %(p)s).")
+                % {"kind": row["kind"], "p": row["priority"]}
+            ]
+    if errors:
+        raise ValidationError(errors)
+    for row in rows:
+        ClientSla.objects.for_client(client).update_or_create(
+            account_id=client.account_id,
+            client=client,
+            kind=row["kind"],
+            priority=row["priority"],
+            defaults={
+                "response_minutes": row["response_minutes"],
+                "resolution_minutes": row["resolution_minutes"],
+            },
+        )
+    event_record(
+        account=client.account,
+        actor=actor,
+        verb=CLIENT_SLA_CHANGED,
+        target=client,
+    )
+
+
+def api_sla_write(membership, client, rows) -> None:
+    client_sla_set(client=client, actor=membership, rows=[row.model_dump() for row in rows])

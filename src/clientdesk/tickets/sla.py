@@ -69,12 +69,12 @@ def times_for(client, kind: str, priority: str) -> tuple[int, int]:
     return row or default_times(client.account, priority)
 
 
-def client_sla_rows(clients: list) -> dict[int, list[dict]]:
+def client_sla_rows(clients: list, account=None) -> dict[int, list[dict]]:
     """Each client's whole SLA, its own rows over the account's defaults, for a page of
     clients (one query)."""
     if not clients:
         return {}
-    account = clients[0].account
+    account = account or clients[0].account
     own: dict[tuple, tuple[int, int]] = {
         (c, k, p): (r, s)
         for c, k, p, r, s in ClientSla.objects.for_account(account)
@@ -99,3 +99,8 @@ def client_sla_rows(clients: list) -> dict[int, list[dict]]:
                 )
         result[client.pk] = rows
     return result
+
+
+def api_sla(membership, clients: list) -> dict[int, list[dict]]:
+    """The API client's `sla` (core.registry.client_fields)."""
+    return client_sla_rows(clients, membership.account)
