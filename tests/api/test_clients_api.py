@@ -112,7 +112,7 @@ def test_create_answers_201_with_the_whole_client(cast, manager):
             }
             for kind in ("request", "job")
             for priority, times in DEFAULT_SLA.items()
-        ],  # fmt: skip
+        ],
         "tags": ["North", "vip"],
         "created_at": body["created_at"],
         "activated_at": body["activated_at"],
