@@ -73,7 +73,13 @@ def demo_contacts_create(*, account: Account, seed: int) -> int:
     ):
         changes.setdefault(client_id, []).append(at)
     made = 0
-    for client in Client.objects.for_account(account).filter(deleted_at=None).order_by("pk"):
+    clients = (
+        Client.objects.for_account(account)
+        .filter(deleted_at=None)
+        .select_related("parent__parent")
+        .order_by("pk")
+    )
+    for client in clients:
         if client.status in (Status.LEAD, Status.PROSPECT) and rng.random() < LEADS_WITHOUT_PEOPLE:
             continue
         history = changes.get(client.pk, [])
@@ -84,10 +90,18 @@ def demo_contacts_create(*, account: Account, seed: int) -> int:
 
 def _people(rng: random.Random, client: Client, actor, made: datetime, until: datetime) -> int:
     """A primary contact with an email (so Invite works), sometimes a secondary one."""
-    domain = "".join(ch for ch in client.name.lower() if ch.isalnum())[:20] + ".example"
+    root = client
+    while root.parent is not None:  # a site's people have the company's addresses
+        root = root.parent
+    domain = "".join(ch for ch in root.name.lower() if ch.isalnum())[:20] + ".example"
     count = rng.choice([1, 2, 2, 3])
+    emails: set[str] = set()
     for i in range(count):
         first, last = rng.choice(PEOPLE_FIRST), rng.choice(PEOPLE_LAST)
+        email = f"{first}.{last}@{domain}".lower()
+        if email in emails:
+            email = email.replace("@", f"{i}@")
+        emails.add(email)
         when = made + min(
             timedelta(hours=rng.uniform(1, 48) * (i + 1)), (until - made) * 0.3 * (i + 1)
         )
@@ -97,7 +111,7 @@ def _people(rng: random.Random, client: Client, actor, made: datetime, until: da
                 actor=actor,
                 first_name=first,
                 last_name=last,
-                email=f"{first}.{last}{i or ''}@{domain}".lower(),
+                email=email,
                 title=rng.choice(TITLES),
                 phone=f"+34 6{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
                 is_primary=i == 0,
