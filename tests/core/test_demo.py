@@ -172,7 +172,7 @@ def test_the_printed_logins_sign_in_staff_and_a_portal_user(demo):
     assert "Using the demo account" in again and f"Portal      {email}" in again
 
 
-@pytest.mark.parametrize("count", [1, 2, 5, 9])
+@pytest.mark.parametrize("count", [1, 5])
 def test_a_small_demo_works_and_fills_what_it_can(db, count):
     printed = run("--clients", str(count), "--seed", "3")
     account = Account.objects.get(slug="demo")
@@ -204,11 +204,11 @@ def test_the_same_seed_tells_the_same_story(db):
             for c in clients_of(account)
         ]
 
-    run("--seed", "7")
+    run("--clients", "20", "--seed", "7")
     first = story()
     Account.objects.filter(slug="demo").delete()
-    run("--seed", "7")
+    run("--clients", "20", "--seed", "7")
     assert story() == first
     Account.objects.filter(slug="demo").delete()
-    run("--seed", "8")
+    run("--clients", "20", "--seed", "8")
     assert story() != first
