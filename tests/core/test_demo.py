@@ -8,7 +8,7 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client as Browser
 from django.utils import timezone
 
@@ -172,7 +172,7 @@ def test_the_printed_logins_sign_in_staff_and_a_portal_user(demo):
     assert "Using the demo account" in again and f"Portal      {email}" in again
 
 
-@pytest.mark.parametrize("count", [1, 5])
+@pytest.mark.parametrize("count", [1, 6])
 def test_a_small_demo_works_and_fills_what_it_can(db, count):
     printed = run("--clients", str(count), "--seed", "3")
     account = Account.objects.get(slug="demo")
@@ -181,10 +181,12 @@ def test_a_small_demo_works_and_fills_what_it_can(db, count):
     assert differences(account) == {"deltas": 0, "intervals": 0, "periods": 0}
     for client in clients:
         assert client.created_at == StatusChange.objects.filter(client=client).earliest("at").at
-    if count >= 5:  # one client on each lifecycle tab
-        tabs = {tab for tab in LIFECYCLE_TABS for c in clients if c.status in TABS[tab]}
+    assert "Portal " in printed  # the first client is in service, with a portal user
+    if count >= 6:  # a client on each tab of the Clients page
+        live = [c for c in clients if not c.archived]
+        tabs = {tab for tab in LIFECYCLE_TABS for c in live if c.status in TABS[tab]}
         assert tabs == set(LIFECYCLE_TABS)
-        assert "Portal " in printed
+        assert any(c.archived for c in clients)
 
 
 def test_the_same_seed_tells_the_same_story(db):
@@ -212,3 +214,9 @@ def test_the_same_seed_tells_the_same_story(db):
     Account.objects.filter(slug="demo").delete()
     run("--clients", "20", "--seed", "8")
     assert story() != first
+
+
+def test_a_negative_number_of_clients_is_refused(db):
+    with pytest.raises(CommandError, match="--clients must be 0 or more"):
+        run("--clients", "-1")
+    assert not Account.objects.filter(slug="demo").exists()

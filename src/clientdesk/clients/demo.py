@@ -81,21 +81,23 @@ OUTCOMES = [
     ("active", 28),
     ("at_risk", 4),
     ("offboarding", 2),
-    ("lost", 4),
-    ("churned", 5),
+    ("lost", 3),
+    ("churned", 4),
+    ("archived", 2),  # a former client (lost or churned), archived a few weeks after it left
 ]
-# The first clients take one of each, in this order, so that even a small demo fills every
-# tab of the Clients page (the second former client is archived).
+# The first clients take one of each, in this order, so that even a small demo (6 clients)
+# fills every tab of the Clients page.
 FIRST_OUTCOMES = [
     "active",
     "lead",
     "invited",
     "churned",
     "offboarding",
-    "lost",
+    "archived",
     "prospect",
     "waiting",
     "at_risk",
+    "lost",
 ]
 TAB_OF = {
     "lead": "leads",
@@ -107,6 +109,7 @@ TAB_OF = {
     "offboarding": "offboarding",
     "lost": "inactive",
     "churned": "inactive",
+    "archived": "archived",
 }
 PATHS = {
     "lead": [["lead"]],
@@ -127,6 +130,7 @@ PATHS = {
         ["active", "at_risk", "offboarding", "inactive"],
     ],
 }
+PATHS["archived"] = PATHS["lost"] + PATHS["churned"]
 REASONS = {
     "at_risk": ["Late payments", "Unhappy with response times", "New CTO reviewing vendors"],
     "offboarding": ["Moved to another provider", "Business closing", "Price"],
@@ -144,7 +148,7 @@ TAGS = [
     "Referral",
 ]
 # Sub-clients sit under a client whose story is like theirs (a won client's site is a client).
-KIND_OF = TAB_OF | {"lost": "lost", "churned": "churned"}
+STORY_OF = TAB_OF | {"lost": "lost", "churned": "churned"}
 SITES = ["Madrid", "Valencia", "Seville", "Bilbao", "Zaragoza", "Lisbon", "Porto", "Lyon"]
 UNITS = ["Warehouse", "Lab", "Front office", "Finance team", "Workshop", "Call centre"]
 SUB_CLIENT_SHARE = 0.2
@@ -228,7 +232,7 @@ def demo_clients_create(*, account: Account, count: int, seed: int) -> int:
         if parent:
             parent.children.append(one)
         made.append(one)
-    _archive_some(rng, account, actor, made, now)
+    _archive(rng, account, actor, [m for m in made if m.outcome == "archived"], now)
     return count
 
 
@@ -250,9 +254,9 @@ def _parent(rng: random.Random, made: list[Made], outcome: str) -> Made | None:
     candidates = [
         m
         for m in made
-        if m.depth < 2 and KIND_OF[m.outcome] == KIND_OF[outcome] and len(m.children) < 3
+        if m.depth < 2 and STORY_OF[m.outcome] == STORY_OF[outcome] and len(m.children) < 3
     ]
-    if not candidates:
+    if not candidates or outcome == "archived":  # archived clients stand alone
         return None
     if not any(m.depth and TAB_OF[m.outcome] == TAB_OF[outcome] for m in made):
         return candidates[0]
@@ -300,13 +304,9 @@ def _times(
     return times
 
 
-def _archive_some(
-    rng: random.Random, account: Account, actor, made: list[Made], now: datetime
-) -> None:
-    """Every third former client with no sub-clients, from the second on, is archived a few
-    weeks after it left."""
-    former = [m for m in made if TAB_OF[m.outcome] == "inactive" and not m.children]
-    for one in former[1::3]:
+def _archive(rng: random.Random, account: Account, actor, made: list[Made], now: datetime) -> None:
+    """Archived a few weeks after it left."""
+    for one in made:
         left = one.client.status_changed_at
         when = min(left + timedelta(days=rng.randint(14, 60)), left + (now - left) / 2)
         with dated(account, when):

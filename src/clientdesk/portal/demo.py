@@ -131,7 +131,8 @@ def _plan(
         if roll < ENGAGED_SHARE:
             return _accepted(rng, max(started, known_from), now)
         if roll < ENGAGED_SHARE + ACCESS_SENT_SHARE:
-            return now - rng.uniform(timedelta(hours=2), timedelta(days=5)), None, None
+            sent = now - rng.uniform(timedelta(hours=2), timedelta(days=5))
+            return max(sent, known_from + (now - known_from) / 2), None, None
         return None
     if (
         client.status == Status.INACTIVE

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clientdesk.core import registry
@@ -10,7 +10,7 @@ from clientdesk.core.tenancy import unscoped
 class Command(BaseCommand):
     help = (
         "Create the demo account on first run (one person per role, clients with 18 months of "
-        "history) and print its logins."
+        "history, their people, invitations and portal users) and print its logins."
     )
 
     def add_arguments(self, parser):
@@ -18,6 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="the same seed, the same demo")
 
     def handle(self, *args, clients, seed, **options):
+        if clients < 0:
+            raise CommandError("--clients must be 0 or more.")
         # A command: it makes the account it then fills, all or nothing.
         with unscoped(), transaction.atomic():
             account, created = demo_create()
