@@ -172,11 +172,13 @@ class SettingsSection:
 @dataclass(frozen=True)
 class DemoStep:
     """Part of `clientdesk demo`: `make(account, clients, seed)` fills the demo account and
-    answers a few words for the summary (or "")."""
+    answers a few words for the summary (or ""); `logins(account)`, when given, answers the
+    (what, where, email, password) of the demo logins this part made, to print."""
 
     key: str
     make: Callable[..., str]
     order: int = 100
+    logins: Callable[..., list[tuple[str, str, str, str]]] | None = None
 
 
 E = TypeVar("E")

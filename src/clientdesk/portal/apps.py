@@ -36,6 +36,7 @@ def _plug_in() -> None:
     )  # fmt: skip
     registry.contact_facts.add(registry.ContactFacts("portal", panels.contact_portal_states))
     registry.api_routers.add(registry.ApiRouter("portal", "clientdesk.portal.api:router", 40))
+    registry.demo_steps.add(registry.DemoStep("portal", _demo, 30, logins=_demo_logins))
     registry.client_panels.add(
         registry.ClientPanel("portal", "portal/client_portal.html", panels.portal_card, "overview")
     )
@@ -45,3 +46,16 @@ def _plug_in() -> None:
         registry.PortalSection("profile", _("Profile"), "portal_profile", "user-cog", 90),
     ):
         registry.portal_sections.add(section)
+
+
+def _demo(account, clients: int, seed: int) -> str:
+    from clientdesk.portal.demo import demo_portal_create
+
+    made = demo_portal_create(account=account, seed=seed)
+    return f"{made} portal invitations" if made else ""
+
+
+def _demo_logins(account) -> list[tuple[str, str, str, str]]:
+    from clientdesk.portal.demo import demo_portal_logins
+
+    return demo_portal_logins(account)

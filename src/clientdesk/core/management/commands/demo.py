@@ -1,5 +1,6 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 from clientdesk.core import registry
 from clientdesk.core.demo import demo_create, demo_logins
@@ -9,7 +10,7 @@ from clientdesk.core.tenancy import unscoped
 class Command(BaseCommand):
     help = (
         "Create the demo account on first run (one person per role, clients with 18 months of "
-        "history) and print its logins."
+        "history, their people, invitations and portal users) and print its logins."
     )
 
     def add_arguments(self, parser):
@@ -17,10 +18,15 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=1, help="the same seed, the same demo")
 
     def handle(self, *args, clients, seed, **options):
-        with unscoped():  # a command: it makes the account it then fills
+        if clients < 0:
+            raise CommandError("--clients must be 0 or more.")
+        # A command: it makes the account it then fills, all or nothing.
+        with unscoped(), transaction.atomic():
             account, created = demo_create()
             # Each domain fills its part (registry.demo_steps), in order.
-            made = [step.make(account, clients, seed) for step in registry.demo_steps.all()]
+            steps = registry.demo_steps.all()
+            made = [step.make(account, clients, seed) for step in steps]
+            logins = [login for step in steps if step.logins for login in step.logins(account)]
         summary = "; ".join(m for m in made if m)
         self.stdout.write(
             ("Created" if created else "Using")
@@ -31,3 +37,6 @@ class Command(BaseCommand):
         self.stdout.write(f"Sign in at {settings.BASE_URL}/sign-in/ with any of:")
         for role, email, password in demo_logins():
             self.stdout.write(f"  {role:<11} {email:<34} password: {password}")
+        for what, where, email, password in logins:
+            self.stdout.write(f"As a client ({what}), sign in at {settings.BASE_URL}{where} with:")
+            self.stdout.write(f"  {'Portal':<11} {email:<34} password: {password}")
