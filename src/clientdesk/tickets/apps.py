@@ -6,4 +6,6 @@ class TicketsConfig(AppConfig):
     label = "tickets"
 
     def ready(self) -> None:
-        pass
+        from clientdesk.tickets.report_plugin import plug_in
+
+        plug_in()
