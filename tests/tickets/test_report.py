@@ -360,5 +360,12 @@ def test_the_api_answers_404_for_a_client_out_of_sight_and_422_for_bad_dates(cas
     assert "end" in backwards.json()["errors"]
     assert api.get("/api/v1/reports/jobs?start=2020-01-01&end=2026-01-01").status_code == 422
     assert api.get("/api/v1/reports/jobs?start=yesterday").status_code == 422
+    no_such_day = api.get("/api/v1/reports/jobs?start=2026-02-30")
+    assert no_such_day.status_code == 422
+    assert no_such_day.json()["errors"] == {"start": ["Enter a day as YYYY-MM-DD."]}
+    for far in ("end=0001-01-02", "start=9999-12-31&end=9999-12-31", "start=0001-01-01"):
+        answer = api.get(f"/api/v1/reports/jobs?{far}")
+        assert answer.status_code == 422, far
+        assert "Choose a day from 1900-01-01 to 2999-12-31." in str(answer.json()["errors"])
     assert api.get("/api/v1/reports/jobs?kind=bug").status_code == 422
     assert HttpClient().get("/api/v1/reports/jobs").status_code == 401

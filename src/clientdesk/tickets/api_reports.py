@@ -4,10 +4,13 @@
 from datetime import date, timedelta
 from typing import Annotated
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Query, Router, Schema
 
 from clientdesk.clients.queries import get_client
-from clientdesk.core.api_schemas import MAX_ID, ErrorOut
+from clientdesk.core.api_schemas import MAX_ID, PATTERN_MESSAGES, ErrorOut
 from clientdesk.core.roles import require
 from clientdesk.tickets.api import REPEATABLE, KindFilter
 from clientdesk.tickets.report import (
@@ -21,6 +24,8 @@ from clientdesk.tickets.report import (
 )
 
 router = Router(tags=["reports"])
+DAY = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+PATTERN_MESSAGES[DAY] = gettext_lazy("Enter a day as YYYY-MM-DD.")
 START_HELP = (
     f"First day (YYYY-MM-DD, the account's time zone); default: the {DEFAULT_DAYS} days that "
     "end on `end`."
@@ -71,6 +76,15 @@ class JobsReportOut(Schema):
     by_assignee: list[AssigneeOut]
 
 
+def _day(name: str, text: str) -> date:
+    """A day the pattern lets through but the calendar has not (2026-02-30) is the field's
+    422, as any other rule."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError({name: [_("Enter a day as YYYY-MM-DD.")]}) from None
+
+
 def _figures(f: Figures) -> dict:
     return {
         "key": f.key,
@@ -98,10 +112,14 @@ def jobs_report_get(
         int | None, Query(ge=1, le=MAX_ID, description="The client's id; none: every client.")
     ] = None,
     subclients: Annotated[bool, Query(description="true: the client's sub-clients too.")] = False,
-    start: Annotated[date | None, Query(description=START_HELP)] = None,
+    start: Annotated[str | None, Query(pattern=DAY, description=START_HELP)] = None,
     end: Annotated[
-        date | None,
-        Query(description=f"Last day, included; default: today. At most {MAX_DAYS} days."),
+        str | None,
+        Query(
+            pattern=DAY,
+            description=f"Last day (YYYY-MM-DD), included; default: today. At most {MAX_DAYS} "
+            "days after `start`.",
+        ),
     ] = None,
     kind: Annotated[KindFilter | None, Query(description=REPEATABLE)] = None,
 ):
@@ -110,12 +128,18 @@ def jobs_report_get(
     is a 404."""
     require(request.membership, "clients.read")
     chosen = get_client(membership=request.membership, pk=client) if client else None
-    end = end or local_today(request.account)
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
-    range_check(start, end)  # a ValidationError: 422 naming `end`
+    last = _day("end", end) if end else local_today(request.account)
+    if start:
+        first = _day("start", start)
+    else:
+        try:
+            first = last - timedelta(days=DEFAULT_DAYS - 1)
+        except OverflowError:  # an `end` in year 1: refused below all the same
+            first = date.min
+    range_check(first, last)  # a ValidationError: a 422 naming the field
     filters = ReportFilters(
-        start=start,
-        end=end,
+        start=first,
+        end=last,
         client=chosen,
         with_subclients=subclients and chosen is not None,
         kinds=sorted({v.strip() for value in kind or [] for v in value.split(",") if v.strip()}),
@@ -123,8 +147,8 @@ def jobs_report_get(
     report = jobs_report(request.membership, filters)
     totals = _figures(report.totals)
     return {
-        "start": start,
-        "end": end,
+        "start": first,
+        "end": last,
         "client_id": chosen.pk if chosen else None,
         "subclients": filters.with_subclients,
         "kinds": filters.kinds,

@@ -28,6 +28,7 @@ from clientdesk.tickets.queries import breached_q
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366  # a range longer than about three years is refused
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the days a range may name
 DIMENSIONS = ("status", "priority", "kind", "assignee")
 
 
@@ -146,6 +147,12 @@ def default_range(account: Account, now: datetime | None = None) -> tuple[date, 
 
 def range_check(start: date, end: date) -> None:
     """A ValidationError naming the field when the range cannot be reported."""
+    for name, day in (("start", start), ("end", end)):
+        if not FIRST_DAY <= day <= LAST_DAY:
+            raise ValidationError(
+                {name: _("Choose a day from %(first)s to %(last)s.")
+                 % {"first": FIRST_DAY.isoformat(), "last": LAST_DAY.isoformat()}}
+            )  # fmt: skip
     if end < start:
         raise ValidationError({"end": _("The end date must be on or after the start date.")})
     if (end - start).days + 1 > MAX_DAYS:
