@@ -37,6 +37,7 @@ def test_a_viewer_opens_a_client_s_jobs_report_from_its_page(
     page.set_viewport_size({"width": width, "height": 900})
     sign_in(page, live_server, cast.viewer.user.email, PASSWORD)
     page.goto(f"{live_server.url}/a/acme/clients/{alpha.pk}/")
+    shot(page, f"{width}-client-page")
     page.get_by_role("link", name="Jobs report").click()
 
     expect(page.get_by_role("heading", name="Jobs report")).to_be_visible()

@@ -29,7 +29,6 @@ from clientdesk.tickets.queries import breached_q
 DEFAULT_DAYS = 30
 MAX_DAYS = 3 * 366  # a range longer than about three years is refused
 FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)  # the days a range may name
-DIMENSIONS = ("status", "priority", "kind", "assignee")
 
 
 class MinutesBetween(Func):
