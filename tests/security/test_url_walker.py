@@ -286,6 +286,8 @@ def test_a_member_limited_to_some_clients_gets_404_for_every_other_clients_url(
     seen = f"/a/acme/clients/{limit_cases[0].visible_client_id}/"
     assert allowed.page.get(seen).status_code == 200
     assert allowed.api.get(f"/api/v1/clients/{limit_cases[0].visible_client_id}").status_code == 200
+    report = f"/a/acme/tickets/report/?client={limit_cases[0].visible_client_id}"
+    assert allowed.page.get(report).status_code == 200
 
 
 def test_the_limit_walk_catches_a_view_that_forgets_the_client_limit(

@@ -23,7 +23,8 @@ a write method, must be in that table.
 `find_limit_leaks` sends, as members limited to some clients, every request (pages: GET and POST;
 API: each method of the route) to every URL of a client they may not see, and of its nested
 objects (contacts, portal invitations, portal users, ...): 404, or 405 when a page refuses the
-method before any lookup.
+method before any lookup; a route that names its client in the query string (CLIENT_QUERIES,
+the jobs report's `?client=`) gets the hidden client's id there, and must answer 404 too.
 
 A pattern whose path holds a parameter the walker does not know fails the walk, so a new view
 cannot pass without someone saying which object of the victim account its parameter names (and,
@@ -81,6 +82,13 @@ ACCOUNT_OBJECTS = frozenset(
         "holiday_id",
     }
 )
+# Routes that name a client in their query string rather than their path: the limit walk sends
+# the hidden client's id there too (GET), and wants the same 404 as for a path.
+CLIENT_QUERIES = {
+    "ticket_report": "client",
+    "ticket_report_export": "client",
+    "api:jobs_report_get": "client",
+}
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 ACCOUNT_PREFIX = "a/<slug:account_slug>/"
 API_PREFIX = "api/v1/"
@@ -345,9 +353,20 @@ def find_limit_leaks(
     """Every request on a hidden client's URL that is not answered 404; empty when none."""
     problems: list[str] = []
     of_a_client = set().union(*(case.hidden.keys() for case in cases))
-    for r in routes(urlconf):
+    found = routes(urlconf)
+    if urlconf is None:  # the app's own URLs (a planted URLconf holds only its leaks)
+        for name in sorted(CLIENT_QUERIES.keys() - {r.name for r in found}):
+            problems.append(f"{name}: in walker.CLIENT_QUERIES but no such URL")
+    for r in found:
         if r.name in PUBLIC or not r.route.startswith((ACCOUNT_PREFIX, API_PREFIX)):
             continue
+        if r.name in CLIENT_QUERIES:
+            for case in cases:
+                path = r.path({**objects, **case.hidden, "account_slug": slug})
+                path += f"?{CLIENT_QUERIES[r.name]}={case.hidden['client_id']}"
+                code = _send(case.member, r.is_api, "GET", path, {}).status_code
+                if code != 404:
+                    problems.append(f"GET {path} ({case.who}) answered {code}, not 404")
         params = set(r.params) - {"account_slug"} - NOT_OBJECTS
         unclassified = params - of_a_client - ACCOUNT_OBJECTS
         if unclassified:

@@ -65,6 +65,10 @@ class TicketsConfig(AppConfig):
         )
         registry.demo_steps.add(registry.DemoStep("tickets", _demo, 40))
 
+        from clientdesk.tickets import report_plugin
+
+        report_plugin.plug_in()
+
 
 def _api_sla(membership, clients) -> dict:
     from clientdesk.tickets.sla import api_sla
