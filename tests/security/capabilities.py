@@ -60,6 +60,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "import_mapping": "clients.import",
     "import_run": "clients.import",
     "import_recheck": "clients.import",
+    "import_check": "clients.import",
     # The API
     "api:clients_create": "clients.write",
     "api:client_patch": "clients.write",
@@ -70,4 +71,5 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:contact_patch": "contacts.write",
     "api:contact_remove": "contacts.write",
     "api:imports_create": "clients.import",
+    "api:imports_run": "clients.import",
 }
