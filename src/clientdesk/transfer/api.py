@@ -57,6 +57,14 @@ class ImportIn(Strict):
     )
 
 
+# A form field is text or absent, never null: `client` is an integer when it is sent.
+FORM_FIELDS = ImportIn.model_json_schema()["properties"]
+FORM_FIELDS["client"] = {
+    "type": "integer",
+    "minimum": 1,
+    "description": FORM_FIELDS["client"]["description"],
+}
+
 # The form is read in the handler, after the role check (a missing right is a 403 whatever the
 # form holds); the document says what it must hold.
 IMPORT_FORM = {
@@ -73,7 +81,7 @@ IMPORT_FORM = {
                             "format": "binary",
                             "description": "The CSV or XLSX file.",
                         },
-                        **ImportIn.model_json_schema()["properties"],
+                        **FORM_FIELDS,
                     },
                     "additionalProperties": False,
                 }
@@ -165,11 +173,14 @@ def import_out(job: ImportJob) -> dict:
     }
 
 
-@router.post("/imports", response={202: ImportOut, **WRITE}, openapi_extra=IMPORT_FORM)
+@router.post(
+    "/imports", response={202: ImportOut, 404: ErrorOut, **WRITE}, openapi_extra=IMPORT_FORM
+)
 def imports_create(request):
     """Import a CSV or XLSX file (multipart). Columns are matched by their headers, by label
     or field name, ignoring case and punctuation; unknown columns are ignored. 202: it runs
-    in the background; follow it with GET /imports/{id}."""
+    in the background; follow it with GET /imports/{id}. 404: `client` names no client you
+    may see."""
     require(request.membership, CAPABILITY)
     file = request.FILES.get("file")
     if file is None:

@@ -166,8 +166,12 @@ def import_run(request: HttpRequest, import_id: int) -> HttpResponse:
         return redirect(_job_url(request, job))
     try:
         services.import_run_checked(job=job, membership=request.membership)
-    except ValidationError as exc:
+    except services.CheckOutdated as exc:
         messages.error(request, " ".join(exc.messages))
+    except ValidationError as exc:
+        job.refresh_from_db(fields=["dry_run"])
+        if job.dry_run:  # else another request started it a moment ago: its page says so
+            messages.error(request, " ".join(exc.messages))
     return redirect(_job_url(request, job))
 
 
