@@ -201,3 +201,25 @@ def test_a_check_into_one_client_is_outdated_by_its_contacts_only(
     # One of this client's contacts changes: check again.
     contact_update(contact=ours, actor=None, version=None, title="Owner")
     assert check_outdated(job)
+
+
+def test_the_client_import_page_lists_the_imports_into_that_client_only(cast, acme):
+    other = make_client(cast, prefix="BPM", name="Blue Peak")
+    http = signed_in(cast.manager)
+    into_acme = [job_of(upload_into(http, acme, NO_CLIENT_COLUMN)) for _ in range(21)]
+    job_of(upload_into(http, other, NO_CLIENT_COLUMN))
+    job_of(
+        http.post(
+            URL, {"kind": "clients", "mode": "upsert", "file": csv_file("Prefix,Name\r\nA,B\r\n")}
+        )
+    )
+    page = http.get(URL, {"client": acme.pk})
+    assert "Imports into Acme Dental" in page.text
+    assert [j.pk for j in page.context["history"].items] == [j.pk for j in into_acme[::-1][:20]]
+    older = page.context["history"].next
+    assert f'href="?client={acme.pk}&amp;cursor=' in page.text
+    rest = http.get(URL, {"client": acme.pk, "cursor": older})
+    assert [j.pk for j in rest.context["history"].items] == [into_acme[0].pk]
+    bad = http.get(URL, {"client": acme.pk, "cursor": "nonsense"})
+    assert bad.status_code == 302 and bad["Location"].endswith(f"?client={acme.pk}")
+    assert len(http.get(URL).context["history"].items) == 20  # Bulk import: every import

@@ -94,16 +94,20 @@ def imports(request: HttpRequest) -> HttpResponse:
         else:
             return redirect(_job_url(request, job))
     form.focus_first_error()
+    jobs = queries.imports_for_member(request.membership)
+    if client is not None:  # the imports into this client, as its Contacts tab started them
+        jobs = jobs.filter(client=client)
     try:
         history = keyset_page(
-            queries.imports_for_member(request.membership),
+            jobs,
             order=["-created_at", "-id"],
             cursor=request.GET.get("cursor") or None,
             before=request.GET.get("before") or None,
             limit=HISTORY_PAGE,
         )
     except BadCursor:
-        return redirect(reverse("imports", args=[request.account.slug]))
+        url = reverse("imports", args=[request.account.slug])
+        return redirect(f"{url}?client={client.pk}" if client else url)
     context = {
         "form": form,
         "history": history,
