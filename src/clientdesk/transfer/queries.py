@@ -7,7 +7,7 @@ member's job is the same 404 as a missing one."""
 from collections.abc import Iterator
 from itertools import groupby
 
-from django.db.models import CharField, Q, QuerySet
+from django.db.models import CharField, QuerySet
 from django.db.models.functions import Cast
 
 from clientdesk.audit.models import Activity
@@ -64,13 +64,13 @@ def check_outdated(job: ImportJob) -> bool:
             .annotate(key=Cast("pk", output_field=CharField()))
             .values("key")
         )
-        entries = entries.filter(
-            Q(target_type="clients.client", target_id=str(job.client_id))
-            | Q(target_type="contacts.contact", target_id__in=contacts)
+        # Two lookups by target (activity_target_idx), not one OR the planner would answer by
+        # scanning every entry since the check began.
+        return (
+            entries.filter(target_type="clients.client", target_id=str(job.client_id)).exists()
+            or entries.filter(target_type="contacts.contact", target_id__in=contacts).exists()
         )
-    else:
-        entries = entries.filter(target_type__in=KINDS[job.kind].reads)
-    return entries.exists()
+    return entries.filter(target_type__in=KINDS[job.kind].reads).exists()
 
 
 def import_errors(job: ImportJob) -> QuerySet[ImportRowError]:
