@@ -76,6 +76,7 @@ def test_a_file_without_a_client_column_imports_into_the_client(cast, acme, fini
     assert "missing-required" not in columns.text  # no client column is needed
     assert "Every row becomes a contact of Acme Dental (ACME)" in columns.text
     assert [selected(columns, i) for i in range(3)] == ["first_name", "last_name", "email"]
+    assert "Client prefix (required)" not in columns.text and "Email (required)" in columns.text
 
     job = check_and_run(
         http, finish, job, {"column_0": "first_name", "column_1": "last_name", "column_2": "email"}

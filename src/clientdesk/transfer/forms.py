@@ -99,7 +99,12 @@ class MappingForm(forms.Form):
         self.fixed = fixed  # fields the import fills itself (the client of a Contacts tab's)
         self.headers = headers
         choices = [("", _("Ignore this column"))] + [
-            (c.name, _("%(label)s (required)") % {"label": c.label} if c.required else c.label)
+            (
+                c.name,
+                _("%(label)s (required)") % {"label": c.label}
+                if c.required and c.name not in fixed
+                else c.label,
+            )
             for c in kind.columns
         ]
         for position, header in enumerate(headers):
