@@ -70,6 +70,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "import_mapping": "clients.import",
     "import_run": "clients.import",
     "import_recheck": "clients.import",
+    "import_check": "clients.import",
     # The API
     "api:clients_create": "clients.write",
     "api:client_patch": "clients.write",
@@ -84,4 +85,5 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:ticket_post": "tickets.write",
     "api:ticket_patch": "tickets.write",
     "api:reply_post": "tickets.write",
+    "api:imports_run": "clients.import",
 }

@@ -314,6 +314,25 @@ def test_a_parameter_nobody_classified_fails_the_limit_walk(cast, victim_objects
     assert problems and all("teach the walker" in p and "access_id" in p for p in problems)
 
 
+def test_a_client_named_outside_the_path_is_held_to_the_limit_too(cast, limit_cases):
+    """The walker fills path parameters only; the imports take a client in the query string
+    (the Contacts tab's Import contacts) and in the upload's form: the same 404."""
+    case = limit_cases[0]  # the manager: the one case whose role may import
+    hidden = case.hidden["client_id"]
+    people = b"First name,Email\r\nAda,ada@x.example\r\n"
+    page, api = case.member.page, case.member.api
+    assert page.get("/a/acme/imports/", {"client": hidden}).status_code == 404
+    upload = SimpleUploadedFile("p.csv", people, content_type="text/csv")
+    form = {"kind": "contacts", "client": hidden, "mode": "upsert", "file": upload}
+    assert page.post("/a/acme/imports/", form).status_code == 404
+    upload = SimpleUploadedFile("p.csv", people, content_type="text/csv")
+    form = {"kind": "contacts", "client": hidden, "file": upload}
+    assert api.post("/api/v1/imports", form).status_code == 404
+    # Not vacuous: the client they see is served.
+    seen = case.visible_client_id
+    assert page.get("/a/acme/imports/", {"client": seen}).status_code == 200
+
+
 # --- The portal ---------------------------------------------------------------------------------
 
 

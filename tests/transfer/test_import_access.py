@@ -68,9 +68,10 @@ def test_a_manager_cannot_see_rerun_or_download_the_owners_import(cast, hidden, 
     http = signed_in(cast.manager)
     for tail in ("", "status/", "errors.csv"):
         assert http.get(f"{URL}{job.pk}/{tail}").status_code == 404
-    for tail in ("columns/", "run/", "again/"):
+    for tail in ("columns/", "run/", "check/", "again/"):
         assert http.post(f"{URL}{job.pk}/{tail}").status_code == 404
     assert api(cast.manager).get(f"/api/v1/imports/{job.pk}").status_code == 404
+    assert api(cast.manager).post(f"/api/v1/imports/{job.pk}/run").status_code == 404
     assert ImportJob.objects.count() == 1
     history = http.get(URL)
     assert history.context["history"].items == []

@@ -253,8 +253,11 @@ def test_run_import_asks_once_naming_what_it_will_do_then_writes(cast, finish):
     assert '<dialog id="run-dialog"' in page.text
     response = finish(http.post, f"{URL}{job.pk}/run/")
     run = job_of(response)
-    assert run.pk != job.pk and not run.dry_run and run.state == State.DONE
+    # The same job goes on: one import, one entry of the history.
+    assert run.pk == job.pk and not run.dry_run and run.state == State.DONE
     assert run.counts["created"] == 1 and run.counts["updated"] == 1
+    assert run.check_counts["created"] == 1 and run.checked_at is not None
+    assert ImportJob.objects.count() == 1
     assert set(ClientModel.objects.values_list("prefix", flat=True)) == {"ACME", "BPM"}
     done = http.get(f"{URL}{run.pk}/")
     assert "What the import did" in done.text and "run-dialog" not in done.text
@@ -283,14 +286,18 @@ def test_a_preview_cannot_be_started_twice(cast):
     assert ImportJob.objects.count() == 1
 
 
-def test_change_the_columns_starts_over_from_the_last_choice(cast):
+def test_change_the_columns_starts_over_from_the_last_choice(cast, finish):
     http = signed_in(cast.manager)
     job = job_of(upload(http, "Ref,Company\r\nACME,Acme\r\n"))
-    http.post(
-        f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "preview"}
+    finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "action": "preview"},
     )
     again = job_of(http.post(f"{URL}{job.pk}/again/"))
-    assert again.pk != job.pk and again.state == State.QUEUED
+    # A check wrote nothing: the same job goes back to its columns.
+    assert again.pk == job.pk and again.state == State.QUEUED and again.started_at is None
+    assert ImportJob.objects.count() == 1
     page = http.get(f"{URL}{again.pk}/")
     assert selected(page, 0) == "prefix"
 
@@ -307,7 +314,8 @@ def test_a_large_file_shows_a_progress_bar_that_polls_until_done(
         http.post(
             f"{URL}{job.pk}/columns/", {"column_0": "prefix", "column_1": "name", "action": "run"}
         )
-    run = ImportJob.objects.exclude(pk=job.pk).get()
+    run = ImportJob.objects.get()  # the upload itself runs: one import, one job
+    assert run.pk == job.pk and not run.dry_run
     page = http.get(f"{URL}{run.pk}/")
     assert "<progress" in page.text and 'hx-trigger="every 1s"' in page.text
     assert "Waiting for a worker" in page.text

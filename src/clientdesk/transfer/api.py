@@ -3,7 +3,9 @@
 The same services as the Bulk import pages: the upload is stored with its columns matched by
 their names (as the page guesses them), and started as a background task at once: 202 while it
 runs (poll GET /imports/{id}). A member reads their own imports; owners and admins every one.
-The templates are `GET /imports/template` (api/exports.py).
+A finished check runs for real as the same job (`POST /imports/{id}/run`), unless what it read
+has changed since it began (409: check again). The templates are `GET /imports/template`
+(api/exports.py).
 """
 
 from datetime import datetime
@@ -17,6 +19,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from pydantic import ConfigDict, Field
 from pydantic import ValidationError as PydanticValidationError
 
+from clientdesk.clients.queries import get_client
 from clientdesk.core.api_schemas import ErrorOut, Id, Strict
 from clientdesk.core.roles import require
 from clientdesk.transfer import queries, services
@@ -41,8 +44,26 @@ class ImportIn(Strict):
         description="create: a row matching an existing record is rejected; upsert: it "
         "updates that record (clients match on prefix, contacts on client prefix + email).",
     )
-    dry_run: bool = Field(False, description="true: check only, nothing is written.")
+    dry_run: bool = Field(
+        False,
+        description="true: check only, nothing is written; run the checked file with "
+        "POST /imports/{id}/run.",
+    )
+    client: int | None = Field(
+        None,
+        ge=1,
+        description="kind=contacts only: the id of a client you may see; every row becomes its "
+        "contact, the file needs no client column, and a row naming another client is rejected.",
+    )
 
+
+# A form field is text or absent, never null: `client` is an integer when it is sent.
+FORM_FIELDS = ImportIn.model_json_schema()["properties"]
+FORM_FIELDS["client"] = {
+    "type": "integer",
+    "minimum": 1,
+    "description": FORM_FIELDS["client"]["description"],
+}
 
 # The form is read in the handler, after the role check (a missing right is a 403 whatever the
 # form holds); the document says what it must hold.
@@ -60,7 +81,7 @@ IMPORT_FORM = {
                             "format": "binary",
                             "description": "The CSV or XLSX file.",
                         },
-                        **ImportIn.model_json_schema()["properties"],
+                        **FORM_FIELDS,
                     },
                     "additionalProperties": False,
                 }
@@ -101,6 +122,13 @@ class ImportOut(Schema):
         description=f"The rejected rows by row number, at most {ERRORS_LISTED}."
     )
     failure: str = Field(description="Why a failed job stopped.")
+    client: int | None = Field(description="The client every row was imported into, if any.")
+    checked_at: datetime | None = Field(
+        description="A run that continued its own check: when that check finished."
+    )
+    check_counts: ImportCountsOut | None = Field(
+        description="A run that continued its own check: what the check counted."
+    )
     filename: str
     columns: list[ColumnOut]
     rows_done: int
@@ -126,6 +154,13 @@ def import_out(job: ImportJob) -> dict:
         "counts": {name: (job.counts or {}).get(name, 0) for name in ImportCountsOut.model_fields},
         "errors": errors,
         "failure": job.failure,
+        "client": job.client_id,
+        "checked_at": job.checked_at if job.was_checked else None,
+        "check_counts": (
+            {name: (job.check_counts or {}).get(name, 0) for name in ImportCountsOut.model_fields}
+            if job.was_checked
+            else None
+        ),
         "filename": job.filename,
         "columns": [
             {"header": header, "field": job.mapping[i] if i < len(job.mapping) else ""}
@@ -138,11 +173,14 @@ def import_out(job: ImportJob) -> dict:
     }
 
 
-@router.post("/imports", response={202: ImportOut, **WRITE}, openapi_extra=IMPORT_FORM)
+@router.post(
+    "/imports", response={202: ImportOut, 404: ErrorOut, **WRITE}, openapi_extra=IMPORT_FORM
+)
 def imports_create(request):
     """Import a CSV or XLSX file (multipart). Columns are matched by their headers, by label
     or field name, ignoring case and punctuation; unknown columns are ignored. 202: it runs
-    in the background; follow it with GET /imports/{id}."""
+    in the background; follow it with GET /imports/{id}. 404: `client` names no client you
+    may see."""
     require(request.membership, CAPABILITY)
     file = request.FILES.get("file")
     if file is None:
@@ -153,6 +191,9 @@ def imports_create(request):
         raise NinjaValidationError(
             [{**e, "loc": ("form", *e.get("loc", ()))} for e in exc.errors(include_url=False)]
         ) from None
+    client = None
+    if form.client is not None:  # one the member may not see is the same 404 as a missing one
+        client = get_client(membership=request.membership, pk=form.client)
     job = services.import_create(
         account=request.account,
         membership=request.membership,
@@ -161,8 +202,27 @@ def imports_create(request):
         mode=form.mode,
         dry_run=form.dry_run,
         start=True,
+        client=client,
     )
     job.refresh_from_db()
+    return Answer(202, import_out(job))
+
+
+@router.post(
+    "/imports/{import_id}/run",
+    response={202: ImportOut, 404: ErrorOut, 409: ErrorOut, **WRITE},
+)
+def imports_run(request, import_id: Id):
+    """Run a finished check (an import sent with dry_run=true) for real, as the same import:
+    its id stays, `checked_at` and `check_counts` keep the check, `counts` become the run's.
+    409 when clients or contacts it read have changed since the check began (check the file
+    again), or when it is not a finished check."""
+    require(request.membership, CAPABILITY)
+    job = queries.import_get(membership=request.membership, pk=import_id)
+    try:
+        job = services.import_run_checked(job=job, membership=request.membership)
+    except ValidationError as exc:
+        return Answer(409, {"detail": " ".join(exc.messages), "errors": exc.message_dict})
     return Answer(202, import_out(job))
 
 

@@ -26,6 +26,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
+from clientdesk.clients.models import Client
+from clientdesk.clients.queries import live_clients
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.seenkeys import SeenKeys
@@ -44,6 +46,8 @@ KEPT_CHARS = 300  # of each value kept with a rejected row (the page and the err
 # Errors the services name by their own argument, shown under the file's column.
 FIELD_OF = {"at": "status_since", "parent": "parent_prefix", "manager": "manager_email"}
 COUNTS = ("rows", CREATE, UPDATE, UNCHANGED, REJECTED)
+# The kinds a job can import into one client, and the field that client fills.
+CLIENT_FIELD = {"contacts": "client_prefix"}
 
 
 def empty_counts() -> dict[str, int]:
@@ -51,8 +55,10 @@ def empty_counts() -> dict[str, int]:
 
 
 class _Run:
-    def __init__(self, job: ImportJob, kind: Kind, membership: Membership):
-        self.job, self.kind = job, kind
+    def __init__(
+        self, job: ImportJob, kind: Kind, membership: Membership, client: Client | None = None
+    ):
+        self.job, self.kind, self.client = job, kind, client
         self.writer = import_string(kind.writer)
         self.ctx = Context.load(
             account=job.account,
@@ -62,8 +68,12 @@ class _Run:
             dry_run=job.dry_run,
         )
         self.parser = RowParser(kind, job.account, job.mapping)
+        # Imported into one client: its column, if the file has one, only confirms the client.
+        self.client_field = CLIENT_FIELD.get(kind.name) if client is not None else None
         self.key_slots = [
-            (job.mapping.index(name), name) for name in kind.key if name in job.mapping
+            (job.mapping.index(name), name)
+            for name in kind.key
+            if name in job.mapping and name != self.client_field
         ]
         self.header_of = {name: job.headers[i] for i, name in enumerate(job.mapping) if name}
         self.seen = SeenKeys(expected=job.rows_total)
@@ -84,6 +94,25 @@ class _Run:
         size = len(values)
         parts = [text(values[i]).casefold() if i < size else "" for i, _name in self.key_slots]
         return "\x1f".join(parts) if parts and all(parts) else None
+
+    def fix_client(self, data: dict) -> list[tuple[str, str]]:
+        """Fill in the job's client; a row that names another one is rejected."""
+        if self.client_field is None:
+            return []
+        named = text(data.get(self.client_field)).upper()
+        data[self.client_field] = self.client.prefix
+        if not named or named == self.client.prefix.upper():
+            return []
+        return [
+            (
+                self.client_field,
+                _(
+                    "This file is imported into %(client)s (%(prefix)s); this row names"
+                    " another client, %(named)s."
+                )
+                % {"client": self.client.name, "prefix": self.client.prefix, "named": named},
+            )
+        ]
 
     def label(self, name: str) -> str:
         name = FIELD_OF.get(name, name)
@@ -108,13 +137,19 @@ def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE
     if membership is None or not can(membership, "clients.import"):
         _fail(job, _("The person who started this import may no longer import in this account."))
         return job
+    client = None
+    if job.client_id:
+        client = live_clients(membership).filter(pk=job.client_id).first()
+        if client is None:
+            _fail(job, _("The client of this import is gone, or hidden from who started it."))
+            return job
     job.state, job.started_at = State.RUNNING, job.started_at or timezone.now()
     ImportJob.objects.for_account(job.account_id).filter(pk=job.pk).update(
         state=job.state, started_at=job.started_at
     )
     try:
         with _small_sqlite_cache():
-            _run(_Run(job, kind, membership), path or job.file.path, batch_size)
+            _run(_Run(job, kind, membership, client), path or job.file.path, batch_size)
     except UnreadableFile as exc:
         _fail(job, str(exc))
     except Exception:
@@ -170,12 +205,16 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
             if number not in resumed:
                 run.counts["rows"] += 1
             data, errors = run.parser.parse(values)
+            errors += run.fix_client(data)
             if earlier is not None:
                 errors.append(
                     (
                         run.kind.key[0],
                         _("Row %(row)s has the same %(what)s; this row is skipped.")
-                        % {"row": earlier, "what": " + ".join(run.label(k) for k in run.kind.key)},
+                        % {
+                            "row": earlier,
+                            "what": " + ".join(run.label(k) for _i, k in run.key_slots),
+                        },
                     )
                 )
             elif key:

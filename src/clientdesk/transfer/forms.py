@@ -85,12 +85,26 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """One drop-down per column of the file: the field it fills, or ignored."""
 
-    def __init__(self, *args, kind: Kind, headers: list[str], mapping: list[str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        kind: Kind,
+        headers: list[str],
+        mapping: list[str],
+        fixed: set[str] = frozenset(),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.kind = kind
+        self.fixed = fixed  # fields the import fills itself (the client of a Contacts tab's)
         self.headers = headers
         choices = [("", _("Ignore this column"))] + [
-            (c.name, _("%(label)s (required)") % {"label": c.label} if c.required else c.label)
+            (
+                c.name,
+                _("%(label)s (required)") % {"label": c.label}
+                if c.required and c.name not in fixed
+                else c.label,
+            )
             for c in kind.columns
         ]
         for position, header in enumerate(headers):
@@ -132,7 +146,9 @@ class MappingForm(forms.Form):
                     self.name_of(position),
                     _("%(field)s is chosen for more than one column; keep one.") % {"field": label},
                 )
-        missing = [c.label for c in self.kind.required if c.name not in chosen]
+        missing = [
+            c.label for c in self.kind.required if c.name not in chosen and c.name not in self.fixed
+        ]
         if missing:
             raise ValidationError(
                 _("Choose the column that holds each required field: %(fields)s.")

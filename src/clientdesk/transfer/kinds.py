@@ -37,6 +37,9 @@ class Kind:
     key: tuple[str, ...]  # the columns an existing record is matched on (upsert)
     # The batch entry point of the services: dotted path of a callable (see transfer.engine).
     writer: str
+    # What a check of this kind reads, as the activity log names it (Activity.target_type): a
+    # change recorded there after a check began outdates the check (queries.check_outdated).
+    reads: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
 
     def column(self, name: str) -> Column:
@@ -69,6 +72,9 @@ CLIENTS = Kind(
     label=_("Clients"),
     key=("prefix",),
     writer="clientdesk.onboarding.batch.clients_onboard_batch",
+    # The clients and their primary contacts, the industries and the team (managers, and the
+    # client limits of the member who runs it).
+    reads=("clients.client", "contacts.contact", "clients.industry", "core.membership"),
     columns=(
         Column(
             "prefix",
@@ -237,6 +243,7 @@ CONTACTS = Kind(
     label=_("Contacts"),
     key=("client_prefix", "email"),
     writer="clientdesk.contacts.batch.contacts_import_batch",
+    reads=("clients.client", "contacts.contact", "core.membership"),
     columns=(
         Column(
             "client_prefix",

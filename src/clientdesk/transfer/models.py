@@ -38,6 +38,11 @@ class ImportJob(TenantModel):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20)
+    # A contacts import started from one client's Contacts tab: every row is that client's,
+    # and the file needs no client column (a row naming another client is rejected).
+    client = models.ForeignKey(
+        "clients.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.UPSERT)
     dry_run = models.BooleanField(_("preview only"), default=False)
     file = models.FileField(upload_to=_upload_to, max_length=200, blank=True)  # empty: a local path
@@ -56,9 +61,19 @@ class ImportJob(TenantModel):
     deferred = models.JSONField(default=list)
     counts = models.JSONField(default=dict)  # rows, created, updated, unchanged, rejected
     failure = models.TextField(blank=True)
+    # A checked file that was then run is one job: the run keeps when its check began and
+    # ended and what it counted (`dry_run` is then false; counts are the run's).
+    check_started_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    check_counts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["account", "-created_at", "id"], name="import_job_idx")]
+
+    @property
+    def was_checked(self) -> bool:
+        """A real run that continued its own check."""
+        return not self.dry_run and self.checked_at is not None
 
     def __str__(self) -> str:
         return f"{self.kind} import {self.filename}"

@@ -7,11 +7,15 @@ member's job is the same 404 as a missing one."""
 from collections.abc import Iterator
 from itertools import groupby
 
-from django.db.models import QuerySet
+from django.db.models import CharField, QuerySet
+from django.db.models.functions import Cast
 
+from clientdesk.audit.models import Activity
+from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.tenancy import get_or_404
+from clientdesk.transfer.kinds import KINDS
 from clientdesk.transfer.models import ImportJob, ImportRowError
 
 
@@ -25,11 +29,48 @@ def imports_visible(membership: Membership) -> QuerySet[ImportJob]:
 
 def imports_for_member(membership: Membership) -> QuerySet[ImportJob]:
     """The member's import history, newest first."""
-    return imports_visible(membership).select_related("created_by").order_by("-created_at", "-id")
+    return (
+        imports_visible(membership)
+        .select_related("created_by", "client")
+        .order_by("-created_at", "-id")
+    )
 
 
 def import_get(*, membership: Membership, pk: int) -> ImportJob:
-    return get_or_404(imports_visible(membership).select_related("account", "created_by"), pk=pk)
+    return get_or_404(
+        imports_visible(membership).select_related("account", "created_by", "client"), pk=pk
+    )
+
+
+def check_outdated(job: ImportJob) -> bool:
+    """Whether what a check read may have changed since it began: the activity log, which every
+    change of a client or a contact writes to, has an entry since then about
+
+    - for a file imported into one client (its Contacts tab): that client or one of its contacts;
+    - otherwise: any client or contact of the account, or what else the kind reads (its
+      `reads`: industries and the team for clients, the team for contacts).
+
+    Stricter than "the rows the file names changed", and simple to explain: nothing the check
+    could have read changed since it began, so the run does what the check said. The check's
+    start is when the person started it, before the worker read anything."""
+    since = job.started_at
+    if since is None:
+        return False
+    entries = Activity.objects.for_account(job.account_id).filter(at__gte=since)
+    if job.client_id:
+        contacts = (
+            Contact.objects.for_account(job.account_id)
+            .filter(client_id=job.client_id)
+            .annotate(key=Cast("pk", output_field=CharField()))
+            .values("key")
+        )
+        # Two lookups by target (activity_target_idx), not one OR the planner would answer by
+        # scanning every entry since the check began.
+        return (
+            entries.filter(target_type="clients.client", target_id=str(job.client_id)).exists()
+            or entries.filter(target_type="contacts.contact", target_id__in=contacts).exists()
+        )
+    return entries.filter(target_type__in=KINDS[job.kind].reads).exists()
 
 
 def import_errors(job: ImportJob) -> QuerySet[ImportRowError]:

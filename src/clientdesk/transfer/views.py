@@ -2,6 +2,10 @@
 the account's import history), choose what each column fills, check the file (a preview that
 writes nothing), run it while a progress bar follows it, and download the rejected rows.
 
+One import is one job and one entry of the history: running a checked file continues its job.
+`?client=<id>` (the Contacts tab's *Import contacts*) imports contacts into that client: the
+client must be one the member may see (else 404), and the file needs no client column.
+
 Every view on one import asks the role first (`clients.import`, 403), then looks the import
 up among those the member may see (transfer.queries: their own, or every one for owners and
 admins); another member's, another account's and a missing one are the same 404. Every
@@ -21,6 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from clientdesk.clients.models import Client
+from clientdesk.clients.queries import get_client
 from clientdesk.core.forms import add_errors
 from clientdesk.core.pagination import BadCursor, keyset_page
 from clientdesk.core.roles import require
@@ -51,13 +57,24 @@ def _job_url(request: HttpRequest, job: ImportJob) -> str:
     return reverse("import_detail", args=[request.account.slug, job.pk])
 
 
+def _fixed_client(request: HttpRequest) -> Client | None:
+    """The client of an import started from its Contacts tab (`client`), else None."""
+    raw = (request.POST if request.method == "POST" else request.GET).get("client", "")
+    if not raw:
+        return None
+    if not raw.isdigit() or int(raw) > MAX_ID:
+        raise Http404
+    return get_client(membership=request.membership, pk=int(raw))
+
+
 # The Bulk import page: upload, templates, history
 
 
 @require_http_methods(["GET", "POST"])
 def imports(request: HttpRequest) -> HttpResponse:
     require(request.membership, CAPABILITY)
-    kind = request.GET.get("kind", "")
+    client = _fixed_client(request)
+    kind = "contacts" if client else request.GET.get("kind", "")
     initial = {"kind": kind if kind in KINDS else "clients"}
     form = UploadForm(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -66,30 +83,38 @@ def imports(request: HttpRequest) -> HttpResponse:
             job = services.import_create(
                 account=request.account,
                 membership=request.membership,
-                kind=data["kind"],
+                kind="contacts" if client else data["kind"],
                 upload=data["file"],
                 mode=data["mode"],
-                dry_run=True,  # a new upload is checked first; "Import" runs a copy for real
+                dry_run=True,  # a new upload is checked first; then the same job runs
+                client=client,
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
             return redirect(_job_url(request, job))
     form.focus_first_error()
+    jobs = queries.imports_for_member(request.membership)
+    if client is not None:  # the imports into this client, as its Contacts tab started them
+        jobs = jobs.filter(client=client)
     try:
         history = keyset_page(
-            queries.imports_for_member(request.membership),
+            jobs,
             order=["-created_at", "-id"],
             cursor=request.GET.get("cursor") or None,
             before=request.GET.get("before") or None,
             limit=HISTORY_PAGE,
         )
     except BadCursor:
-        return redirect(reverse("imports", args=[request.account.slug]))
+        url = reverse("imports", args=[request.account.slug])
+        return redirect(f"{url}?client={client.pk}" if client else url)
     context = {
         "form": form,
         "history": history,
         "kinds": list(KINDS.values()),
+        "fixed_client": client,
+        # Into one client: only what it can hold (its template's client column may stay empty).
+        "template_kinds": [KINDS["contacts"]] if client else list(KINDS.values()),
     }
     return render(request, "transfer/imports.html", context, status=400 if form.errors else 200)
 
@@ -126,42 +151,53 @@ def import_mapping(request: HttpRequest, import_id: int) -> HttpResponse:
     if form.is_valid():
         try:
             services.import_set_mapping(job=job, mapping=form.mapping())
-            started = job
-            if request.POST.get("action") == "run":  # no check first: a copy that writes
-                started = services.import_again(
-                    job=job, membership=request.membership, dry_run=False
-                )
-            services.import_start(job=started, membership=request.membership)
+            # "Import" without a check first: the same job, writing.
+            dry_run = request.POST.get("action") != "run"
+            services.import_start(job=job, membership=request.membership, dry_run=dry_run)
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return redirect(_job_url(request, started))
+            return redirect(_job_url(request, job))
     form.focus_first_error()
     return _mapping_page(request, job, form, status=400)
 
 
 @require_POST
 def import_run(request: HttpRequest, import_id: int) -> HttpResponse:
-    """After a preview: the same file and columns, for real."""
-    preview = _job(request, import_id)
-    if not (preview.dry_run and preview.state == State.DONE):
-        messages.error(request, _("Only a finished check of a file can be run."))
-        return redirect(_job_url(request, preview))
+    """After a check: the same job goes on, writing, unless what it checked has changed."""
+    job = _job(request, import_id)
+    if not job.dry_run:  # sent twice, or from a stale tab: it runs already
+        return redirect(_job_url(request, job))
     try:
-        job = services.import_again(job=preview, membership=request.membership, dry_run=False)
-        services.import_start(job=job, membership=request.membership)
-    except ValidationError as exc:
+        services.import_run_checked(job=job, membership=request.membership)
+    except services.CheckOutdated as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(_job_url(request, preview))
+    except ValidationError as exc:
+        job.refresh_from_db(fields=["dry_run"])
+        if job.dry_run:  # else another request started it a moment ago: its page says so
+            messages.error(request, " ".join(exc.messages))
+    return redirect(_job_url(request, job))
+
+
+@require_POST
+def import_check(request: HttpRequest, import_id: int) -> HttpResponse:
+    """Check the same file with the same columns again (its data changed since the check)."""
+    job = _job(request, import_id)
+    if job.dry_run and job.state in (State.DONE, State.FAILED):
+        try:
+            services.import_check_again(job=job, membership=request.membership)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
     return redirect(_job_url(request, job))
 
 
 @require_POST
 def import_recheck(request: HttpRequest, import_id: int) -> HttpResponse:
-    """The same file again, its columns to choose anew (from the ones chosen last time)."""
+    """Choose the columns anew (from the ones chosen last time): the same job after a check,
+    a new one over the same file after a run."""
     job = _job(request, import_id)
     try:
-        again = services.import_again(job=job, membership=request.membership, dry_run=True)
+        again = services.import_columns_again(job=job, membership=request.membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect(_job_url(request, job))
@@ -184,7 +220,19 @@ def import_error_report(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 def _mapping_form(job: ImportJob, data=None) -> MappingForm:
-    return MappingForm(data, kind=KINDS[job.kind], headers=job.headers, mapping=job.mapping)
+    return MappingForm(
+        data,
+        kind=KINDS[job.kind],
+        headers=job.headers,
+        mapping=job.mapping,
+        fixed=services.fixed_fields(job),
+    )
+
+
+def _key_help(job: ImportJob) -> str:
+    if job.client_id:
+        return _("Contacts match on their email within %(name)s.") % {"name": job.client.name}
+    return str(KEY_HELP.get(job.kind, ""))
 
 
 def _mapping_page(
@@ -198,8 +246,12 @@ def _mapping_page(
         "form": form,
         # What the file's own header row told us, before any choice on this page.
         "unknown": [h or _("(no name)") for h, f in zip(job.headers, fields, strict=True) if not f],
-        "missing": [str(c.label) for c in kind.required if c.name not in fields],
-        "key_help": KEY_HELP.get(kind.name, ""),
+        "missing": [
+            str(c.label)
+            for c in kind.required
+            if c.name not in fields and c.name not in services.fixed_fields(job)
+        ],
+        "key_help": _key_help(job),
     }
     return render(request, "transfer/mapping.html", context, status=status)
 
@@ -212,7 +264,7 @@ def _status_context(request: HttpRequest, job: ImportJob) -> dict:
         "kind": kind,
         "over": over,
         "counts": _counts(job),
-        "key_help": KEY_HELP.get(kind.name, ""),
+        "key_help": _key_help(job),
     }
     if over:
         errors = queries.import_errors(job)
@@ -221,7 +273,8 @@ def _status_context(request: HttpRequest, job: ImportJob) -> dict:
         context["more_errors"] = len(shown) > ERRORS_SHOWN
         context["errors_shown"] = ERRORS_SHOWN
     if job.dry_run and job.state == State.DONE:
-        context["plan"] = plan(job, kind)
+        context["outdated"] = queries.check_outdated(job)
+        context["plan"] = "" if context["outdated"] else plan(job, kind)
     return context
 
 
