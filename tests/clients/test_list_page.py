@@ -385,7 +385,7 @@ def test_the_column_chooser_is_remembered_per_person(cast, sixty):
     assert pref.columns == ["prefix", "name", "status", "parent"] and pref.page_size == 25
     after = viewer.get(URL)
     headers = re.findall(r'<th scope="col" class="col-(\w+)', after.text)
-    assert headers == ["prefix", "name", "status", "parent"]
+    assert headers == ["prefix", "name", "status", "parent", "quick"]  # quick: never chosen
     assert len(prefixes(after)) == 25  # the remembered page size, without a size in the URL
     assert len(prefixes(viewer.get(URL, {"size": 50}))) == 50  # the URL wins
     # Someone else's list is untouched.

@@ -170,3 +170,14 @@ def test_tickets_of_hidden_clients_and_other_accounts_are_404(cast):
         assert browser.get(f"/a/{slug}/tickets/{ticket.pk}/").status_code == 404
         assert ticket.pk not in shown(browser.get(f"/a/{slug}/tickets/"))
     assert web(limited).get(f"/a/acme/clients/{bpm.pk}/tickets/").status_code == 404
+
+
+def test_each_row_of_the_clients_page_has_its_quick_functions(cast):
+    bpm = make_client(cast, prefix="BPM", name="Blue Peak Media")
+    page = web(cast.technician).get("/a/acme/clients/").text
+    row = page.split('data-client="BPM"', 1)[1].split("</tr>", 1)[0]
+    assert f'href="/a/acme/clients/{bpm.pk}/contacts/"' in row
+    assert f'href="/a/acme/tickets/new/?client={bpm.pk}&amp;kind=job"' in row
+    assert f'href="/a/acme/tickets/report/?client={bpm.pk}"' in row
+    viewer_row = web(cast.viewer).get("/a/acme/clients/").text.split('data-client="BPM"', 1)[1]
+    assert "/tickets/new/" not in viewer_row.split("</tr>", 1)[0]  # viewers log no jobs

@@ -28,6 +28,11 @@ class ContactsConfig(AppConfig):
             registry.ApiRouter("contacts", "clientdesk.contacts.api:router", 30)
         )
         registry.demo_steps.add(registry.DemoStep("contacts", _demo, 20))
+        registry.client_quick_links.add(
+            registry.ClientQuickLink(
+                "contacts", _("Contacts"), "users", "client_contacts", with_client=True, order=10
+            )
+        )
         registry.search_groups.add(
             registry.SearchGroup(
                 "contacts",

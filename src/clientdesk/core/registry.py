@@ -144,6 +144,22 @@ class SearchGroup:
 
 
 @dataclass(frozen=True)
+class ClientQuickLink:
+    """A quick function in each row of the Clients page (the Contacts tab, Log a job, the
+    jobs report): `url_name` takes the account's slug, and the client's id too when
+    `with_client` is true; `query` is appended with `{id}` standing for the client's id."""
+
+    key: str
+    label: Any
+    icon: str
+    url_name: str
+    with_client: bool = False
+    query: str = ""
+    order: int = 100
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
 class AddClientEntry:
     """An entry of the Clients page's *Add client* menu."""
 
@@ -220,5 +236,6 @@ contact_facts = Registry[ContactFacts]("contact_facts")
 portal_sections = Registry[PortalSection]("portal_sections")
 search_groups = Registry[SearchGroup]("search_groups")
 add_client_entries = Registry[AddClientEntry]("add_client_entries")
+client_quick_links = Registry[ClientQuickLink]("client_quick_links")
 settings_sections = Registry[SettingsSection]("settings_sections")
 demo_steps = Registry[DemoStep]("demo_steps")

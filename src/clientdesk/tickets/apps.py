@@ -64,6 +64,18 @@ class TicketsConfig(AppConfig):
             )
         )
         registry.demo_steps.add(registry.DemoStep("tickets", _demo, 40))
+        registry.client_quick_links.add(
+            registry.ClientQuickLink(
+                "log_job", _("Log a job"), "wrench", "ticket_new",
+                query="client={id}&kind=job", order=30, capability="tickets.write",
+            )
+        )  # fmt: skip
+        registry.client_quick_links.add(
+            registry.ClientQuickLink(
+                "jobs_report", _("Jobs report"), "chart-column", "ticket_report",
+                query="client={id}", order=40,
+            )
+        )  # fmt: skip
 
         from clientdesk.tickets import report_plugin
 

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
@@ -127,6 +128,25 @@ class ListState(tables.TableState):
         )
 
 
+_ANY_ID = 987654321987  # stands for the row's client id in a reversed URL
+
+
+def _quick_links_attach(request: HttpRequest, clients: list) -> bool:
+    """Each row's quick functions (core.registry.client_quick_links): URLs reversed once for
+    the page, the row's id put in."""
+    slug = request.account.slug
+    made = []
+    for entry in registry.client_quick_links.for_member(request.membership):
+        url = reverse(entry.url_name, args=[slug, _ANY_ID] if entry.with_client else [slug])
+        made.append((entry, url + (f"?{entry.query}" if entry.query else "")))
+    for client in clients:
+        pk = str(client.pk)
+        client.quick_links = [
+            (entry, url.replace(str(_ANY_ID), pk).replace("{id}", pk)) for entry, url in made
+        ]
+    return bool(made)
+
+
 @require_GET
 def client_list(request: HttpRequest) -> HttpResponse:
     return _render_list(request, request.GET)
@@ -152,9 +172,11 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
         )
 
     context = tables.table_context(request, state, fetch, link)
+    quick = _quick_links_attach(request, context["results"].items)
     counts = queries.tab_counts(membership=request.membership, filters=state.filters)
     context |= {
         "list_url": list_url,
+        "quick_head": _("Quick functions") if quick else "",
         "count": counts[state.tab],
         "tabs": [
             {"key": key, "label": label, "count": counts[key], "url": link(state.query(tab=key))}
