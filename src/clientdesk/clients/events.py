@@ -98,7 +98,14 @@ CLIENT_RESTORED = Verb(
 )
 CLIENT_DELETED = Verb("client.deleted", "clients.client", _("%(actor)s deleted %(target)s"))
 CLIENT_UNDELETED = Verb(
-    "client.undeleted", "clients.client", _("%(actor)s undid the deletion of %(target)s")
+    "client.undeleted",
+    "clients.client",
+    _("%(actor)s undid the deletion of %(target)s"),
+    # When it had been deleted (the entry of that deletion may be far back in the log).
+    fields={"deleted_at": Field(_("deleted on"), When())},
+    variants=(
+        (("deleted_at",), _("%(actor)s restored %(target)s, deleted on %(deleted_at_new)s")),
+    ),
 )
 
 verbs_declare(

@@ -91,6 +91,11 @@ class ClientPatchIn(Strict):
     license: str = Field(None, max_length=100)  # type: ignore[assignment]
     billing: BillingIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
     tags: list[str] = Field(None, description="The full list of tag names.")  # type: ignore[assignment]
+    archived: bool = Field(  # type: ignore[assignment]
+        None,
+        description="true archives the client (it leaves every list and metric but the "
+        "archived filter); false takes it out of the archive.",
+    )
 
 
 class StatusIn(Strict):
