@@ -98,9 +98,11 @@ def deleted_clients(membership: Membership) -> QuerySet[Client]:
     """The deleted clients this person may see: only owners are shown them, and owners see
     every client (core.services refuses them a client list), so a deleted client's parent is
     never one they may not see."""
+    # `isnull=False`, not `exclude(deleted_at=None)`: SQLite uses the partial index
+    # client_deleted_idx only for a condition written as its own (`deleted_at IS NOT NULL`).
     return (
         clients_visible(membership)
-        .exclude(deleted_at=None)
+        .filter(deleted_at__isnull=False)
         .select_related("account", "deleted_by", "parent")
     )
 
