@@ -248,3 +248,27 @@ def test_the_deleted_view_costs_the_same_queries_for_5_and_50_rows(cast):
         return len(seen)
 
     assert queries_for(5) == queries_for(50)
+
+
+def test_an_import_row_with_a_deleted_clients_prefix_is_refused_in_the_same_words(cast, tmp_path):
+    from clientdesk.transfer.queries import import_errors
+    from clientdesk.transfer.services import import_file
+
+    gone = client_delete(client=make_client(cast, prefix="GONE", name="Gone Ltd"), actor=cast.owner)
+    path = tmp_path / "clients.csv"
+    path.write_text("Name,Prefix,Status\nNewcomer,gone,active\n", encoding="utf-8")
+    job = import_file(
+        account=cast.account,
+        membership=cast.manager,
+        kind="clients",
+        path=str(path),
+        mode="upsert",
+        dry_run=False,
+    )
+    assert job.counts["rejected"] == 1 and job.counts["created"] == 0
+    [error] = import_errors(job)
+    assert error.message == (
+        "A deleted client still holds GONE, so that it can be restored; choose another prefix."
+    )
+    gone.refresh_from_db()
+    assert gone.name == "Gone Ltd" and gone.deleted_at is not None
