@@ -272,3 +272,41 @@ def test_an_import_row_with_a_deleted_clients_prefix_is_refused_in_the_same_word
     )
     gone.refresh_from_db()
     assert gone.name == "Gone Ltd" and gone.deleted_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_restore_racing_its_parents_delete_never_leaves_a_live_child_under_a_deleted_parent(
+    live_server, cast
+):
+    import random
+
+    from tests.clients.test_concurrency import Http, at_once
+
+    class Api(Http):
+        def __call__(self, method, path, body):
+            try:
+                return super().__call__(method, path, body)
+            except ValueError:  # 204: no body to read
+                return 204, {}
+
+    api = Api(live_server, cast.owner)
+    pairs = []
+    for i in range(8):
+        parent = make_client(cast, prefix=f"PAR{i}")
+        child = client_delete(client=make_client(cast, prefix=f"KID{i}", parent=parent), actor=None)
+        pairs.append((parent, child))
+    calls = [(api, "POST", f"/clients/{c.pk}/restore", {}) for _p, c in pairs] + [
+        (api, "DELETE", f"/clients/{p.pk}", {}) for p, _c in pairs
+    ]
+    random.Random(5).shuffle(calls)
+
+    answers = dict(zip((c[2] for c in calls), at_once(calls), strict=True))
+
+    for parent, child in pairs:
+        restored = answers[f"/clients/{child.pk}/restore"][0]
+        deleted = answers[f"/clients/{parent.pk}"][0]
+        assert sorted([restored, deleted]) in ([200, 409], [204, 409]), (restored, deleted)
+    orphans = Client.objects.filter(
+        account=cast.account, deleted_at=None, parent__deleted_at__isnull=False
+    )
+    assert not orphans.exists()
