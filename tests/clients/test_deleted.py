@@ -310,3 +310,13 @@ def test_a_restore_racing_its_parents_delete_never_leaves_a_live_child_under_a_d
         account=cast.account, deleted_at=None, parent__deleted_at__isnull=False
     )
     assert not orphans.exists()
+
+
+def test_the_activity_log_links_a_deleted_client_to_its_page_for_owners_only(cast):
+    from tests.audit.reading import links
+
+    client = client_delete(client=make_client(cast, prefix="GONE", name="Gone Ltd"), actor=None)
+    owner_page = web(cast.owner).get("/a/acme/settings/activity/").text
+    assert links(owner_page)["Gone Ltd"] == page_url(client)
+    admin_page = web(cast.admin).get("/a/acme/settings/activity/").text
+    assert "Gone Ltd" in admin_page and "Gone Ltd" not in links(admin_page)

@@ -19,6 +19,7 @@ from clientdesk.audit.verbs import (
 )
 from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.queries import clients_visible
+from clientdesk.core.roles import can
 
 
 def _label(name: str):
@@ -133,11 +134,13 @@ def clients_named(reader, ids: set[str]) -> dict[str, Name]:
         .values_list("pk", "name", "deleted_at", "seen")
     )
     slug = reader.account.slug
+    # A deleted client's page is there for those who may restore it (owners), a 404 to others.
+    opens_deleted = can(reader, "clients.undelete")
     named = {}
     for pk, name, deleted_at, seen in rows:
         if not seen:
             named[str(pk)] = Name(str(_("a client you cannot see")))
-        elif deleted_at is not None:
+        elif deleted_at is not None and not opens_deleted:
             named[str(pk)] = Name(name)
         else:
             named[str(pk)] = Name(name, reverse("client_detail", args=[slug, pk]))
