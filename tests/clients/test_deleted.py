@@ -320,3 +320,10 @@ def test_the_activity_log_links_a_deleted_client_to_its_page_for_owners_only(cas
     assert links(owner_page)["Gone Ltd"] == page_url(client)
     admin_page = web(cast.admin).get("/a/acme/settings/activity/").text
     assert "Gone Ltd" in admin_page and "Gone Ltd" not in links(admin_page)
+
+
+def test_a_nul_in_the_deleted_views_search_is_refused_with_a_clear_message(cast, three_deleted):
+    page = web(cast.owner).get(DELETED, {"q": "Old\x00"})
+    assert page.status_code == 400
+    assert "Text cannot contain NUL characters." in page.text
+    assert rows(page) == ["NEW", "MID", "OLD"]

@@ -21,6 +21,7 @@ from clientdesk.clients.forms import BulkForm
 from clientdesk.clients.models import Engagement, Status
 from clientdesk.clients.services import UNDO_DAYS, clients_bulk, restore_until, undelete_refusal
 from clientdesk.core import registry, tables
+from clientdesk.core.api_schemas import NUL_MESSAGE
 from clientdesk.core.pagination import BadCursor
 from clientdesk.core.roles import can, require
 
@@ -207,6 +208,9 @@ def deleted_list(request: HttpRequest) -> HttpResponse:
     membership = request.membership
     require(membership, "clients.undelete")
     q = tables.text(request.GET, "q")
+    refused = "\x00" in request.GET.get("q", "")  # as the Clients page: 400, unfiltered
+    if refused:
+        messages.error(request, str(NUL_MESSAGE))
     here = reverse("clients_deleted", args=[request.account.slug])
     try:
         page = queries.deleted_page(
@@ -250,7 +254,7 @@ def deleted_list(request: HttpRequest) -> HttpResponse:
         ],
         "deleted_tab": _deleted_tab(request),
     }
-    return render(request, "clients/deleted_list.html", context)
+    return render(request, "clients/deleted_list.html", context, status=400 if refused else 200)
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
