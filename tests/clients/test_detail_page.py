@@ -447,11 +447,14 @@ def test_delete_then_undo_by_the_owner(cast):
     assert (
         f'action="{url(client, "undelete/")}"' in deleted.text and ">Undo</button>" in deleted.text
     )
-    assert owner.get(url(client)).status_code == 404
+    gone = owner.get(url(client))
+    assert gone.status_code == 200 and "This client was deleted" in gone.text
+    assert "Delete Gone Ltd?" not in gone.text  # not the live page
 
-    undone = owner.post(url(client, "undelete/"))
-    assert undone.status_code == 302 and undone.url == url(client)
-    assert owner.get(url(client)).status_code == 200
+    undone = owner.post(url(client, "undelete/"), follow=True)
+    assert undone.redirect_chain == [(url(client), 302)]
+    assert "Gone Ltd is restored: it is back in every list, search and metric." in undone.text
+    assert 'id="delete-dialog"' in undone.text
 
 
 def test_a_manager_deletes_but_cannot_undo(cast):
@@ -504,12 +507,74 @@ def test_another_accounts_client_is_404_everywhere(cast):
     assert browser.post(f"/a/acme/clients/{theirs.pk}/undelete/").status_code == 404
 
 
-def test_a_deleted_client_is_404_everywhere(cast):
+def test_a_deleted_client_is_404_everywhere_but_its_own_page_for_owners(cast):
     client = make_client(cast)
     client_delete(client=client, actor=cast.owner.user)
-    browser = web(cast.owner)
+    owner = web(cast.owner)
     for method, rest in ALL_URLS:
-        assert getattr(browser, method)(url(client, rest)).status_code == 404, (method, rest)
+        if (method, rest) == ("get", ""):
+            assert owner.get(url(client)).status_code == 200
+            continue
+        assert getattr(owner, method)(url(client, rest)).status_code == 404, (method, rest)
+    for role in (cast.admin, cast.manager, cast.technician, cast.viewer):
+        for method, rest in ALL_URLS:
+            response = getattr(web(role), method)(url(client, rest))
+            assert response.status_code == 404, (role, method, rest)
+
+
+def test_the_owner_sees_who_deleted_a_client_and_when_on_its_own_page(cast):
+    client = make_client(cast, prefix="GONE", name="Gone Ltd")
+    client_delete(client=client, actor=cast.manager)
+    cast.account.time_zone = "Europe/Madrid"
+    cast.account.save()
+    when = timezone.now().replace(microsecond=0) - timedelta(days=3)
+    Client.objects.filter(pk=client.pk).update(deleted_at=when)
+    page = web(cast.owner).get(url(client))
+    assert page.status_code == 200
+    text = re.sub(r"\s+", " ", page.text)
+    local = when.astimezone(zoneinfo.ZoneInfo("Europe/Madrid"))
+    shown = f"{local.day} {local:%b %Y, %H:%M}"
+    assert f"Deleted by {cast.manager.user.display_name} on {shown}." in text
+    until = (when + timedelta(days=30)).astimezone(zoneinfo.ZoneInfo("Europe/Madrid"))
+    assert f"You can restore it until {until.day} {until:%b %Y, %H:%M}" in text
+    assert f'data-open-dialog="restore-{client.pk}"' in page.text
+    assert "Restore Gone Ltd?" in page.text
+    assert f'action="{url(client, "undelete/")}"' in page.text
+
+
+def test_after_30_days_the_page_says_it_can_no_longer_be_restored(cast):
+    client = make_client(cast, prefix="GONE", name="Gone Ltd")
+    client_delete(client=client, actor=cast.owner)
+    Client.objects.filter(pk=client.pk).update(deleted_at=timezone.now() - timedelta(days=31))
+    owner = web(cast.owner)
+    page = owner.get(url(client))
+    assert page.status_code == 200
+    assert "was deleted more than 30 days ago" in page.text
+    assert "it can no longer be restored." in page.text
+    assert f'data-open-dialog="restore-{client.pk}"' not in page.text
+    refused = owner.post(url(client, "undelete/"), follow=True)
+    assert refused.redirect_chain == [(url(client), 302)]
+    assert "it can no longer be restored." in refused.text
+    client.refresh_from_db()
+    assert client.deleted_at is not None
+
+
+def test_a_sub_client_waits_for_its_deleted_parent(cast):
+    parent = make_client(cast, prefix="PARENT", name="Parent Co")
+    child = make_client(cast, prefix="CHILD", name="Child Site", parent=parent)
+    client_delete(client=child, actor=cast.owner)
+    client_delete(client=parent, actor=cast.owner)
+    owner = web(cast.owner)
+    page = owner.get(url(child))
+    assert "Its parent client is deleted too: restore the parent first." in page.text
+    assert f'href="{url(parent)}">Go to Parent Co</a>' in page.text
+    owner.post(url(child, "undelete/"))
+    child.refresh_from_db()
+    assert child.deleted_at is not None
+    owner.post(url(parent, "undelete/"))
+    owner.post(url(child, "undelete/"))
+    child.refresh_from_db()
+    assert child.deleted_at is None and owner.get(url(child)).status_code == 200
 
 
 def test_an_allow_listed_member_sees_only_their_clients_and_not_above_them(cast, family):

@@ -1,12 +1,14 @@
 """A client's timeline reads as sentences: who did what to the client, names for ids, labels for
 codes, "none" for empty, dates in the account's zone, and no billing values for a technician."""
 
+import zoneinfo
 from datetime import UTC, datetime
 
 import pytest
 from django.db import connection
 from django.test import Client as WebClient
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clientdesk.clients.models import Industry
 from clientdesk.clients.services import (
@@ -151,9 +153,11 @@ def test_archive_and_delete_and_their_undoing_read_as_sentences(cast, team, acme
     client_set_archived(client=acme, actor=team.ana.user, archived=True)
     client_set_archived(client=acme, actor=team.ana.user, archived=False)
     client_delete(client=acme, actor=cast.owner.user)
+    deleted_at = type(acme).objects.get(pk=acme.pk).deleted_at
     client_undelete(client=acme, actor=cast.owner.user)
+    when = timezone.localtime(deleted_at, zoneinfo.ZoneInfo(cast.account.time_zone))
     assert entries(read(cast.viewer, acme))[:4] == [
-        "Owner of acme undid the deletion of Acme Builders",
+        f"Owner of acme restored Acme Builders, deleted on {when.day} {when:%b %Y, %H:%M}",
         "Owner of acme deleted Acme Builders",
         "Ana took Acme Builders out of the archive",
         "Ana archived Acme Builders",

@@ -75,6 +75,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:clients_create": "clients.write",
     "api:client_patch": "clients.write",
     "api:client_remove": "clients.write",
+    "api:client_restore": "clients.undelete",
     "api:client_status": "clients.status",
     "api:client_invite": "clients.invite",
     "api:contacts_create": "contacts.write",

@@ -153,7 +153,10 @@ def _role_walk(cast, victim_objects, deleted_client, urlconf=None, table=WRITES)
         members=[_member(role, cast.member(role)) for role in ROLES],
         # acme's own objects (the victim of the account walk) for acme's own members
         objects=victim_objects,
-        route_objects={"client_undelete": {"client_id": deleted_client.pk}},
+        route_objects={
+            "client_undelete": {"client_id": deleted_client.pk},
+            "api:client_restore": {"client_id": deleted_client.pk},
+        },
         table=table,
         bodies=API_BODIES,
     )
@@ -246,7 +249,10 @@ def limit_cases(cast):
         actor=cast.owner.user,
     )
     of_hidden, of_sub = _with_portal(cast, hidden), _with_portal(cast, sub)
-    undelete = {"client_undelete": {"client_id": gone.pk}}
+    undelete = {
+        "client_undelete": {"client_id": gone.pk},
+        "api:client_restore": {"client_id": gone.pk},
+    }
     allowed = _limited(cast, "manager", "allow", [visible])
     return [
         walker.LimitCase("manager allowed one client", allowed, of_hidden, visible.pk, undelete),

@@ -34,7 +34,9 @@ from clientdesk.clients.services import (
     StaleVersion,
     client_change_status,
     client_delete,
+    client_set_archived,
     client_set_tags,
+    client_undelete,
     client_update,
 )
 from clientdesk.core import registry
@@ -397,6 +399,10 @@ def client_patch(request, client_id: Id, payload: ClientPatchIn):
                 client = client_set_tags(
                     client=client, actor=request.membership, names=payload.tags
                 )
+            if "archived" in given:
+                client = client_set_archived(
+                    client=client, actor=request.membership, archived=payload.archived
+                )
             # The fields other domains keep (core.registry.client_fields), in this transaction.
             for field in registry.client_fields.all():
                 if field.key in given and field.write is not None:
@@ -427,6 +433,22 @@ def client_remove(request, client_id: Id):
     except ValidationError as exc:
         return Answer(409, {"detail": " ".join(exc.messages), "errors": {"__all__": exc.messages}})
     return Answer(204, None)
+
+
+@router.post("/clients/{client_id}/restore", response={200: ClientOut, **WRITE})
+def client_restore(request, client_id: Id):
+    """Undo a soft delete (owners), within 30 days of it; the client comes back as it was.
+    A client that is not deleted is answered as it is. 409 when it can no longer be restored
+    (deleted more than 30 days ago, or its parent is deleted too: restore that first)."""
+    client = queries.get_client_or_deleted(membership=request.membership, pk=client_id)
+    require(request.membership, "clients.undelete")
+    try:
+        client_undelete(client=client, actor=request.membership)
+    except ValidationError as exc:
+        return Answer(409, {"detail": " ".join(exc.messages), "errors": {"__all__": exc.messages}})
+    return one_client(
+        queries.get_client(membership=request.membership, pk=client_id), request.membership
+    )
 
 
 @router.post(

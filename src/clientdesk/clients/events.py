@@ -19,6 +19,7 @@ from clientdesk.audit.verbs import (
 )
 from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.queries import clients_visible
+from clientdesk.core.roles import can
 
 
 def _label(name: str):
@@ -98,7 +99,14 @@ CLIENT_RESTORED = Verb(
 )
 CLIENT_DELETED = Verb("client.deleted", "clients.client", _("%(actor)s deleted %(target)s"))
 CLIENT_UNDELETED = Verb(
-    "client.undeleted", "clients.client", _("%(actor)s undid the deletion of %(target)s")
+    "client.undeleted",
+    "clients.client",
+    _("%(actor)s undid the deletion of %(target)s"),
+    # When it had been deleted (the entry of that deletion may be far back in the log).
+    fields={"deleted_at": Field(_("deleted on"), When())},
+    variants=(
+        (("deleted_at",), _("%(actor)s restored %(target)s, deleted on %(deleted_at_new)s")),
+    ),
 )
 
 verbs_declare(
@@ -126,11 +134,13 @@ def clients_named(reader, ids: set[str]) -> dict[str, Name]:
         .values_list("pk", "name", "deleted_at", "seen")
     )
     slug = reader.account.slug
+    # A deleted client's page is there for those who may restore it (owners), a 404 to others.
+    opens_deleted = can(reader, "clients.undelete")
     named = {}
     for pk, name, deleted_at, seen in rows:
         if not seen:
             named[str(pk)] = Name(str(_("a client you cannot see")))
-        elif deleted_at is not None:
+        elif deleted_at is not None and not opens_deleted:
             named[str(pk)] = Name(name)
         else:
             named[str(pk)] = Name(name, reverse("client_detail", args=[slug, pk]))

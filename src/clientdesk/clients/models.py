@@ -154,6 +154,14 @@ class Client(TenantModel):
                 condition=Q(archived=True) | Q(deleted_at__isnull=False),
                 name="client_set_aside_idx",
             ),
+            # The Deleted view (the latest deletion first) and its count: only deleted rows.
+            models.Index(
+                F("account"),
+                F("deleted_at").desc(),
+                F("id").desc(),
+                condition=Q(deleted_at__isnull=False),
+                name="client_deleted_idx",
+            ),
             models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
             models.Index(fields=["account", "parent", "name"], name="client_parent_idx"),

@@ -94,11 +94,46 @@ def hide_unseen_parents(membership: Membership, clients: list[Client]) -> None:
             client.parent = None
 
 
+def deleted_clients(membership: Membership) -> QuerySet[Client]:
+    """The deleted clients this person may see: only owners are shown them, and owners see
+    every client (core.services refuses them a client list), so a deleted client's parent is
+    never one they may not see."""
+    # `isnull=False`, not `exclude(deleted_at=None)`: SQLite uses the partial index
+    # client_deleted_idx only for a condition written as its own (`deleted_at IS NOT NULL`).
+    return (
+        clients_visible(membership)
+        .filter(deleted_at__isnull=False)
+        .select_related("account", "deleted_by", "parent")
+    )
+
+
 def get_deleted_client(*, membership: Membership, pk) -> Client:
-    found = clients_visible(membership).exclude(deleted_at=None).filter(pk=pk).first()
+    """A deleted client this person may see, else 404."""
+    found = deleted_clients(membership).filter(pk=pk).first()
     if found is None:
         raise Http404
     return found
+
+
+def get_client_or_deleted(*, membership: Membership, pk) -> Client:
+    """A client this person may see, deleted or not, else 404 (what a restore looks up)."""
+    found = clients_visible(membership).select_related("account").filter(pk=pk).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def deleted_page(
+    *, membership: Membership, q: str = "", cursor: str | None, before: str | None, limit: int
+) -> Page:
+    """The deleted clients, the latest deletion first, a keyset page at a time."""
+    return keyset_page(
+        search(deleted_clients(membership), q),
+        order=["-deleted_at", "-id"],
+        cursor=cursor,
+        before=before,
+        limit=limit,
+    )
 
 
 def filtered(

@@ -103,6 +103,11 @@ class ClientPatchIn(Strict):
         description="SLA times to set, each for one kind and priority; the others keep theirs. "
         "Technicians and above.",
     )
+    archived: bool = Field(  # type: ignore[assignment]
+        None,
+        description="true archives the client (it leaves every list and metric but the "
+        "archived filter); false takes it out of the archive.",
+    )
 
 
 class StatusIn(Strict):

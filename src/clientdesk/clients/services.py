@@ -97,7 +97,19 @@ def _check_prefix(account: Account, prefix: str, exclude_pk: int | None = None) 
     taken = Client.objects.for_account(account).filter(prefix__iexact=prefix)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
-    if taken.exists():
+    holder = taken.only("pk", "deleted_at").first()
+    if holder is not None and holder.deleted_at is not None:
+        # A deleted client keeps its prefix, so that restoring it never finds it taken.
+        raise ValidationError(
+            {
+                "prefix": _(
+                    "A deleted client still holds %(prefix)s, so that it can be restored; "
+                    "choose another prefix."
+                )
+                % {"prefix": prefix}
+            }
+        )
+    if holder is not None:
         raise ValidationError(
             {
                 "prefix": _("Another client of this account already uses %(prefix)s.")
@@ -449,21 +461,62 @@ def client_delete(*, client: Client, actor) -> Client:
     return locked
 
 
+def restore_until(client: Client) -> datetime | None:
+    """The last moment an owner may restore a deleted client (None: it is not deleted)."""
+    if client.deleted_at is None:
+        return None
+    return client.deleted_at + timedelta(days=UNDO_DAYS)
+
+
+def undelete_refusal(client: Client) -> str | None:
+    """Why this deleted client cannot be restored now, or None when it can."""
+    until = restore_until(client)
+    if until is None:
+        return None
+    if until < timezone.now():
+        return _(
+            "%(name)s was deleted more than %(days)s days ago (on %(when)s): it can no "
+            "longer be restored."
+        ) % {
+            "name": client.name,
+            "days": UNDO_DAYS,
+            "when": timezone.localtime(client.deleted_at).strftime("%Y-%m-%d"),
+        }
+    parent = client.parent
+    if parent is not None and parent.deleted_at is not None:
+        return _("Its parent client is deleted too: restore the parent first.")
+    return None
+
+
 @transaction.atomic
 def client_undelete(*, client: Client, actor) -> Client:
+    """Undo a soft delete within UNDO_DAYS: the client is back in every list, search and
+    metric as it was (its history, contacts and derived status rows were never touched)."""
     locked = _lock(client)
     if locked.deleted_at is None:
         return locked
-    if locked.deleted_at < timezone.now() - timedelta(days=UNDO_DAYS):
-        raise ValidationError(
-            _("It was deleted more than %(days)s days ago.") % {"days": UNDO_DAYS}
+    if locked.parent_id is not None:
+        # Locked, so that the parent cannot be deleted while this child comes back (its
+        # delete refuses while it has live children, and waits here for this one).
+        locked.parent = (
+            Client.objects.for_account(locked.account_id)
+            .select_for_update()
+            .get(pk=locked.parent_id)
         )
-    if locked.parent is not None and locked.parent.deleted_at is not None:
-        raise ValidationError(_("Restore its parent client first."))
+    refusal = undelete_refusal(locked)
+    if refusal:
+        raise ValidationError(refusal)
+    deleted_at = locked.deleted_at
     locked.deleted_at, locked.deleted_by = None, None
     locked.version += 1
     locked.save(update_fields=["deleted_at", "deleted_by", "version"])
-    event_record(account=locked.account, actor=actor, verb=CLIENT_UNDELETED, target=locked)
+    event_record(
+        account=locked.account,
+        actor=actor,
+        verb=CLIENT_UNDELETED,
+        target=locked,
+        changes={"deleted_at": [None, deleted_at.isoformat()]},
+    )
     return locked
 
 

@@ -76,10 +76,24 @@ def _plan_row(ctx: Context, row: Row, existing: dict, visible_ids: set[int]) -> 
     plan = Plan(row=row, outcome=Outcome())
     prefix = normalize_prefix(data.get("prefix", ""))
     current = existing.get(prefix)
-    if current is not None and (current.deleted_at is not None or current.pk not in visible_ids):
+    if current is not None and current.pk not in visible_ids:
         return reject(
             plan,
             {"prefix": [_("Another client of this account already uses %s.") % prefix]},
+        )
+    if current is not None and current.deleted_at is not None:
+        # The words of a hand-made client (clients.services._check_prefix).
+        return reject(
+            plan,
+            {
+                "prefix": [
+                    _(
+                        "A deleted client still holds %(prefix)s, so that it can be restored; "
+                        "choose another prefix."
+                    )
+                    % {"prefix": prefix}
+                ]
+            },
         )
     if current is not None and ctx.mode == "create":
         return reject(plan, {"prefix": [_("A client with prefix %s already exists.") % prefix]})

@@ -11,7 +11,7 @@ import json
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import ModelChoiceField
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -52,7 +52,27 @@ def _to_detail(client: Client):
 
 @require_GET
 def client_detail(request, client_id: int) -> HttpResponse:
-    return _page(request, _client(request, client_id))
+    try:
+        client = _client(request, client_id)
+    except Http404:
+        # An owner following an old link learns what became of the client, and may restore
+        # it; anyone else gets the 404 they would get for a client that never was.
+        if not can(request.membership, "clients.undelete"):
+            raise
+        return _deleted_page(
+            request, queries.get_deleted_client(membership=request.membership, pk=client_id)
+        )
+    return _page(request, client)
+
+
+def _deleted_page(request, client: Client) -> HttpResponse:
+    context = {
+        "client": client,
+        "refusal": services.undelete_refusal(client),
+        "until": services.restore_until(client),
+        "undo_days": services.UNDO_DAYS,
+    }
+    return render(request, "clients/deleted_client.html", context)
 
 
 def _page(
@@ -391,8 +411,12 @@ def client_undelete(request, client_id: int) -> HttpResponse:
         services.client_undelete(client=client, actor=request.membership)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("client_list", account_slug=request.account.slug)
-    messages.success(request, _("%(name)s is back.") % {"name": client.name})
+        return _to_detail(client)  # its deleted page, which says why
+    messages.success(
+        request,
+        _("%(name)s is restored: it is back in every list, search and metric.")
+        % {"name": client.name},
+    )
     return _to_detail(client)
 
 

@@ -11,6 +11,7 @@ from typing import ClassVar
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -19,9 +20,11 @@ from django.views.decorators.http import require_GET, require_POST
 from clientdesk.clients import queries
 from clientdesk.clients.forms import BulkForm
 from clientdesk.clients.models import Engagement, Status
-from clientdesk.clients.services import clients_bulk
+from clientdesk.clients.services import UNDO_DAYS, clients_bulk, restore_until, undelete_refusal
 from clientdesk.core import registry, tables
-from clientdesk.core.roles import require
+from clientdesk.core.api_schemas import NUL_MESSAGE
+from clientdesk.core.pagination import BadCursor
+from clientdesk.core.roles import can, require
 
 COLUMNS = {
     "prefix": gettext_lazy("Prefix"),
@@ -54,6 +57,7 @@ TAB_LABELS = {
     "all": gettext_lazy("All"),
 }
 DEFAULT_TAB = "all"
+DELETED_PAGE_SIZE = 50
 STATUS_MEANING = {
     Status.LEAD: gettext_lazy("known, not yet qualified"),
     Status.PROSPECT: gettext_lazy("qualified, being won"),
@@ -202,10 +206,77 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
         "industries": queries.industries(account=request.account),
         "tags": queries.tags(account=request.account),
         "managers": queries.managers(account=request.account),
+        "deleted_tab": _deleted_tab(request),
     }
     return tables.render_table(
         request, "clients/list.html", context, status=400 if refusal else 200
     )
+
+
+def _deleted_tab(request: HttpRequest) -> dict | None:
+    """The Deleted view's place beside the tabs: owners only, who alone may restore."""
+    if not can(request.membership, "clients.undelete"):
+        return None
+    return {
+        "url": reverse("clients_deleted", args=[request.account.slug]),
+        "count": queries.deleted_clients(request.membership).count(),
+    }
+
+
+@require_GET
+def deleted_list(request: HttpRequest) -> HttpResponse:
+    """The Deleted view: who deleted each client and when, and Restore within UNDO_DAYS. Clients
+    deleted longer ago stay listed (nothing is purged), without Restore."""
+    membership = request.membership
+    require(membership, "clients.undelete")
+    q = tables.text(request.GET, "q")
+    refused = "\x00" in request.GET.get("q", "")  # as the Clients page: 400, unfiltered
+    if refused:
+        messages.error(request, str(NUL_MESSAGE))
+    here = reverse("clients_deleted", args=[request.account.slug])
+    try:
+        page = queries.deleted_page(
+            membership=membership,
+            q=q,
+            cursor=request.GET.get("cursor") or None,
+            before=request.GET.get("before") or None,
+            limit=DELETED_PAGE_SIZE,
+        )
+    except BadCursor:
+        page = queries.deleted_page(
+            membership=membership, q=q, cursor=None, before=None, limit=DELETED_PAGE_SIZE
+        )
+    rows = [
+        {"client": c, "until": restore_until(c), "refusal": undelete_refusal(c)} for c in page.items
+    ]
+
+    def link(**params) -> str:
+        query = QueryDict(mutable=True)
+        query.update({k: v for k, v in ({"q": q} | params).items() if v})
+        return f"{here}?{query.urlencode()}" if query else here
+
+    list_url = reverse("client_list", args=[request.account.slug])
+    counts = queries.tab_counts(membership=membership, filters=queries.ClientFilters())
+    context = {
+        "rows": rows,
+        "q": q,
+        "here": here,
+        "undo_days": UNDO_DAYS,
+        "next_url": link(cursor=page.next) if page.next else "",
+        "previous_url": link(before=page.previous) if page.previous else "",
+        "clear_url": here,
+        "tabs": [
+            {
+                "key": key,
+                "label": label,
+                "count": counts[key],
+                "url": list_url if key == DEFAULT_TAB else f"{list_url}?tab={key}",
+            }
+            for key, label in TAB_LABELS.items()
+        ],
+        "deleted_tab": _deleted_tab(request),
+    }
+    return render(request, "clients/deleted_list.html", context, status=400 if refused else 200)
 
 
 def _back_to_list(request: HttpRequest) -> HttpResponse:
@@ -267,4 +338,5 @@ urlpatterns = [
     path("", client_list, name="client_list"),
     path("bulk/", bulk, name="clients_bulk"),
     path("columns/", client_columns, name="client_columns"),
+    path("deleted/", deleted_list, name="clients_deleted"),
 ]
