@@ -19,13 +19,10 @@ def sla_kind_of(kind: str) -> str:
 
 
 def settings_of(account: Account) -> TicketSettings:
-    """The account's ticket settings, made with office hours the first time they are read."""
+    """The account's ticket settings; until someone saves them, office hours (Monday to
+    Friday, 09:00–17:00) and the usual names, unsaved (reading writes nothing)."""
     found = TicketSettings.objects.for_account(account).first()
-    if found is None:
-        found, _made = TicketSettings.objects.for_account(account).get_or_create(
-            account=account, defaults={"hours": hours_as_json(OFFICE_HOURS)}
-        )
-    return found
+    return found or TicketSettings(account=account, hours=hours_as_json(OFFICE_HOURS))
 
 
 def hours_as_json(hours: WeekHours) -> dict:
