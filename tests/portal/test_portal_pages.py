@@ -100,7 +100,7 @@ def test_a_wrong_password_says_so(portal):
     client = Client()
     page = sign_in(client, "ada@alpha.example", "not-the-password")
     assert page.status_code == 200
-    assert "Please enter a correct email and password" in page.text
+    assert "The email or the password is wrong." in page.text
     assert client.get("/portal/").status_code == 302
 
 

@@ -20,6 +20,13 @@ class SignInForm(AuthenticationForm):
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Django's own words call both fields case-sensitive; the email is not (any case signs in).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email or the password is wrong. Capitals count in the password, not in the email."
+        ),
+    }
 
 
 class ResetForm(PasswordResetForm):

@@ -39,7 +39,8 @@ ACCOUNT_FIELDS = ("name", "time_zone", "currency", "ticket_number_format", "defa
 
 
 def user_create(*, email: str, password: str, name: str = "") -> User:
-    email = User.objects.normalize_email(email).strip().lower()
+    # Kept as typed, to show it so; sign-in, uniqueness and the lockout ignore its case.
+    email = email.strip()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Someone already uses this email address.")})
     user = User(email=email, name=name.strip())
@@ -185,7 +186,7 @@ def membership_add(*, account: Account, user: User, role: str, actor: Actor) -> 
 def staff_invite(*, actor: Membership, email: str, role: str) -> tuple[StaffInvitation, str]:
     """Invite a person by email; answers the invitation and the raw token of its link."""
     account = actor.account
-    email = User.objects.normalize_email(email).strip().lower()
+    email = email.strip()  # as typed: the person's login keeps it
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     if role == Role.OWNER and not can(actor, "team.manage_owners"):
