@@ -52,6 +52,35 @@ def user_create(*, email: str, password: str, name: str = "") -> User:
 
 
 @transaction.atomic
+def user_update(*, user: User, name: str, email: str, current_password: str = "") -> User:
+    """A person's own name and email. A new email takes the current password: whoever holds
+    the email can reset the password, so a borrowed session must not be able to change it."""
+    email = email.strip()
+    changes_email = email.lower() != user.email.lower()
+    if changes_email and not user.check_password(current_password):
+        raise ValidationError(
+            {"current_password": _("Type your current password to change your email.")}
+        )
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": _("Someone already uses this email address.")})
+    user.name = name.strip()
+    user.email = email
+    user.full_clean()
+    user.save(update_fields=["name", "email"])
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
+    if not user.check_password(current_password):
+        raise ValidationError({"old_password": _("This is not your current password.")})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    return user
+
+
+@transaction.atomic
 def account_create(
     *, name: str, slug: str, owner: User, time_zone: str = "UTC", currency: str = "EUR"
 ) -> Account:
