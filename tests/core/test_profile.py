@@ -2,6 +2,7 @@
 the current password, and the accounts they belong to with their role in each."""
 
 import html
+import re
 
 import pytest
 from django.test import Client
@@ -20,6 +21,12 @@ def signed_in(user) -> Client:
 
 def text_of(response) -> str:
     return html.unescape(response.content.decode())
+
+
+def menu_email(response) -> str:
+    """The email the profile menu shows, as a person reads it (without the <wbr> breaks)."""
+    found = re.search(r"data-profile-email>(.*?)</div>", response.content.decode())
+    return html.unescape(re.sub(r"<[^>]+>", "", found.group(1)))
 
 
 def sign_in(email: str, password: str) -> Client:
@@ -76,7 +83,7 @@ def test_a_new_email_needs_the_current_password_and_then_signs_in_in_any_case(ca
     assert wrong.status_code == 400
     user.refresh_from_db()
     assert user.email == old_email
-    assert old_email in text_of(wrong)  # the menu still shows the saved one
+    assert menu_email(wrong) == old_email  # the menu still shows the saved one
 
     saved = client.post(
         "/a/acme/profile/",
@@ -85,7 +92,7 @@ def test_a_new_email_needs_the_current_password_and_then_signs_in_in_any_case(ca
     )
     user.refresh_from_db()
     assert user.email == "Vera.V@Example.ORG"  # as typed
-    assert "data-profile-email>Vera.V@Example.ORG<" in saved.content.decode()
+    assert menu_email(saved) == "Vera.V@Example.ORG"  # the menu shows it as typed
     assert is_signed_in(sign_in("vera.v@example.org", PASSWORD))
     assert not is_signed_in(sign_in(old_email, PASSWORD))
 
