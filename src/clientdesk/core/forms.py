@@ -40,10 +40,10 @@ class ProfileForm(forms.Form):
         label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     current_password = forms.CharField(
-        label=_("Current password"),
+        label=_("Your password, to change your email"),
         required=False,
         strip=False,
-        help_text=_("Needed only to change your email."),
+        help_text=_("Not needed to change your name."),
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
@@ -58,6 +58,7 @@ class PasswordForm(PasswordChangeForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
         self.fields["old_password"].widget.attrs.pop("autofocus", None)
         self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
 
