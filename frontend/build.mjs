@@ -15,7 +15,7 @@ const ICONS = [
   "circle-alert", "columns-3", "copy", "ellipsis", "filter", "folder-tree", "git-branch", "history",
   "house", "inbox", "info", "key-round", "list-tree", "log-out", "mail", "mail-plus", "pencil",
   "plug", "plus", "search", "send", "settings", "shield-check", "tag", "trash-2", "undo-2",
-  "upload", "user-cog", "user-plus", "users", "x",
+  "upload", "user", "user-cog", "user-plus", "users", "x",
   "download", "file-spreadsheet", "list-checks", // Bulk import
   "circle-dashed", "target", "hourglass", "circle-check", "triangle-alert", "circle-off",
   "eye-off", "user-check", // the status and engagement badges

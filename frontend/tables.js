@@ -55,3 +55,48 @@ document.addEventListener("change", (event) => {
 document.addEventListener("htmx:afterSettle", bulkRefresh);
 // Back/forward restores a page whose boxes the browser may have kept ticked.
 window.addEventListener("pageshow", bulkRefresh);
+
+// Only the newest request for a list's results may show its answer (and set the address
+// bar). Leaving the search field sends the search; a tab clicked at that moment must not lose
+// to that answer because it arrives later, or because it swaps in the old tab before the tab's
+// request (queued behind it by htmx) reads the form. Older answers are dropped, not aborted
+// (htmx logs an abort as an error).
+const newestRequest = new Map();
+let requestCount = 0;
+function outdateAnswers(results) {
+  requestCount += 1;
+  newestRequest.set(results.id, requestCount);
+  return requestCount;
+}
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const target = event.detail.target;
+  if (!target?.matches?.(".list-results") || !target.id) return;
+  event.detail.xhr.listRequest = outdateAnswers(target);
+});
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const { target, xhr } = event.detail;
+  if (!xhr?.listRequest || !target?.id) return;
+  if (newestRequest.get(target.id) !== xhr.listRequest) event.preventDefault();
+});
+
+// A tab or a sort header changes one value of the list's state (data-list-set="tab=active"):
+// it sets that value in the filter form and submits the form, so the request carries what the
+// filter fields hold now, even a search typed a moment ago and not yet sent. The href stays
+// for a new browser tab and for a page without JavaScript.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-list-set]");
+  if (!link || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+  const results = link.closest(".list-results");
+  if (!results?.id) return;
+  let form = null;
+  for (const [name, value] of new URLSearchParams(link.dataset.listSet)) {
+    const input = results.querySelector(`input[type=hidden][name="${name}"][form]`);
+    if (!input?.form) return;
+    input.value = value;
+    form = input.form;
+  }
+  if (!form) return;
+  event.preventDefault();
+  outdateAnswers(results);
+  form.requestSubmit();
+});

@@ -33,6 +33,6 @@ def links(page: str) -> dict[str, str]:
     """The links inside the activity sentences: {text: href}."""
     found = {}
     for text in re.findall(r'<p class="timeline-text">(.*?)</p>', page, re.S):
-        for href, label in re.findall(r'<a href="([^"]+)">(.*?)</a>', text):
+        for href, label in re.findall(r'<a [^>]*?href="([^"]+)"[^>]*>(.*?)</a>', text):
             found[entities.unescape(label)] = href
     return found

@@ -22,7 +22,7 @@ from clientdesk.clients.services import (
 )
 from clientdesk.core.models import MembershipClient
 from clientdesk.core.services import membership_set_client_access
-from tests.audit.reading import entries
+from tests.audit.reading import entries, words
 from tests.clients.factories import make_client
 
 
@@ -214,7 +214,7 @@ def test_a_status_change_with_a_reason_lands_in_the_history(cast, family):
         url(root, "status/"), {"to_status": "at_risk", "reason": "Slow payer"}, follow=True
     )
     assert page.status_code == 200
-    assert "Rootwood Holdings is now At risk." in page.text
+    assert "Rootwood Holdings is now At risk." in words(page.text)
     change = StatusChange.objects.filter(client=root).latest("at", "id")
     assert (change.from_status, change.to_status, change.reason) == (
         "active",
@@ -443,7 +443,7 @@ def test_delete_then_undo_by_the_owner(cast):
     assert 'id="delete-dialog"' in page.text and "Delete Gone Ltd?" in page.text
     deleted = owner.post(url(client, "delete/"), follow=True)
     assert deleted.redirect_chain[-1][0] == "/a/acme/clients/"
-    assert "Gone Ltd was deleted." in deleted.text
+    assert "Gone Ltd was deleted." in words(deleted.text)
     assert (
         f'action="{url(client, "undelete/")}"' in deleted.text and ">Undo</button>" in deleted.text
     )
@@ -461,7 +461,7 @@ def test_a_manager_deletes_but_cannot_undo(cast):
     client = make_client(cast, prefix="GONE", name="Gone Ltd")
     manager = web(cast.manager)
     page = manager.post(url(client, "delete/"), follow=True)
-    assert "Gone Ltd was deleted." in page.text and ">Undo</button>" not in page.text
+    assert "Gone Ltd was deleted." in words(page.text) and ">Undo</button>" not in page.text
     assert "An owner can restore it within 30 days." in page.text
     assert manager.post(url(client, "undelete/")).status_code == 403
     client.refresh_from_db()

@@ -14,6 +14,7 @@ from clientdesk.clients.models import Industry, Status, Tag
 from clientdesk.clients.services import client_change_status, client_set_archived
 from clientdesk.core.models import ListPreference, Message
 from clientdesk.core.services import membership_set_client_access
+from tests.audit.reading import words
 from tests.clients.factories import make_client
 
 URL = "/a/acme/clients/"
@@ -704,7 +705,7 @@ def test_adding_a_client_by_hand_creates_it_and_says_so(cast):
     assert sorted(client.tags.values_list("name", flat=True)) == ["dental", "vip"]
     assert str(client.pk) in response["Location"] or "q=NWD" in response["Location"]
     page = manager.get(response["Location"]).text
-    assert "Northwind Dental (NWD) was added." in page
+    assert "Northwind Dental (NWD) was added." in words(page)
 
 
 def test_an_engaged_client_needs_the_contact_email(cast):

@@ -2,11 +2,12 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.utils import timezone
 
 from clientdesk.core.models import Message
-from clientdesk.core.services import membership_add
+from clientdesk.core.services import membership_add, user_create
 from tests.factories import PASSWORD
 
 
@@ -25,8 +26,27 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(cast):
     client = Client()
     page = sign_in(client, cast.manager.user.email, "not-the-password")
     assert page.status_code == 200
-    assert "Please enter a correct email and password" in page.text
+    assert "The email or the password is wrong." in page.text
     assert client.get("/a/acme/").status_code == 302
+
+
+def test_the_sign_in_error_says_only_the_password_is_case_sensitive(cast):
+    page = sign_in(Client(), cast.manager.user.email.upper(), "NOT-the-password")
+    text = page.text.replace("&#x27;", "'")
+    assert "The email or the password is wrong." in text
+    assert "Capitals count in the password, not in the email." in text
+    assert "case-sensitive" not in text
+    assert "Note that both fields" not in text
+
+
+def test_an_email_signs_in_whatever_its_case_and_shows_as_it_was_typed(db):
+    user = user_create(email="  Ada.Lovelace@Example.ORG ", password=PASSWORD, name="")
+    assert user.email == "Ada.Lovelace@Example.ORG"
+    for typed in ("ada.lovelace@example.org", "ADA.LOVELACE@EXAMPLE.ORG", user.email):
+        client = Client()
+        assert sign_in(client, typed, PASSWORD).status_code == 302
+    with pytest.raises(ValidationError):
+        user_create(email="ada.lovelace@example.org", password=PASSWORD)
 
 
 def test_sign_in_locks_after_five_failures_even_with_the_right_password(cast):
@@ -52,7 +72,7 @@ def test_failures_count_per_person_whatever_the_case_of_the_email_typed(cast, se
     client = Client()
     for n in range(limit - 1):
         page = sign_in(client, typed[n % len(typed)], "wrong-password")
-        assert "Please enter a correct email and password" in page.text
+        assert "The email or the password is wrong." in page.text
     assert sign_in(client, typed[limit % len(typed)], "wrong-password").status_code == 429
     for email in typed:  # locked in every case, even with the right password
         locked = sign_in(client, email, PASSWORD)

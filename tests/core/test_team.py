@@ -35,7 +35,7 @@ def test_inviting_sends_an_email_whose_link_creates_the_person_and_signs_them_in
     )
     assert response.status_code == 302
     message = Message.objects.get(kind="staff_invitation")
-    assert message.to == "new@example.com" and "Acme IT" in message.subject
+    assert message.to == "New@Example.com" and "Acme IT" in message.subject  # as typed
     assert message.state == "queued"
     run_tasks()
     message.refresh_from_db()
@@ -54,7 +54,7 @@ def test_inviting_sends_an_email_whose_link_creates_the_person_and_signs_them_in
         },
     )
     assert response.status_code == 302 and response["Location"] == "/a/acme/"
-    membership = Membership.objects.get(account=cast.account, user__email="new@example.com")
+    membership = Membership.objects.get(account=cast.account, user__email="New@Example.com")
     assert membership.role == "technician" and membership.user.name == "Nia New"
     assert newcomer.get("/a/acme/").status_code == 200
     assert membership.user.check_password("a-long-new-secret-9")

@@ -15,6 +15,8 @@ ANY_MEMBER = "account.read"
 WRITES: dict[str, str | tuple[str, ...]] = {
     # Settings
     "account_home": ANY_MEMBER,  # takes POST, changes nothing
+    "profile": ANY_MEMBER,  # one's own name and email
+    "profile_password": ANY_MEMBER,  # one's own password
     "account_settings": "account.manage",
     "team": "team.manage",  # takes POST, changes nothing
     "team_invite": "team.manage",

@@ -26,6 +26,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from clientdesk.core.html import cut
+
 Text = str | Promise
 
 
@@ -43,9 +45,7 @@ class Name:
     person_id: int | None = None  # the user it is, to say "joined" rather than "added themselves"
 
     def html(self) -> SafeString:
-        if self.url:
-            return format_html('<a href="{}">{}</a>', self.url, self.label)
-        return escape(self.label)
+        return cut(self.label, self.url)  # a long name cut on one line, whole on hover
 
 
 @dataclass

@@ -26,6 +26,7 @@ from clientdesk.contacts.forms import TEXT_FIELDS, ContactBulkForm, ContactForm
 from clientdesk.contacts.models import Contact
 from clientdesk.core import tables
 from clientdesk.core.forms import add_errors
+from clientdesk.core.html import cut, sentence
 from clientdesk.core.pagination import Page
 from clientdesk.core.roles import require
 
@@ -233,7 +234,9 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": contact.full_name})
+            messages.success(
+                request, sentence(_("Changes to %(name)s saved."), name=cut(contact.full_name))
+            )
             return _back(request, client)
     form.focus_first_error()
     edit = {"form": form, "contact": contact}

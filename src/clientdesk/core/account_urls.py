@@ -7,10 +7,12 @@ its own URL module through `core.registry.account_urls` from its AppConfig.ready
 from django.urls import include, path
 
 from clientdesk.core import registry
-from clientdesk.core.views import home, settings
+from clientdesk.core.views import home, profile, settings
 
 urlpatterns = [
     path("", home.account_home, name="account_home"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/password/", profile.profile_password, name="profile_password"),
     path("settings/", settings.account_settings, name="account_settings"),
     path("settings/team/", settings.team, name="team"),
     path("settings/team/invite/", settings.team_invite, name="team_invite"),

@@ -3,7 +3,12 @@ from datetime import timedelta
 
 from django import forms
 from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -20,6 +25,42 @@ class SignInForm(AuthenticationForm):
         label=_("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+    # Django's own words call both fields case-sensitive; the email is not (any case signs in).
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "The email or the password is wrong. Capitals count in the password, not in the email."
+        ),
+    }
+
+
+class ProfileForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150, required=False)
+    email = forms.EmailField(
+        label=_("Email"), max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    current_password = forms.CharField(
+        label=_("Your password, to change your email"),
+        required=False,
+        strip=False,
+        help_text=_("Not needed to change your name."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class PasswordForm(PasswordChangeForm):
+    """Django's own, with the password rules spelled out under the new password."""
+
+    error_messages = {
+        **PasswordChangeForm.error_messages,
+        "password_incorrect": _("This is not your current password."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = _("Current password")
+        self.fields["old_password"].widget.attrs.pop("autofocus", None)
+        self.fields["new_password1"].help_text = " ".join(password_validators_help_texts())
 
 
 class ResetForm(PasswordResetForm):

@@ -39,7 +39,7 @@ class UserManager(BaseUserManager):
     def create_user(self, email: str, password: str | None = None, **extra):
         if not email:
             raise ValueError("email is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=email.strip(), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

@@ -52,7 +52,8 @@ def code_from_slug(slug: str) -> str:
 
 
 def user_create(*, email: str, password: str, name: str = "") -> User:
-    email = User.objects.normalize_email(email).strip().lower()
+    # Kept as typed, to show it so; sign-in, uniqueness and the lockout ignore its case.
+    email = email.strip()
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationError({"email": _("Someone already uses this email address.")})
     user = User(email=email, name=name.strip())
@@ -60,6 +61,35 @@ def user_create(*, email: str, password: str, name: str = "") -> User:
     user.set_password(password)
     user.full_clean()
     user.save()
+    return user
+
+
+@transaction.atomic
+def user_update(*, user: User, name: str, email: str, current_password: str = "") -> User:
+    """A person's own name and email. A new email takes the current password: whoever holds
+    the email can reset the password, so a borrowed session must not be able to change it."""
+    email = email.strip()
+    changes_email = email.lower() != user.email.lower()
+    if changes_email and not user.check_password(current_password):
+        raise ValidationError(
+            {"current_password": _("Type your current password to change your email.")}
+        )
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise ValidationError({"email": _("Someone already uses this email address.")})
+    user.name = name.strip()
+    user.email = email
+    user.full_clean()
+    user.save(update_fields=["name", "email"])
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, current_password: str, new_password: str) -> User:
+    if not user.check_password(current_password):
+        raise ValidationError({"old_password": _("This is not your current password.")})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
     return user
 
 
@@ -220,7 +250,7 @@ def membership_add(*, account: Account, user: User, role: str, actor: Actor) -> 
 def staff_invite(*, actor: Membership, email: str, role: str) -> tuple[StaffInvitation, str]:
     """Invite a person by email; answers the invitation and the raw token of its link."""
     account = actor.account
-    email = User.objects.normalize_email(email).strip().lower()
+    email = email.strip()  # as typed: the person's login keeps it
     if role not in Role.values:
         raise ValidationError({"role": _("Choose one of the listed roles.")})
     if role == Role.OWNER and not can(actor, "team.manage_owners"):

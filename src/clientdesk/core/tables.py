@@ -64,6 +64,7 @@ class Table:
                 "key": key,
                 "label": self.columns[key],
                 "sort_url": link(state.sort_link(key)) if key in self.sorts else None,
+                "sort_param": state.sort_param_for(key),
                 "aria_sort": (
                     ("descending" if state.descending else "ascending") if key == state.sort else ""
                 ),
@@ -187,6 +188,10 @@ class TableState:
     def here(self) -> str:
         """The query string of exactly this page (to come back to it after a write)."""
         return self.query(cursor=self.cursor, before=self.before)
+
+    def sort_param_for(self, column: str) -> str:
+        """The `sort` value of the column's header link: its other way when it is the sorted one."""
+        return ("-" if self.sort == column and not self.descending else "") + column
 
     def sort_link(self, column: str) -> str:
         return self.query(sort=column, descending=self.sort == column and not self.descending)

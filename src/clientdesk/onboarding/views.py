@@ -8,11 +8,13 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from clientdesk.clients.models import Engagement, Status
 from clientdesk.core.forms import add_errors
+from clientdesk.core.html import cut, sentence
 from clientdesk.core.roles import require
 from clientdesk.onboarding.forms import ClientCreateForm, ClientInviteForm
 from clientdesk.onboarding.services import client_onboard
@@ -52,11 +54,15 @@ def add(request: HttpRequest) -> HttpResponse:
             add_errors(form, exc, rename={f"primary_contact.{f}": f"primary_{f}" for f in NAMES})
         else:
             client = done.client
-            text = _("%(client)s was added.") % {"client": f"{client.name} ({client.prefix})"}
+            named = format_html("{} ({})", cut(client.name), client.prefix)
+            text = sentence(_("%(client)s was added."), client=named)
             if done.invitation is not None:
-                text += " " + _("The portal invitation is on its way to %(email)s.") % {
-                    "email": done.invitation.email
-                }
+                text = format_html(
+                    "{} {}",
+                    text,
+                    _("The portal invitation is on its way to %(email)s.")
+                    % {"email": done.invitation.email},
+                )
             messages.success(request, text)
             return redirect(_client_url(request, client))
     form.focus_first_error()
@@ -91,11 +97,11 @@ def invite(request: HttpRequest) -> HttpResponse:
             assert done.invitation is not None
             messages.success(
                 request,
-                _("%(client)s was added and the portal invitation is on its way to %(email)s.")
-                % {
-                    "client": f"{done.client.name} ({done.client.prefix})",
-                    "email": done.invitation.email,
-                },
+                sentence(
+                    _("%(client)s was added and the portal invitation is on its way to %(email)s."),
+                    client=format_html("{} ({})", cut(done.client.name), done.client.prefix),
+                    email=done.invitation.email,
+                ),
             )
             return redirect(_client_url(request, done.client))
     form.focus_first_error()

@@ -36,6 +36,7 @@ from clientdesk.clients.tree import Node, tree_for
 from clientdesk.core import registry
 from clientdesk.core.api_schemas import id_from_text
 from clientdesk.core.forms import add_errors
+from clientdesk.core.html import cut, sentence
 from clientdesk.core.roles import can, require
 
 
@@ -173,7 +174,7 @@ def client_edit(request, client_id: int) -> HttpResponse:
     except ValidationError as exc:
         add_errors(form, exc)
         return _edit_page(request, client, form, code=400)
-    messages.success(request, _("Changes to %(name)s saved.") % {"name": fields["name"]})
+    messages.success(request, sentence(_("Changes to %(name)s saved."), name=cut(fields["name"])))
     return _to_detail(client)
 
 
@@ -274,8 +275,11 @@ def client_status(request, client_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(name)s is now %(status)s.")
-                % {"name": client.name, "status": Status(form.cleaned_data["to_status"]).label},
+                sentence(
+                    _("%(name)s is now %(status)s."),
+                    name=cut(client.name),
+                    status=Status(form.cleaned_data["to_status"]).label,
+                ),
             )
             return _to_detail(client)
     return _page(request, client, status_form=form, code=400)
@@ -302,8 +306,11 @@ def client_subclient_add(request, client_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(child)s was added under %(parent)s.")
-                % {"child": child.name, "parent": parent.name},
+                sentence(
+                    _("%(child)s was added under %(parent)s."),
+                    child=cut(child.name),
+                    parent=cut(parent.name),
+                ),
             )
             return _to_detail(parent)
     return _page(request, parent, subclient_form=form, code=400)
@@ -357,8 +364,10 @@ def client_archive(request, client_id: int) -> HttpResponse:
     services.client_set_archived(client=client, actor=request.membership, archived=True)
     messages.success(
         request,
-        _("%(name)s was archived: it leaves every list and metric until it is restored.")
-        % {"name": client.name},
+        sentence(
+            _("%(name)s was archived: it leaves every list and metric until it is restored."),
+            name=cut(client.name),
+        ),
     )
     return _to_detail(client)
 
@@ -368,7 +377,9 @@ def client_restore(request, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "clients.write")
     services.client_set_archived(client=client, actor=request.membership, archived=False)
-    messages.success(request, _("%(name)s was restored from the archive.") % {"name": client.name})
+    messages.success(
+        request, sentence(_("%(name)s was restored from the archive."), name=cut(client.name))
+    )
     return _to_detail(client)
 
 
@@ -381,7 +392,7 @@ def client_delete(request, client_id: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _to_detail(client)
-    text = _("%(name)s was deleted.") % {"name": client.name}
+    text = sentence(_("%(name)s was deleted."), name=cut(client.name))
     if can(request.membership, "clients.undelete"):
         # The Undo button travels inside the message to the list page (a one-field form).
         message = format_html(
@@ -394,10 +405,10 @@ def client_delete(request, client_id: int) -> HttpResponse:
             _("Undo"),
         )
     else:
-        message = (
-            text
-            + " "
-            + _("An owner can restore it within %(days)s days.") % {"days": services.UNDO_DAYS}
+        message = format_html(
+            "{} {}",
+            text,
+            _("An owner can restore it within %(days)s days.") % {"days": services.UNDO_DAYS},
         )
     messages.info(request, message)  # not a success message: those fade, and Undo must stay
     return redirect("client_list", account_slug=request.account.slug)
@@ -414,8 +425,10 @@ def client_undelete(request, client_id: int) -> HttpResponse:
         return _to_detail(client)  # its deleted page, which says why
     messages.success(
         request,
-        _("%(name)s is restored: it is back in every list, search and metric.")
-        % {"name": client.name},
+        sentence(
+            _("%(name)s is restored: it is back in every list, search and metric."),
+            name=cut(client.name),
+        ),
     )
     return _to_detail(client)
 

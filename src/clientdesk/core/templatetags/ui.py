@@ -7,7 +7,10 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clientdesk.core import html
+
 register = template.Library()
+register.filter("email_breaks", html.email_breaks)
 
 
 @register.simple_tag

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from clientdesk.contacts.services import contact_create, contact_update
+from clientdesk.core.html import cut, sentence
 from clientdesk.portal import queries
 from clientdesk.portal.forms import ColleagueForm, ProfileForm
 from clientdesk.portal.services import (
@@ -121,8 +122,10 @@ def contact_deactivate(request, scope, contact_id: int):
             portal_invitation_revoke(invitation=invitation, actor=request.user)
     messages.success(
         request,
-        _("%(name)s is deactivated and can no longer use the portal.")
-        % {"name": contact.full_name},
+        sentence(
+            _("%(name)s is deactivated and can no longer use the portal."),
+            name=cut(contact.full_name),
+        ),
     )
     return redirect("portal_contacts")
 
