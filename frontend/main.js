@@ -4,6 +4,7 @@ import "./tables.js";
 import "./clients-list.js";
 import "./contacts.js";
 import "./client-detail.js";
+import "./client-nav.js";
 
 window.htmx = htmx;
 

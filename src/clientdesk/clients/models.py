@@ -276,3 +276,24 @@ class StatusInterval(ClientOwnedModel):
 
     def __str__(self) -> str:
         return f"{self.client_id} {self.status} {self.valid_from}–{self.valid_to or '…'}"
+
+
+class NavigatorPreference(TenantModel):
+    """How a person left the client navigator of the client pages: open or closed, and which
+    clients they had expanded (at most `navigator.EXPANDED_KEPT` ids, read back through their
+    client limits, so an id here reveals nothing they cannot see)."""
+
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    open = models.BooleanField(default=False)
+    expanded = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="navigator_preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:navigator"
