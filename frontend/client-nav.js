@@ -47,6 +47,7 @@ function saveState() {
         body,
         headers: { "X-CSRFToken": csrfToken() },
         credentials: "same-origin",
+        keepalive: true, // a click on a client may leave the page before it is sent
       }),
     )
     .catch(() => {});
@@ -178,11 +179,11 @@ document.addEventListener("click", (event) => {
 });
 
 document.addEventListener("keydown", (event) => {
-  if (event.key === "Escape" && layout()?.classList.contains("nav-overlay")) {
+  const filter = event.target.closest?.("[data-nav-filter]");
+  if (event.key === "Escape" && !filter?.value && layout()?.classList.contains("nav-overlay")) {
     setOpen(false);
     return;
   }
-  const filter = event.target.closest?.("[data-nav-filter]");
   if (filter) {
     if (event.key === "ArrowDown") {
       const first = panel().querySelector("[data-nav-match]") || panel().querySelector("[data-nav-tree] [role=treeitem][tabindex='0']");
