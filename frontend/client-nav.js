@@ -113,13 +113,14 @@ function setOpen(open, { remember = true, focus = true } = {}) {
     if (remember) saveState();
     return;
   }
+  // Saved once loaded: the expanded clients sent are then the remembered ones, not none.
   load(nav).then(() => {
+    if (remember) saveState();
     if (focus) {
       const tree = nav.querySelector("[data-nav-tree]");
       focusItem(tree?.querySelector("[role=treeitem][tabindex='0']") || nav.querySelector("[data-nav-filter]"));
     }
   });
-  if (remember) saveState();
 }
 
 function isOpen() {

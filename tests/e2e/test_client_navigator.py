@@ -120,9 +120,15 @@ def test_open_the_navigator_expand_filter_go_and_find_it_as_left(
     expect(nav).to_be_hidden()
     page.reload()
     expect(page.locator("#client-nav")).to_be_hidden()
-    expect(page.get_by_role("button", name="All clients")).to_have_attribute(
-        "aria-expanded", "false"
-    )
+    toggle = page.get_by_role("button", name="All clients")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    # Opened again, the clients expanded before are expanded still.
+    with saved(page):
+        toggle.click()
+    nav = page.locator("#client-nav")
+    expect(treeitem(nav, "Harbor Dental")).to_have_attribute("aria-expanded", "true")
+    page.reload()
+    expect(treeitem(page.locator("#client-nav"), "Harbor Dental North")).to_be_visible()
 
 
 def test_on_a_phone_the_navigator_is_a_drawer_over_the_page(

@@ -156,7 +156,12 @@ class Client(TenantModel):
             ),
             models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
-            models.Index(fields=["account", "parent", "name"], name="client_parent_idx"),
+            # A level of the tree by name (the client page's tree, the navigator, whose top
+            # level is `parent IS NULL`): without Lower(name) and id here, SQLite walks the
+            # whole account in name order instead (283 ms at 100,000 clients, docs/speed.md).
+            models.Index(
+                F("account"), F("parent"), Lower("name"), F("id"), name="client_parent_lname_idx"
+            ),
             models.Index(fields=["account", "industry", "name", "id"], name="client_industry_idx"),
             models.Index(fields=["account", "manager", "name", "id"], name="client_manager_idx"),
         ]
