@@ -107,6 +107,12 @@ function setOpen(open, { remember = true, focus = true } = {}) {
   if (!box || !nav) return;
   const cls = NARROW.matches ? "nav-overlay" : "nav-open";
   box.classList.toggle(cls, open);
+  // The drawer is modal: what lies under it takes neither focus nor clicks meanwhile.
+  if (NARROW.matches) {
+    document.querySelectorAll(".sidebar, .topbar, .skip-link, .client-main").forEach((el) => {
+      el.inert = open;
+    });
+  }
   toggles().forEach((t) => t.setAttribute("aria-expanded", open ? "true" : "false"));
   if (!open) {
     if (focus) toggles()[0]?.focus();

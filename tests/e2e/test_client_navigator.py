@@ -145,6 +145,8 @@ def test_on_a_phone_the_navigator_is_a_drawer_over_the_page(
     current = treeitem(nav, "Leeds Depot")
     expect(current).to_have_attribute("aria-current", "page")
     expect(current).to_be_focused()
+    # Modal meanwhile: the page under it is out of reach.
+    assert page.locator(".client-main").evaluate("el => el.inert")
     box = nav.bounding_box()
     assert box["x"] == 0 and box["width"] <= 390 * 0.9  # over the page, from the left edge
     check_a11y(page)
@@ -161,3 +163,4 @@ def test_on_a_phone_the_navigator_is_a_drawer_over_the_page(
     page.keyboard.press("Escape")
     expect(nav).to_be_hidden()
     expect(page.get_by_role("button", name="All clients")).to_be_focused()
+    assert not page.locator(".client-main").evaluate("el => el.inert")
