@@ -147,7 +147,7 @@ function expand(item) {
   return htmx
     .ajax("GET", item.dataset.childrenUrl, { target: group, swap: "innerHTML" })
     .then(() => {
-      group.setAttribute("data-loaded", "");
+      if (group.querySelector("[role=treeitem]")) group.setAttribute("data-loaded", ""); // else: try again next time
       settle();
       saveState();
     })
@@ -255,6 +255,18 @@ document.addEventListener("keydown", (event) => {
       handled = false;
   }
   if (handled) event.preventDefault();
+});
+
+// A level that could not load (the client was deleted meanwhile, the network failed) says so.
+document.addEventListener("htmx:responseError", (event) => {
+  const target = event.detail.target;
+  if (!target?.matches?.("[data-nav] ul[role=group], [data-nav] [data-nav-more]")) return;
+  const note = document.createElement("li");
+  note.setAttribute("role", "none");
+  note.className = "nav-error muted small";
+  note.textContent = panel().dataset.navError;
+  if (target.matches("ul")) target.replaceChildren(note);
+  else target.after(note);
 });
 
 // "Show more" swaps itself for the next items: the first of them takes the focus it had.

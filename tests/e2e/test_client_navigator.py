@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from clientdesk.core.services import membership_set_client_access
 from tests.clients.factories import make_client
 from tests.factories import PASSWORD
 
@@ -164,3 +165,25 @@ def test_on_a_phone_the_navigator_is_a_drawer_over_the_page(
     expect(nav).to_be_hidden()
     expect(page.get_by_role("button", name="All clients")).to_be_focused()
     assert not page.locator(".client-main").evaluate("el => el.inert")
+
+
+def test_a_level_that_cannot_load_says_so(
+    page: Page, live_server, cast, roster, sign_in, browser_errors
+):
+    browser_errors.allow(r"(status of|Status Error Code) 404")  # the browser and htmx log it
+    page.set_viewport_size(WIDE)
+    sign_in(page, live_server, cast.manager.user.email, PASSWORD)
+    page.goto(client_url(live_server, roster["north"]))
+    page.get_by_role("button", name="All clients").click()
+    nav = page.locator("#client-nav")
+    harbor = treeitem(nav, "Harbor Dental")
+    expect(harbor).to_be_visible()
+    # Meanwhile an owner limits this person to other clients: Harbor Dental is no longer theirs.
+    membership_set_client_access(
+        actor=cast.owner, membership=cast.manager, access="deny", clients=[roster["harbor"]]
+    )
+    harbor.locator("[data-nav-twisty]").click()
+    expect(nav.locator(".nav-error")).to_have_text(
+        "Could not load these clients. Reload the page to try again."
+    )
+    expect(nav).not_to_contain_text("Harbor Dental North")
