@@ -252,10 +252,24 @@ document.addEventListener("keydown", (event) => {
       else if (expandable) (expanded ? collapse : expand)(item);
       break;
     default:
-      handled = false;
+      handled = event.key.length === 1 && event.key !== " " && typeAhead(items, at, event.key);
   }
   if (handled) event.preventDefault();
 });
+
+// Typing a name's first letters moves to the next client whose name starts so.
+let typed = "";
+let typedAt = 0;
+function typeAhead(items, at, key) {
+  const now = Date.now();
+  typed = now - typedAt > 700 ? key.toLowerCase() : typed + key.toLowerCase();
+  typedAt = now;
+  const start = typed.length > 1 ? at : at + 1;
+  const order = [...items.slice(start), ...items.slice(0, start)];
+  const found = order.find((el) => el.querySelector(".nav-name")?.textContent.trim().toLowerCase().startsWith(typed));
+  if (found) focusItem(found);
+  return true;
+}
 
 // A level that could not load (the client was deleted meanwhile, the network failed) says so.
 document.addEventListener("htmx:responseError", (event) => {

@@ -76,6 +76,10 @@ def test_open_the_navigator_expand_filter_go_and_find_it_as_left(
     expect(treeitem(nav, "Northwind Depots")).to_be_visible()
     page.keyboard.press("ArrowDown")
     expect(treeitem(nav, "Northwind Depots")).to_be_focused()
+    page.keyboard.type("zen")  # type-ahead: the next client whose name starts so
+    expect(treeitem(nav, "Zenith Accounting")).to_be_focused()
+    page.keyboard.press("Home")
+    expect(treeitem(nav, "Acme Bakery")).to_be_focused()
 
     # The mouse: the chevron opens Harbor Dental; its children load then.
     harbor = treeitem(nav, "Harbor Dental")
