@@ -136,6 +136,14 @@ def is_children_query(sql: str) -> bool:
     return '"clients_client"."parent_id" = ' in sql and "COUNT(" in sql
 
 
+def is_navigator_top_query(sql: str) -> bool:
+    return '"nav_lname"' in sql and '"clients_client"."parent_id" IS NULL' in sql and "LIMIT" in sql
+
+
+def is_navigator_children_query(sql: str) -> bool:
+    return '"nav_lname"' in sql and '"clients_client"."parent_id" = ' in sql and "LIMIT" in sql
+
+
 def is_token_query(sql: str) -> bool:
     return '"integrations_apitoken"' in sql
 
@@ -307,7 +315,9 @@ def scenarios(roster, token: str) -> list[Scenario]:
         list(q.history(client=client))
         q.ancestors(client=client)
 
+    navigator_scenarios = navigator(roster)
     return [
+        *navigator_scenarios,
         Scenario(
             "list_first",
             "Clients page, first page",
@@ -372,6 +382,69 @@ def scenarios(roster, token: str) -> list[Scenario]:
             lambda: "/api/v1/account",
             is_token_query,
             headers={"HTTP_AUTHORIZATION": f"Bearer {token}"},
+        ),
+    ]
+
+
+def navigator(roster) -> list[Scenario]:
+    """The client navigator (clients/navigator.py): the panel as it opens on a sub-client of
+    the client with 500 sub-clients (the top level, that client's first 50 sub-clients, the
+    counts), one page of a level deep in the top level and of those 500, and the filter."""
+    from django.db.models.functions import Lower
+
+    from clientdesk.clients import navigator as nav
+    from clientdesk.clients import queries as q
+    from clientdesk.clients.models import Client
+    from clientdesk.core.pagination import encode_cursor
+
+    m, slug = roster.owner, roster.account.slug
+    kid = q.children(membership=m, parent_id=roster.big_parent_id, limit=1)[0]
+    big = q.get_client(membership=m, pk=roster.big_parent_id)
+    tops = Client.objects.for_account(m.account_id).filter(parent=None, archived=False)
+    middle = tops.annotate(nav_lname=Lower("name")).order_by("nav_lname", "id")[tops.count() // 2]
+    deep = encode_cursor([",".join(nav.ORDER), middle.nav_lname, middle.pk])
+    hx = {"HTTP_HX_REQUEST": "true"}
+
+    def at(name: str, *args, query: str = "") -> Callable[[], str | None]:
+        def url():
+            base = reverse_or_none(name, slug, *args)
+            return base and f"{base}?{query}"
+
+        return url
+
+    return [
+        Scenario(
+            "navigator_open",
+            "Client navigator, opened on a sub-client of the client with 500 (top level, "
+            "its 50 siblings, counts)",
+            at("client_navigator", query=f"current={kid.pk}"),
+            is_navigator_top_query,
+            lambda: nav.navigator(m, current=q.get_client(membership=m, pk=kid.pk)),
+            headers=hx,
+        ),
+        Scenario(
+            "navigator_top_deep",
+            "Client navigator, a page of the top level halfway down (cursor)",
+            at("client_navigator_tops", query=f"cursor={deep}"),
+            is_navigator_top_query,
+            lambda: nav.tops(m, cursor=deep),
+            headers=hx,
+        ),
+        Scenario(
+            "navigator_children",
+            "Client navigator, expanding the client with 500 sub-clients (first 50)",
+            at("client_navigator_children", roster.big_parent_id),
+            is_navigator_children_query,
+            lambda: nav.children(m, parent=big),
+            headers=hx,
+        ),
+        Scenario(
+            "navigator_filter",
+            f"Client navigator, filter “{SEARCH_TERM}” (matches with their way down)",
+            at("client_navigator_search", query=f"q={SEARCH_TERM}"),
+            is_list_query,
+            lambda: nav.matches(m, SEARCH_TERM),
+            headers=hx,
         ),
     ]
 

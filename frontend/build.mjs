@@ -13,7 +13,7 @@ const ICONS = [
   "activity", "archive", "archive-restore", "arrow-down", "arrow-left", "arrow-up", "arrow-up-down",
   "building-2", "check", "chevron-down", "chevron-right", "chevron-up", "chevrons-up-down",
   "circle-alert", "columns-3", "copy", "ellipsis", "filter", "folder-tree", "git-branch", "history",
-  "house", "inbox", "info", "key-round", "list-tree", "log-out", "mail", "mail-plus", "pencil",
+  "house", "inbox", "info", "key-round", "list-tree", "log-out", "mail", "menu", "mail-plus", "pencil",
   "plug", "plus", "search", "send", "settings", "shield-check", "tag", "trash-2", "undo-2",
   "upload", "user", "user-cog", "user-plus", "users", "x",
   "download", "file-spreadsheet", "list-checks", // Bulk import

@@ -51,6 +51,7 @@ LOOKUPS_ACROSS_ACCOUNTS = {
     ("transfer_importjob", ("created_by_id",)),
     ("transfer_importjob", ("started_by_id",)),
     ("clients_listpreference", ("user_id",)),
+    ("clients_navigatorpreference", ("user_id",)),
 }
 # The tables a client row of an import writes, where every index costs on each of its rows:
 # here only the client_id / parent_id indexes above may be outside the rule.

@@ -39,6 +39,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_invite_new": ("clients.write", "clients.invite"),
     "clients_bulk": "clients.write",
     "client_columns": ANY_MEMBER,
+    "client_navigator_state": ANY_MEMBER,
     "client_edit": "clients.write",
     "client_status": "clients.status",
     "client_subclient_add": "clients.write",

@@ -30,12 +30,14 @@ from clientdesk.clients.models import (
     ClientTag,
     Engagement,
     Industry,
+    NavigatorPreference,
     ServicePeriod,
     Status,
     StatusChange,
     StatusInterval,
     Tag,
 )
+from clientdesk.clients.navigator import EXPANDED_KEPT
 from clientdesk.core.actors import actor_member, actor_user
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import can
@@ -584,3 +586,13 @@ def clients_bulk(
         else:
             raise ValueError(f"unknown bulk action {action!r}")
     return len(clients)
+
+
+@transaction.atomic
+def navigator_preference_save(*, membership: Membership, open: bool, expanded: list[int]) -> None:
+    """Remember how a person left the client navigator (a person's own view: no activity)."""
+    NavigatorPreference.objects.for_account(membership.account_id).update_or_create(
+        account_id=membership.account_id,
+        user_id=membership.user_id,
+        defaults={"open": open, "expanded": list(dict.fromkeys(expanded))[:EXPANDED_KEPT]},
+    )

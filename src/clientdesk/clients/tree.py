@@ -22,24 +22,30 @@ class Node:
 TREE_SHOWN = 50
 
 
+def visible_ancestors(membership, client: Client) -> list[Client]:
+    """The client's ancestors from the topmost this person may see down to its parent."""
+    chain = queries.ancestors(client=client)
+    if not chain:
+        return chain
+    visible = set(
+        queries.live_clients(membership)
+        .filter(pk__in=[c.pk for c in chain])
+        .values_list("pk", flat=True)
+    )
+    kept: list[Client] = []
+    for ancestor in reversed(chain):
+        if ancestor.pk not in visible:
+            break  # above an allow-listed client: not theirs to see
+        kept.append(ancestor)
+    return kept[::-1]
+
+
 def tree_for(membership, client: Client) -> tuple[Node, list[Client], Node]:
     """The tree from the topmost ancestor this person may see down to the client's children.
 
     Each level on the way is loaded (so siblings show); other nodes load when expanded.
     """
-    chain = queries.ancestors(client=client)
-    if chain:
-        visible = set(
-            queries.live_clients(membership)
-            .filter(pk__in=[c.pk for c in chain])
-            .values_list("pk", flat=True)
-        )
-        kept: list[Client] = []
-        for ancestor in reversed(chain):
-            if ancestor.pk not in visible:
-                break  # above an allow-listed client: not theirs to see
-            kept.append(ancestor)
-        chain = kept[::-1]
+    chain = visible_ancestors(membership, client)
     way = [*chain, client]
     root = node = Node(client=way[0])
     for depth, on_way in enumerate(way):

@@ -21,6 +21,27 @@ def client_visibility(membership: Membership, path: str) -> Q:
     return inside if membership.client_access == ClientAccess.ALLOW else ~inside
 
 
+def seen_as_top(membership: Membership) -> Q:
+    """The clients at the top of what the member sees: those without a parent and, under an
+    allow-list, the listed clients whose parent they may not see (a hidden parent stays hidden:
+    its visible child stands at the top in its place). Under a deny-list a hidden client's
+    whole subtree is hidden, so the top is the clients without a parent."""
+    if membership.client_access != ClientAccess.ALLOW:
+        return Q(parent=None)
+    from clientdesk.clients.models import Client
+
+    subtree = listed_subtree(membership)
+    listed = MembershipClient.objects.for_account(membership.account_id).filter(
+        membership_id=membership.pk
+    )
+    rows = (
+        Client.objects.for_account(membership.account_id)
+        .filter(pk__in=listed.values("client_id"))
+        .values_list("pk", "parent_id")
+    )
+    return Q(pk__in=[pk for pk, parent in rows if parent is None or parent not in subtree])
+
+
 def listed_subtree(membership: Membership) -> set[int]:
     """The listed clients and all their descendants; one query per tree level, once a request."""
     cached = getattr(membership, "_listed_subtree", None)

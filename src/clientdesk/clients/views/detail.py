@@ -33,6 +33,7 @@ from clientdesk.clients.forms_detail import (
 from clientdesk.clients.models import Client, Status
 from clientdesk.clients.timeline import timeline
 from clientdesk.clients.tree import Node, tree_for
+from clientdesk.clients.views.navigator import panel_context as navigator_panel
 from clientdesk.core import registry
 from clientdesk.core.api_schemas import id_from_text
 from clientdesk.core.forms import add_errors
@@ -121,6 +122,7 @@ def page_context(
         context.update(panel.context(request, client))
         panels[panel.place].append(panel.template)
     context["panels"] = panels
+    context.update(navigator_panel(request, client))
     if can(membership, "clients.status"):
         context["status_form"] = status_form or StatusForm(
             client=client,
