@@ -203,7 +203,7 @@ def test_restoring_from_the_deleted_view(cast, three_deleted):
     mid = three_deleted["MID"]
     page = owner.post(page_url(mid, "undelete/"), follow=True)
     assert page.redirect_chain == [(page_url(mid), 302)]
-    assert "Mid Ltd is restored" in page.text
+    assert "Mid Ltd is restored" in re.sub(r"<[^>]+>", "", page.text)  # the name is cut to fit
     assert rows(owner.get(DELETED)) == ["NEW", "OLD"]
     assert "MID" in rows(owner.get("/a/acme/clients/"))
 

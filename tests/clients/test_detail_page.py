@@ -453,7 +453,8 @@ def test_delete_then_undo_by_the_owner(cast):
 
     undone = owner.post(url(client, "undelete/"), follow=True)
     assert undone.redirect_chain == [(url(client), 302)]
-    assert "Gone Ltd is restored: it is back in every list, search and metric." in undone.text
+    shown = re.sub(r"<[^>]+>", "", undone.text)  # the name is cut to fit
+    assert "Gone Ltd is restored: it is back in every list, search and metric." in shown
     assert 'id="delete-dialog"' in undone.text
 
 

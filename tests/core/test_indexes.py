@@ -27,6 +27,7 @@ KEPT_FOR_DELETES = {
     ("portal_portalaccess", "client_id"),
     ("portal_portalaccess", "contact_id"),
     ("transfer_importrowerror", "job_id"),
+    ("transfer_importjob", "client_id"),
     ("tickets_ticket", "client_id"),
     ("tickets_reply", "client_id"),
     ("tickets_reply", "ticket_id"),

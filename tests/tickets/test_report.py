@@ -12,9 +12,10 @@ from django.test import Client as HttpClient
 
 from clientdesk.core.services import membership_set_client_access
 from clientdesk.integrations.services import api_token_create
-from clientdesk.tickets.models import Ticket, TicketSettings
+from clientdesk.tickets.models import Ticket
 from clientdesk.tickets.report import ReportFilters, jobs_report
 from clientdesk.tickets.services import ticket_create
+from clientdesk.tickets.sla import settings_of
 from tests.clients.factories import make_client
 from tests.factories import make_member
 
@@ -167,7 +168,9 @@ def test_a_member_limited_to_some_clients_never_counts_the_hidden_ones(cast, job
 
 
 def test_the_account_s_names_of_the_statuses_label_the_rows(cast, jobs):
-    TicketSettings.objects.filter(account=cast.account).update(status_labels={"new": "Triage"})
+    found = settings_of(cast.account)
+    found.status_labels = {"new": "Triage"}
+    found.save()
     labels = [f.label for f in jobs_report(cast.owner, MARCH).by_status]
     assert labels[:2] == ["Triage", "Open"]
 
