@@ -36,7 +36,10 @@ def test_email_in_settings_and_a_clients_domains(
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("alpha.example, alpha-group.example", exact=True)).to_be_visible()
     shot(page, "client")
-    assert Client.objects.get(pk=client.pk).email_domains == ["alpha.example", "alpha-group.example"]
+    assert Client.objects.get(pk=client.pk).email_domains == [
+        "alpha.example",
+        "alpha-group.example",
+    ]
 
 
 @pytest.mark.parametrize("width", [390])

@@ -7,9 +7,11 @@ from django.test import Client
 
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
+from clientdesk.core.services import membership_set_client_access
 from clientdesk.integrations.models import InboundSecret
 from clientdesk.integrations.services import inbound_secret_make
 from clientdesk.tickets.models import Reply, Ticket
+from clientdesk.tickets.services import ticket_create
 from tests.clients.factories import make_client
 
 URL = "/api/v1/inbound-email"
@@ -95,3 +97,19 @@ def test_settings_shows_the_address_and_makes_a_secret_once(cast):
     viewer = Client()
     viewer.force_login(cast.technician.user)
     assert viewer.get("/a/acme/settings/email-in/").status_code == 403
+
+
+def test_a_team_member_replies_by_mail_only_where_they_may_on_the_page(cast, alpha):
+    _row, secret = inbound_secret_make(account=cast.account, actor=cast.owner)
+    ticket = ticket_create(client=alpha, actor=None, title="Printer")
+    other = make_client(cast, prefix="OTHER")
+    membership_set_client_access(
+        actor=cast.owner, membership=cast.technician, access="allow", clients=[other]
+    )
+    for member in (cast.viewer, cast.technician):  # no role for it; a client out of reach
+        answer = post(raw(member.user.email, f"[{ticket.number}] x", "Done"), secret)
+        assert answer.status_code == 422
+        assert f"may not reply on {ticket.number}" in answer.json()["detail"]
+    answer = post(raw(cast.manager.user.email, f"[{ticket.number}] x", "Done"), secret)
+    assert answer.status_code == 201
+    assert Reply.objects.get(ticket=ticket).author_id == cast.manager.user.pk

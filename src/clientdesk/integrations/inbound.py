@@ -6,7 +6,8 @@ secret). `mail_receive` decides, in one transaction:
 
 - **A ticket number in the subject** (`[BPM-042] …`, `Re: BPM-042 …`; any of the account's
   numbers, the newest open ticket when an old prefix made a number twice) threads the message
-  onto that ticket: from a team member's address it is their public reply; from a contact of
+  onto that ticket: from a team member's address it is their public reply (if their role and
+  client limits let them reply on it; else refused); from a contact of
   the ticket's client, or from an address at one of its `email_domains`, it is the client's
   reply. Quoted history (from a line "On … wrote:" or "-----Original Message-----", and `>`
   lines at the end) is cut from such a reply, unless nothing would be left.
@@ -46,6 +47,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.contacts.models import Source as ContactSource
 from clientdesk.contacts.services import contact_create
 from clientdesk.core.models import Account, Membership
+from clientdesk.core.roles import can
 from clientdesk.tickets.models import DONE, Reply, Source, Ticket, TicketAttachment
 from clientdesk.tickets.services import reply_add, ticket_create
 
@@ -333,6 +335,7 @@ def _thread_or_open(account, message, name, address, subject, body) -> Outcome:
         text = without_quotes(body) or _("(empty message)")
         member = staff_member(account, address)
         if member is not None:
+            _may_reply(member, ticket)
             reply = reply_add(
                 ticket=ticket, actor=member, body=text, public=True, source=Source.EMAIL
             )
@@ -368,6 +371,18 @@ def _stored_name(filename: str) -> str:
         return get_valid_filename(base)[-100:]
     except SuspiciousFileOperation:  # nothing usable left
         return "file"
+
+
+def _may_reply(member: Membership, ticket: Ticket) -> None:
+    """A team member answers by mail as on the page: with the role for it, on a ticket of a
+    client they may see."""
+    if not can(member, "tickets.write") or not (
+        Ticket.objects.for_member(member).filter(pk=ticket.pk).exists()
+    ):
+        raise Refused(
+            _("%(address)s may not reply on %(number)s.")
+            % {"address": member.user.email, "number": ticket.number}
+        )
 
 
 def _attachments_store(outcome: Outcome, files) -> int:
