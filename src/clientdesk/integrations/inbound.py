@@ -190,7 +190,7 @@ def attachments_of(message: EmailMessage) -> list[tuple[str, str, bytes]]:
         if not name or part.get_content_disposition() not in ("attachment", "inline"):
             continue
         data = part.get_payload(decode=True) or b""
-        found.append((name, part.get_content_type(), data))
+        found.append((str(name).replace("\x00", ""), part.get_content_type(), data))
     return found
 
 
@@ -299,18 +299,31 @@ def requester_for(account: Account, name: str, address: str) -> Contact:
 
 def mail_receive(*, account: Account, raw: bytes) -> Outcome:
     """Thread the message onto its ticket, or open a request (see the module's docstring);
-    raises Refused with the reason to give the sender."""
+    raises Refused with the reason to give the sender. Logs each message at INFO."""
+    try:
+        return _receive(account, raw)
+    except Refused as refused:
+        log.info("mail in for %s refused: %s", account.slug, refused.message)
+        raise
+
+
+def _receive(account: Account, raw: bytes) -> Outcome:
     message = message_parse(raw)
-    name, address = _sender(message)
-    subject = str(message.get("Subject", "") or "")
-    body = body_of(message)
+    try:
+        name, address = _sender(message)
+        name = name.replace("\x00", "")
+        subject = str(message.get("Subject", "") or "").replace("\x00", "")
+        body = body_of(message)
+        found = attachments_of(message)
+    except Exception:  # a part the parser cannot decode: the message cannot be read
+        raise Refused(_("The message cannot be read.")) from None
     files, left_out = [], []
-    for item in attachments_of(message):
+    for item in found:
         fits = len(item[2]) <= settings.MAILIN_ATTACHMENT_MAX_BYTES and len(files) < MAX_ATTACHMENTS
         (files if fits else left_out).append(item)
     if left_out:
         body += "\n\n" + _("(Attachments left out, too large or too many: %(names)s)") % {
-            "names": ", ".join(name for name, _type, _data in left_out)
+            "names": ", ".join(filename for filename, _type, _data in left_out)
         }
     try:
         with transaction.atomic():

@@ -4,7 +4,8 @@ RCPT TO `<slug>@<any domain>` or `<slug>+anything@…` is accepted for an existi
 refused with 550 otherwise. DATA hands the message to integrations.inbound once per account
 named, and answers 250 with the ticket numbers, 550 with the reason a message is not taken
 (no client matches the sender, a bounce, too large), or 451 when something failed on our side
-(the sender's server tries again later). The database work runs in a worker thread
+(the sender's server tries again later). Mail to several accounts answers 250 when one of
+them took it. The database work runs in a worker thread
 (Django's ORM refuses to run inside the event loop), scoping enforced: accounts are not tenant
 rows, and everything after is read through that account's scope.
 """
@@ -40,7 +41,6 @@ def _receive(slug: str, raw: bytes) -> tuple[bool, str]:
         try:
             outcome = mail_receive(account=account, raw=raw)
         except Refused as refused:
-            log.info("mail in for %s refused: %s", slug, refused.message)
             return False, refused.message
     what = "new request" if outcome.created else "reply added"
     return True, f"{outcome.ticket.number} ({what})"
