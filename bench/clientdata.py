@@ -291,7 +291,7 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
 
     client_fields = [
         "id", "account", "prefix", "name", "description", "status", "status_changed_at",
-        "engagement", "industry", "parent", "manager", "license", "billing_email",
+        "engagement", "industry", "parent", "manager", "license", "email_domains", "billing_email",
         "billing_address", "tax_id", "payment_terms", "currency", "archived", "deleted_at",
         "deleted_by", "version", "created_at", "activated_at",
     ]  # fmt: skip
@@ -323,6 +323,7 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
                 parent_of.get(cid),
                 rng.choice(managers) if rng.random() < 0.9 else None,
                 rng.choice(["", "Standard", "Premium", "Enterprise"]),
+                "[]",  # email domains (JSON text)
                 f"billing@client{cid}.example" if rng.random() < 0.6 else "",
                 "", "", rng.choice(["", "30 days", "60 days"]), "EUR",
                 cid not in has_children and rng.random() < 0.02,

@@ -37,9 +37,9 @@ BATCH = 5000
 MULTIROW = 1000  # rows per INSERT statement into clients_client on SQLite (22,000 parameters)
 CLIENT_COLUMNS = [
     "account_id", "prefix", "name", "description", "status", "status_changed_at", "engagement",
-    "industry_id", "parent_id", "manager_id", "license", "billing_email", "billing_address",
-    "tax_id", "payment_terms", "currency", "archived", "deleted_at", "deleted_by_id", "version",
-    "created_at", "activated_at",
+    "industry_id", "parent_id", "manager_id", "license", "email_domains", "billing_email",
+    "billing_address", "tax_id", "payment_terms", "currency", "archived", "deleted_at",
+    "deleted_by_id", "version", "created_at", "activated_at",
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "account_id", "client_id", "first_name", "last_name", "email", "phone", "mobile",
@@ -207,7 +207,7 @@ class _Floor:
             client = (
                 aid, prefix, name, r[2], status, at, r[5].strip().lower() or "silent",
                 self.industries.get(r[6].strip().lower()), None,
-                self.team.get(r[7].strip().lower()), r[9], r[10].strip().lower(), r[11], r[12],
+                self.team.get(r[7].strip().lower()), r[9], "[]", r[10].strip().lower(), r[11], r[12],
                 r[13], r[14] or self.account.currency, False, None, None, 1, now,
                 at if status == "active" else None,
             )  # fmt: skip

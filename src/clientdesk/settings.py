@@ -2,6 +2,7 @@
 
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF
@@ -255,6 +256,11 @@ EMAIL_TIMEOUT = 15
 DEFAULT_FROM_EMAIL = env_str("CLIENTDESK_FROM_EMAIL", "Clientdesk <noreply@clientdesk.localhost>")
 EMAIL_MAX_ATTEMPTS = env_int("CLIENTDESK_EMAIL_MAX_ATTEMPTS", 5)
 EMAIL_RETRY_SECONDS = env_int("CLIENTDESK_EMAIL_RETRY_SECONDS", 60)
+# Email in (integrations/inbound.py): the domain whose mail reaches `clientdesk mailin`, so
+# `<account-slug>@<domain>` is an account's address (replies to tickets go from it too).
+MAILIN_DOMAIN = env_str("CLIENTDESK_MAILIN_DOMAIN", urlsplit(BASE_URL).hostname or "localhost")
+MAILIN_MAX_BYTES = env_int("CLIENTDESK_MAILIN_MAX_BYTES", 25 * 1024 * 1024)
+MAILIN_ATTACHMENT_MAX_BYTES = env_int("CLIENTDESK_MAILIN_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 # --- Background tasks ---------------------------------------------------------------------------
 TASKS = {

@@ -96,6 +96,7 @@ def test_create_answers_201_with_the_whole_client(cast, manager):
         "parent_id": None,
         "manager_email": cast.manager.user.email,
         "license": "L-1",
+        "email_domains": [],
         "billing": {
             "email": "ap@bpm.example",
             "address": "",

@@ -189,6 +189,7 @@ def test_every_declared_verb_reads_as_a_sentence(cast):
         "contact.created",
         "contact.deleted",
         "contact.updated",
+        "inbound_secret.made",
         "industry.created",
         "industry.deleted",
         "industry.merged",
@@ -199,4 +200,8 @@ def test_every_declared_verb_reads_as_a_sentence(cast):
         "member.invited",
         "member.removed",
         "member.role_changed",
+        "ticket.created",
+        "ticket.noted",
+        "ticket.replied",
+        "ticket.updated",
     ]

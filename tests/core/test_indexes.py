@@ -33,6 +33,8 @@ KEPT_FOR_DELETES = {
     ("tickets_reply", "ticket_id"),
     ("tickets_clientsla", "client_id"),
     ("tickets_ticketcounter", "client_id"),
+    ("tickets_ticketattachment", "client_id"),
+    ("tickets_ticketattachment", "ticket_id"),
 }
 # Looked up before the account is known: a token or link by its hash, a person's memberships
 # and portal access at sign-in, and, on tables of a few rows per person (invitations sent,
@@ -41,6 +43,7 @@ LOOKUPS_ACROSS_ACCOUNTS = {
     ("core_staffinvitation", ("token_hash",)),
     ("portal_portalinvitation", ("token_hash",)),
     ("integrations_apitoken", ("token_hash",)),
+    ("integrations_inboundsecret", ("token_hash",)),
     ("core_membership", ("user_id", "account_id")),
     ("core_membership", ("user_id",)),
     ("portal_portalaccess", ("user_id", "active")),

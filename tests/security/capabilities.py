@@ -30,6 +30,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "activity": "activity.read",  # takes POST, changes nothing
     "api_tokens": "tokens.manage",
     "api_token_revoke": "tokens.manage",
+    "email_in": "tokens.manage",
     "industries": "account.manage",
     "industry_rename": "account.manage",
     "industry_merge": "account.manage",

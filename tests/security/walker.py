@@ -57,6 +57,7 @@ PUBLIC = {
     "api:openapi-json",
     "api:openapi-view",
     "api:api-root",  # ninja's root: answers 404 to everyone
+    "api:inbound_email",  # no token: the account's inbound secret (tests/integrations)
     "portal_login",
     "portal_logout",
     "portal_password_reset",

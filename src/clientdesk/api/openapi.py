@@ -35,6 +35,10 @@ EXAMPLES = {
         "The object changed since you read it, or the rules refuse the change now.",
         {"detail": "This client changed since you read it.", "errors": {"version": ["…"]}},
     ),
+    413: (
+        "A body larger than the route takes (a raw email: CLIENTDESK_MAILIN_MAX_BYTES).",
+        {"detail": "The message is larger than 25 MB.", "errors": {"__all__": ["…"]}},
+    ),
     422: (
         "Fields that are not valid, each named with its messages.",
         {"detail": "Some fields are not valid.", "errors": {"name": ["This field is required."]}},

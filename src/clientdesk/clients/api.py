@@ -71,7 +71,7 @@ API_FIELD = {
     "payment_terms": "billing.payment_terms",
     "currency": "billing.currency",
 }
-PLAIN_FIELDS = ("prefix", "name", "description", "license")
+PLAIN_FIELDS = ("prefix", "name", "description", "license", "email_domains")
 BILLING_FIELD = {
     "email": "billing_email",
     "address": "billing_address",
@@ -131,6 +131,7 @@ def client_out(
         "parent_id": client.parent_id,
         "manager_email": client.manager.email if client.manager_id else None,
         "license": client.license,
+        "email_domains": client.email_domains or [],
         "billing": {
             "email": client.billing_email,
             "address": client.billing_address,

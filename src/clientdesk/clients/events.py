@@ -61,6 +61,7 @@ CLIENT_UPDATED = Verb(
         "manager": Field(_label("manager"), Ref("core.user")),
         "parent": Field(_label("parent"), Ref("clients.client")),
         "license": Field(_label("license")),
+        "email_domains": Field(_label("email_domains"), Items()),
         "tags": Field(_("tags"), Items()),
         "primary_contact": PRIMARY_CONTACT,
         "billing_email": _money("billing_email"),

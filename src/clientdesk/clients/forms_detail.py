@@ -31,10 +31,23 @@ class UpperCharField(forms.CharField):
         return super().to_python(value).upper()
 
 
+class DomainsField(forms.CharField):
+    """A list of domains typed as one line, separated by commas or spaces."""
+
+    def prepare_value(self, value):
+        return ", ".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return [d for d in text.replace(",", " ").split() if d]
+
+
 def form_text(value) -> str:
     """A field's value as the form would send it, so values from anywhere compare equal."""
     if value is None:
         return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
     if hasattr(value, "pk"):
         return str(value.pk)
     return str(value).replace("\r\n", "\n").strip()
@@ -71,6 +84,16 @@ class ClientEditForm(forms.Form):
             validators=[PREFIX_VALIDATOR],
             help_text=_("2–10 letters A–Z and digits; stored upper-case."),
             widget=forms.TextInput(attrs={"class": "code-input", "autocomplete": "off"}),
+        )
+        fields["email_domains"] = DomainsField(
+            label=_("Email domains"),
+            required=False,
+            max_length=1000,
+            help_text=_(
+                "Mail from these domains (e.g. example.com) opens requests for this client; "
+                "separate them with commas."
+            ),
+            widget=forms.TextInput(attrs={"autocomplete": "off"}),
         )
         if "currency" in fields:
             fields["currency"] = UpperCharField(

@@ -117,6 +117,9 @@ class Client(TenantModel):
         db_index=False,
     )
     license = models.CharField(_("license"), max_length=100, blank=True)
+    # Lower-case domains whose senders' mail opens requests for this client (inbound email);
+    # a domain belongs to one client of the account at most (clients.services).
+    email_domains = models.JSONField(_("email domains"), default=list, blank=True)
     billing_email = models.EmailField(_("billing email"), blank=True)
     billing_address = models.TextField(_("billing address"), blank=True)
     tax_id = models.CharField(_("tax id"), max_length=40, blank=True)

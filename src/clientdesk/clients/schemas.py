@@ -96,6 +96,12 @@ class ClientPatchIn(Strict):
     )
     manager_email: str | None = Field(None, description="null clears the manager.")
     license: str = Field(None, max_length=100)  # type: ignore[assignment]
+    email_domains: list[str] = Field(  # type: ignore[assignment]
+        None,
+        max_length=20,
+        description="The full list of domains whose senders' mail opens requests for this "
+        "client (inbound email); a domain belongs to one client.",
+    )
     billing: BillingIn = Field(None, description="Only the keys given change.")  # type: ignore[assignment]
     tags: list[str] = Field(None, description="The full list of tag names.")  # type: ignore[assignment]
     sla: list[SlaIn] = Field(  # type: ignore[assignment]
@@ -173,6 +179,7 @@ class ClientOut(Schema):
     parent_id: int | None
     manager_email: str | None
     license: str
+    email_domains: list[str]
     billing: BillingOut | None = Field(description="null for roles that may not see money.")
     sla: list[SlaOut] = Field(
         description="First-response and resolution times per kind and priority: the client's "

@@ -4,6 +4,7 @@ Each function is one transaction that validates, writes, keeps the derived statu
 DESIGN §3 in step with the history, and records the activity entry.
 """
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -64,6 +65,7 @@ EDITABLE = (
     "industry",
     "manager",
     "license",
+    "email_domains",
     "billing_email",
     "billing_address",
     "tax_id",
@@ -118,6 +120,47 @@ def _check_prefix(account: Account, prefix: str, exclude_pk: int | None = None) 
                 % {"prefix": prefix}
             }
         )
+
+
+DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def email_domains_clean(account: Account, values, exclude_pk: int | None = None) -> list[str]:
+    """The domains lower-cased, without `@` or repeats, each a valid domain that no other
+    client of the account claims (a sender's domain must name one client)."""
+    if isinstance(values, str):
+        values = values.replace(",", " ").split()
+    domains: list[str] = []
+    for value in values or []:
+        domain = str(value).strip().lower().lstrip("@").rstrip(".")
+        if not domain or domain in domains:
+            continue
+        if not DOMAIN.match(domain):
+            raise ValidationError(
+                {"email_domains": _("“%(d)s” is not a domain, e.g. example.com.") % {"d": value}}
+            )
+        domains.append(domain)
+    if len(domains) > 20:
+        raise ValidationError({"email_domains": _("At most 20 domains.")})
+    if domains:
+        others = (
+            Client.objects.for_account(account).filter(deleted_at=None).exclude(email_domains=[])
+        )
+        if exclude_pk:
+            others = others.exclude(pk=exclude_pk)
+        for name, claimed in others.values_list("name", "email_domains"):
+            shared = sorted(set(domains) & set(claimed or []))
+            if shared:
+                raise ValidationError(
+                    {
+                        "email_domains": _(
+                            "%(domain)s already belongs to %(client)s; a domain can match one "
+                            "client only."
+                        )
+                        % {"domain": shared[0], "client": name}
+                    }
+                )
+    return domains
 
 
 def _check_parent(client_pk: int | None, parent: Client | None, account: Account) -> None:
@@ -278,6 +321,8 @@ def client_create(
         raise ValidationError({"engagement": _("A new client is either silent or engaged.")})
     _check_parent(None, parent, account)
     _check_manager(account, fields.get("manager"))
+    if "email_domains" in fields:
+        fields["email_domains"] = email_domains_clean(account, fields["email_domains"])
     at = check_at(at=status_since, previous=None, actor=actor)
     client = Client(
         account=account,
@@ -348,6 +393,10 @@ def client_update(
         _check_prefix(locked.account, fields["prefix"], exclude_pk=locked.pk)
     if "manager" in fields:
         _check_manager(locked.account, fields["manager"])
+    if "email_domains" in fields:
+        fields["email_domains"] = email_domains_clean(
+            locked.account, fields["email_domains"], exclude_pk=locked.pk
+        )
     if parent != "unchanged":
         if parent is not None:
             parent = (  # fresh

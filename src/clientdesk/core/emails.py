@@ -31,14 +31,16 @@ def email_queue(
     context: dict,
     requires: str = "",
     redact: list[str] | None = None,
+    from_email: str = "",
 ) -> Message:
-    """Render `<template>.txt`, `<template>.html` and `<template>_subject.txt`, store, deliver."""
+    """Render `<template>.txt`, `<template>.html` and `<template>_subject.txt`, store, deliver.
+    `from_email`: a sender of the caller's (an account's own address); else Clientdesk's."""
     context = {"base_url": settings.BASE_URL, "account": account, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     message = Message.objects.create(
         account=account,
         to=to,
-        from_email=_from_address(account),
+        from_email=from_email or _from_address(account),
         subject=subject,
         body_text=render_to_string(f"{template}.txt", context),
         body_html=render_to_string(f"{template}.html", context),

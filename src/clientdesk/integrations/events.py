@@ -11,4 +11,10 @@ API_TOKEN_REVOKED = Verb(
     "api_token.revoked", "integrations.apitoken", _("%(actor)s revoked the API token %(target)s")
 )
 
-verbs_declare(API_TOKEN_CREATED, API_TOKEN_REVOKED)
+INBOUND_SECRET_MADE = Verb(
+    "inbound_secret.made",
+    "integrations.inboundsecret",
+    _("%(actor)s made a new secret for inbound email"),
+)
+
+verbs_declare(API_TOKEN_CREATED, API_TOKEN_REVOKED, INBOUND_SECRET_MADE)

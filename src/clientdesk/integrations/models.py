@@ -33,3 +33,26 @@ class ApiToken(TenantModel):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class InboundSecret(TenantModel):
+    """The account's secret for POST /api/v1/inbound-email (mail services that forward);
+    one per account, stored hashed, shown once when made."""
+
+    account = models.OneToOneField(
+        "core.Account", on_delete=models.CASCADE, related_name="inbound_secret"
+    )
+    prefix = models.CharField(max_length=12)  # shown so a person can tell which one is live
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"

@@ -1,5 +1,7 @@
-"""API tokens: created shown-once, stored hashed, revoked; the bearer lookup for the API."""
+"""API tokens: created shown-once, stored hashed, revoked; the bearer lookup for the API.
+The inbound-email secret likewise: made shown-once (a new one replaces the old), stored hashed."""
 
+import hmac
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
@@ -11,10 +13,15 @@ from clientdesk.audit.events import event_record
 from clientdesk.core.actors import actor_user
 from clientdesk.core.models import Membership
 from clientdesk.core.secrets import token_hash, token_new
-from clientdesk.integrations.events import API_TOKEN_CREATED, API_TOKEN_REVOKED
-from clientdesk.integrations.models import ApiToken
+from clientdesk.integrations.events import (
+    API_TOKEN_CREATED,
+    API_TOKEN_REVOKED,
+    INBOUND_SECRET_MADE,
+)
+from clientdesk.integrations.models import ApiToken, InboundSecret
 
 TOKEN_PREFIX = "cd_"
+INBOUND_PREFIX = "cdin_"
 LAST_USED_PRECISION = timedelta(minutes=1)  # at most one write per token a minute
 
 
@@ -70,3 +77,38 @@ def api_token_authenticate(raw: str) -> tuple[ApiToken, Membership] | None:
     if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
         ApiToken.objects.for_account(token.account_id).filter(pk=token.pk).update(last_used_at=now)
     return token, membership
+
+
+@transaction.atomic
+def inbound_secret_make(*, account, actor) -> tuple[InboundSecret, str]:
+    """A new secret for POST /api/v1/inbound-email; the previous one stops working. Answers
+    the row and the raw value, shown once."""
+    raw, hashed = token_new(INBOUND_PREFIX)
+    secret, _made = InboundSecret.objects.for_account(account).update_or_create(
+        account=account,
+        defaults={
+            "prefix": raw[: len(INBOUND_PREFIX) + 6],
+            "token_hash": hashed,
+            "created_by": actor_user(actor),
+            "created_at": timezone.now(),
+            "last_used_at": None,
+        },
+    )
+    event_record(account=account, actor=actor, verb=INBOUND_SECRET_MADE, target=secret)
+    return secret, raw
+
+
+def inbound_secret_account(raw: str):
+    """The account whose inbound secret this is, or None."""
+    if not raw or not raw.startswith(INBOUND_PREFIX) or len(raw) > 200:
+        return None
+    hashed = token_hash(raw)
+    secret = InboundSecret.objects.by_token_hash(hashed).select_related("account").first()
+    if secret is None or not hmac.compare_digest(secret.token_hash, hashed):
+        return None
+    now = timezone.now()
+    if secret.last_used_at is None or now - secret.last_used_at > LAST_USED_PRECISION:
+        InboundSecret.objects.for_account(secret.account_id).filter(pk=secret.pk).update(
+            last_used_at=now
+        )
+    return secret.account

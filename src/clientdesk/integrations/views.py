@@ -8,8 +8,13 @@ from django.views.decorators.http import require_POST
 
 from clientdesk.core.roles import require
 from clientdesk.integrations.forms import ApiTokenForm
-from clientdesk.integrations.queries import api_tokens, get_api_token
-from clientdesk.integrations.services import api_token_create, api_token_revoke
+from clientdesk.integrations.inbound import account_address
+from clientdesk.integrations.queries import api_tokens, get_api_token, inbound_secret
+from clientdesk.integrations.services import (
+    api_token_create,
+    api_token_revoke,
+    inbound_secret_make,
+)
 
 
 def tokens(request):
@@ -49,3 +54,22 @@ def token_revoke(request, token_id: int):
         request, _("Token “%(name)s” revoked; it no longer works.") % {"name": token.name}
     )
     return redirect("api_tokens", account_slug=request.account.slug)
+
+
+def email_in(request):
+    """Settings › Email in: the account's address, and the secret for mail services that
+    forward (made shown once; a new one replaces the old)."""
+    require(request.membership, "tokens.manage")
+    new_secret = None
+    if request.method == "POST":
+        _secret, new_secret = inbound_secret_make(account=request.account, actor=request.membership)
+    return render(
+        request,
+        "integrations/email_in.html",
+        {
+            "section": "email_in",
+            "address": account_address(request.account),
+            "new_secret": new_secret,
+            "secret": inbound_secret(account=request.account),
+        },
+    )

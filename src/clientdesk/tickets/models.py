@@ -223,3 +223,43 @@ class Holiday(TenantModel):
     class Meta:
         ordering = ["day"]
         constraints = [models.UniqueConstraint(fields=["account", "day"], name="holiday_unique")]
+
+
+# Attachments ---------------------------------------------------------------------------
+# (Added with email in, tickets/…inbound: a file that came with a client's message.)
+
+
+def _attachment_path(attachment: "TicketAttachment", filename: str) -> str:
+    # Per account, then per ticket; the stored name is the storage's (it avoids clashes).
+    return f"accounts/{attachment.account_id}/tickets/{attachment.ticket_id}/{filename}"
+
+
+class TicketAttachment(ClientOwnedModel):
+    """A file that came with a message on a ticket (an email's attachment)."""
+
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="attachments",
+        db_index=False,  # replies go with their ticket, whose index is below
+    )
+    file = models.FileField(upload_to=_attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    content_type = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["account", "ticket", "created_at"], name="attachment_ticket_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -43,6 +43,7 @@ CLIENT_COLUMNS = (
     "parent",
     "manager",
     "license",
+    "email_domains",
     "billing_email",
     "billing_address",
     "tax_id",
@@ -109,6 +110,7 @@ def _insert_clients(
                 _parent_id(ctx, plan.parent_prefix, known),
                 f.get("manager_id"),
                 f.get("license", ""),
+                [],  # email domains: not an import column
                 f.get("billing_email", ""),
                 f.get("billing_address", ""),
                 f.get("tax_id", ""),
