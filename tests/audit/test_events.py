@@ -183,6 +183,7 @@ def test_every_declared_verb_reads_as_a_sentence(cast):
         "client.portal_invitation_revoked",
         "client.portal_invited",
         "client.restored",
+        "client.sla_changed",
         "client.status_changed",
         "client.undeleted",
         "client.updated",
@@ -204,4 +205,5 @@ def test_every_declared_verb_reads_as_a_sentence(cast):
         "ticket.noted",
         "ticket.replied",
         "ticket.updated",
+        "tickets.settings_updated",
     ]
