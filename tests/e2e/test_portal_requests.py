@@ -8,12 +8,21 @@ from playwright.sync_api import Page, expect
 
 from clientdesk.tickets.models import Ticket
 from clientdesk.tickets.services import reply_add, ticket_create, ticket_update
+from tests.core.test_emails import smtp  # noqa: F401 - the real SMTP server fixture
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
-def test_raise_a_request_watch_it_move_and_reply(page: Page, live_server, cast, check_a11y, shot):
+def test_raise_a_request_watch_it_move_and_reply(
+    page: Page,
+    live_server,
+    cast,
+    check_a11y,
+    shot,
+    smtp,  # noqa: F811 - the fixture imported above
+    run_tasks,
+):
     ada = cast.portal_a
     other = ticket_create(client=cast.portal_b.client, actor=None, title="Bravo's own request")
     page.set_viewport_size({"width": 1440, "height": 900})
@@ -44,6 +53,14 @@ def test_raise_a_request_watch_it_move_and_reply(page: Page, live_server, cast, 
     ticket_update(ticket=ticket, actor=cast.technician, version=None, status="waiting")
     expect(page.locator('[data-status="waiting"]')).to_contain_text("ALPHA-001", timeout=15_000)
     assert page.evaluate("window.__still_here === true"), "the page reloaded"
+    # Ada hears of both by email, through a real SMTP server.
+    run_tasks()
+    about = [(rcpt, mail) for rcpt, mail in smtp.messages if "ALPHA-001" in mail["Subject"]]
+    assert sorted(mail["Subject"] for _rcpt, mail in about) == [
+        "[ALPHA-001] Laptop for a new starter",
+        "[ALPHA-001] Laptop for a new starter: Waiting on client",
+    ]
+    assert all(rcpt == [ada.contact.email] for rcpt, _mail in about)
     check_a11y(page)
     shot(page, "board-after")
 

@@ -85,3 +85,22 @@ def test_notes_and_tickets_without_a_requester_send_nothing(
         reply_add(ticket=silent, actor=cast.technician, body="Nobody to tell")
     run_tasks()
     assert smtp.messages == []
+
+
+def test_a_move_along_the_pipeline_is_told_to_the_requester(
+    cast, ticket, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    from clientdesk.tickets.services import ticket_update
+    from clientdesk.tickets.sla import settings_of
+
+    found = settings_of(cast.account)
+    found.status_labels = {"in_progress": "Being fixed"}
+    found.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        ticket_update(ticket=ticket, actor=cast.technician, version=None, status="in_progress")
+        ticket_update(ticket=ticket, actor=cast.technician, version=None, priority="high")
+    run_tasks()
+    [(rcpt, mail)] = smtp.messages  # the priority change tells nobody
+    assert rcpt == ["ada@alpha.example"]
+    assert mail["Subject"] == "[ALPHA-001] Printer jams: Being fixed"
+    assert "is now Being fixed" in mail.get_body(("plain", "html")).get_content()

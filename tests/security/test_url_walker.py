@@ -26,6 +26,7 @@ from tests.portal.test_portal_pages import build_portal_cast
 from tests.security import walker
 from tests.security.capabilities import WRITES
 from tests.security.leaky_urls import PlantedOnly
+from tests.tickets.files import attachment_make
 
 PORTAL_MIDDLEWARE = "clientdesk.portal.middleware.PortalUserMiddleware"
 
@@ -59,9 +60,11 @@ def victim_objects(cast):
         upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
     )
     ticket = ticket_create(client=client, actor=None, title="Victim ticket")
+    attachment = attachment_make(ticket)
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
         "holiday_id": holiday.pk,
+        "attachment_id": attachment.pk,
         "import_id": job.pk,
         "ticket_id": ticket.pk,
         "client_id": client.pk,
@@ -224,6 +227,7 @@ def _with_portal(cast, client) -> dict[str, int]:
     return {
         "client_id": client.pk,
         "ticket_id": ticket.pk,
+        "attachment_id": attachment_make(ticket).pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,
@@ -356,7 +360,12 @@ def _portal_walk(cast, victim_objects, urlconf=None):
         contact = Contact.objects.filter(client=client).exclude(is_primary=True).first()
         contact = contact or Contact.objects.filter(client=client).first()
         ticket = ticket_create(client=client, actor=None, title=f"Portal ticket of {client}")
-        return {"contact_id": contact.pk, "client_id": client.pk, "ticket_id": ticket.pk}
+        return {
+            "contact_id": contact.pk,
+            "client_id": client.pk,
+            "ticket_id": ticket.pk,
+            "attachment_id": attachment_make(ticket).pk,
+        }
 
     cases = [
         walker.PortalCase("B's user on A", signed_in(cast.portal_b), objects_of(a), "Alpha"),

@@ -10,7 +10,7 @@ class IntegrationsConfig(AppConfig):
 
         from clientdesk.audit.events import subscribe
         from clientdesk.core import registry
-        from clientdesk.integrations.mailout import reply_mail
+        from clientdesk.integrations.mailout import reply_mail, status_mail
 
         registry.account_urls.add(
             registry.AccountUrls("tokens", "settings/tokens/", "clientdesk.integrations.urls")
@@ -35,3 +35,4 @@ class IntegrationsConfig(AppConfig):
             registry.ApiRouter("inbound_email", "clientdesk.integrations.api_inbound:router", 90)
         )
         subscribe(reply_mail)
+        subscribe(status_mail)

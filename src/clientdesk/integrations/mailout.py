@@ -1,4 +1,5 @@
-"""Email out: staff's public reply on a ticket goes to its requester by email.
+"""Email out: staff's public reply on a ticket, and each move of it along the pipeline, go to
+its requester by email.
 
 A subscriber of the activity log (audit.events): on a committed `ticket.replied` whose newest
 public reply is staff's, the requester (only the requester for now; no copies to other
@@ -54,5 +55,38 @@ def reply_mail(event: Event) -> None:
                 "reply": reply,
                 "author": reply.author.display_name,
             },
+            from_email=f'"{name}" <{account_address(account)}>',
+        )
+
+
+def status_mail(event: Event) -> None:
+    """A move along the pipeline (`ticket.updated` with a new status), told to the requester
+    in the account's name for the step; not when the requester moved it (nobody does, today)."""
+    if event.verb != "ticket.updated" or not event.target_id.isdigit():
+        return
+    change = event.changes.get("status")
+    if not change or len(change) != 2:
+        return
+    ticket = (
+        Ticket.objects.for_account(event.account_id)
+        .select_related("account", "requester", "client")
+        .filter(pk=int(event.target_id), client__deleted_at=None)
+        .first()
+    )
+    requester = ticket.requester if ticket else None
+    to = (requester.email or "").strip() if requester else ""
+    if not to or requester.deleted_at is not None:
+        return
+    from clientdesk.tickets.queries import pipeline
+
+    account = ticket.account
+    name = account.name.replace('"', "")
+    with transaction.atomic():
+        email_queue(
+            account=account,
+            to=to,
+            kind="ticket_status",
+            template="integrations/email/ticket_status",
+            context={"ticket": ticket, "status": pipeline(account).get(change[1], change[1])},
             from_email=f'"{name}" <{account_address(account)}>',
         )

@@ -9,4 +9,9 @@ urlpatterns = [
     path("new/", portal.request_new, name="portal_request_new"),
     path("<int:ticket_id>/", portal.request_detail, name="portal_request"),
     path("<int:ticket_id>/reply/", portal.request_reply, name="portal_request_reply"),
+    path(
+        "<int:ticket_id>/files/<int:attachment_id>/",
+        portal.request_attachment,
+        name="portal_request_attachment",
+    ),
 ]

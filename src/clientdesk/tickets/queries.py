@@ -196,3 +196,36 @@ def portal_fingerprint(client) -> str:
     found = portal_tickets(client).aggregate(n=Count("id"), at=Max("updated_at"))
     at = found["at"].timestamp() if found["at"] else 0
     return f"{found['n']}-{at:.6f}"
+
+
+def attachments_of(ticket: Ticket, *, public_only: bool = False) -> dict:
+    """The ticket's files by the reply they came with (None: the ticket's own); for the client
+    only those of public replies and of the ticket itself."""
+    from clientdesk.tickets.models import TicketAttachment
+
+    found = TicketAttachment.objects.for_client(ticket.client).filter(ticket=ticket)
+    if public_only:
+        found = found.filter(Q(reply=None) | Q(reply__public=True))
+    grouped: dict = {}
+    for attachment in found.order_by("created_at", "id"):
+        grouped.setdefault(attachment.reply_id, []).append(attachment)
+    return grouped
+
+
+def attachment_of(ticket: Ticket, pk, *, public_only: bool = False):
+    from clientdesk.core.tenancy import get_or_404
+    from clientdesk.tickets.models import TicketAttachment
+
+    found = TicketAttachment.objects.for_client(ticket.client).filter(ticket=ticket)
+    if public_only:
+        found = found.filter(Q(reply=None) | Q(reply__public=True))
+    return get_or_404(found, pk=pk)
+
+
+def conversation_with_files(ticket: Ticket, *, public_only: bool = False) -> tuple[list, list]:
+    """The conversation, each message with its files (`.files`), and the ticket's own files."""
+    files = attachments_of(ticket, public_only=public_only)
+    replies = list(conversation(ticket, public_only=public_only))
+    for reply in replies:
+        reply.files = files.get(reply.pk, [])
+    return replies, files.get(None, [])

@@ -15,4 +15,9 @@ urlpatterns = [
     path("<int:ticket_id>/edit/", ticket.ticket_edit, name="ticket_edit"),
     path("<int:ticket_id>/reply/", ticket.ticket_reply, name="ticket_reply"),
     path("<int:ticket_id>/move/", ticket.ticket_move, name="ticket_move"),
+    path(
+        "<int:ticket_id>/files/<int:attachment_id>/",
+        ticket.ticket_attachment,
+        name="ticket_attachment",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clientdesk.core.forms import add_errors
 from clientdesk.portal.views.base import portal_render, portal_view
 from clientdesk.tickets import queries, services
+from clientdesk.tickets.downloads import attachment_response
 from clientdesk.tickets.forms import PortalReplyForm, PortalRequestForm
 from clientdesk.tickets.models import Source
 
@@ -87,13 +88,15 @@ def request_detail(request, scope, ticket_id: int):
 
 
 def _detail(request, scope, ticket, form, status=200):
+    replies, ticket_files = queries.conversation_with_files(ticket, public_only=True)
     return portal_render(
         request,
         "tickets/portal/detail.html",
         {
             "ticket": ticket,
             "status_label": queries.pipeline(scope.account).get(ticket.status),
-            "replies": queries.conversation(ticket, public_only=True),
+            "replies": replies,
+            "ticket_files": ticket_files,
             "form": form,
         },
         status=status,
@@ -120,3 +123,10 @@ def request_reply(request, scope, ticket_id: int):
             messages.success(request, _("Your reply was sent."))
             return redirect(reverse("portal_request", args=[ticket.pk]) + "#conversation-end")
     return _detail(request, scope, ticket, form, status=400)
+
+
+@portal_view
+@require_GET
+def request_attachment(request, scope, ticket_id: int, attachment_id: int):
+    ticket = queries.portal_ticket(scope.client, ticket_id)
+    return attachment_response(queries.attachment_of(ticket, attachment_id, public_only=True))

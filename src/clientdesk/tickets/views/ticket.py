@@ -20,6 +20,7 @@ from clientdesk.core.api_schemas import id_from_text
 from clientdesk.core.forms import add_errors
 from clientdesk.core.roles import require
 from clientdesk.tickets import queries, services
+from clientdesk.tickets.downloads import attachment_response
 from clientdesk.tickets.forms import MoveForm, ReplyForm, TicketEditForm, TicketForm
 from clientdesk.tickets.models import Kind
 
@@ -71,6 +72,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, ticket, *, edit_form=None, reply_form=None, status=200):
     pipeline = queries.pipeline(request.account)
+    replies, ticket_files = queries.conversation_with_files(ticket)
     context = {
         "ticket": ticket,
         "client": ticket.client,
@@ -78,7 +80,8 @@ def _detail(request: HttpRequest, ticket, *, edit_form=None, reply_form=None, st
         "pipeline": pipeline,
         "status_label": pipeline.get(ticket.status, ticket.status),
         "breached": queries.is_breached(ticket),
-        "replies": queries.conversation(ticket),
+        "replies": replies,
+        "ticket_files": ticket_files,
         "edit_form": edit_form or TicketEditForm(ticket=ticket, status_labels=pipeline),
         "reply_form": reply_form or ReplyForm(),
     }
@@ -203,3 +206,9 @@ def ticket_move(request: HttpRequest, ticket_id: int) -> HttpResponse:
             _("%(number)s moved to %(status)s.") % {"number": ticket.number, "status": label},
         )
     return redirect(back)
+
+
+@require_GET
+def ticket_attachment(request: HttpRequest, ticket_id: int, attachment_id: int) -> HttpResponse:
+    ticket = queries.get_ticket(membership=request.membership, pk=ticket_id)
+    return attachment_response(queries.attachment_of(ticket, attachment_id))
