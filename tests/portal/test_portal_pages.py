@@ -183,10 +183,11 @@ def test_a_portal_user_is_kept_out_of_staff_pages(cast, portal):
 # --- Pages --------------------------------------------------------------------------------------
 
 
-def test_home_shows_the_client_its_primary_contact_and_an_honest_note(portal):
+def test_home_shows_the_client_its_primary_contact_and_what_is_shared(portal):
     page = signed_in(portal.user_b).get("/portal/")
     assert "Bravo Ltd" in page.text and "Bo" in page.text and "bo@bravo.example" in page.text
-    assert "will appear here" in page.text
+    shared = page.text.split('id="shared-heading"', 1)[1].split("</section>", 1)[0]
+    assert 'href="/portal/requests/"' in shared and 'href="/portal/contacts/"' in shared
     assert "Alpha" not in page.text
 
 
