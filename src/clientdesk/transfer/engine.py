@@ -29,6 +29,7 @@ from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Contex
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.seenkeys import SeenKeys
+from clientdesk.core.sqlitedb import let_waiting_writers_in
 from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.parse import RowParser, text
@@ -228,6 +229,7 @@ def _commit(
         with transaction.atomic() if job.dry_run else nullcontext():
             _record(run, batch, rejected, outcomes, read, final)
     run.pace(time.monotonic() - began, len(batch) + len(rejected))
+    let_waiting_writers_in(most=BATCH_SECONDS)
 
 
 def _record(
