@@ -9,7 +9,8 @@ after them, and running the same file again in upsert mode finds those rows unch
 A batch holds the database's write lock (SQLite has one for the whole database) while it runs,
 so batches are kept short: at most BATCH_SIZE rows and BATCH_BYTES of values, and fewer rows
 when a batch takes longer than BATCH_SECONDS, so that other people's writes wait at most one
-batch. A check (dry run) reads outside any transaction and writes only its progress.
+batch; after each batch, writers waiting for SQLite's lock go first (core.sqlitedb). A check
+(dry run) reads outside any transaction and writes only its progress.
 
 Every record read is accounted for: the job ends done only when the rows read equal created +
 updated + unchanged + rejected, and fails with the numbers otherwise.
