@@ -5,7 +5,7 @@ taken sleeps in SQLite's busy handler, with pauses that grow to 100 ms, and trie
 that writes in back-to-back transactions (an import: a batch of about 0.4 s, then a few
 milliseconds of reading its file, then the next batch) leaves the lock free only in those
 short gaps, so a writer waking every 100 ms missed several in a row: a person's edit during an
-import waited up to 2.6 s (docs/import-speed.md, "Other people's writes during an import").
+import waited up to 2.5–4 s (docs/import-speed.md, "Other people's writes during an import").
 
 So here, when `BEGIN IMMEDIATE` finds the lock taken:
 - the writer tries again every POLL seconds itself (with SQLite's own waiting switched off for
@@ -84,8 +84,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def let_waiting_writers_in(self, most: float) -> float:
         """Between two transactions of a long job: wait while other connections wait for the
         write lock (at most `most` seconds), so they take it before the job's next
-        transaction. Answers the seconds waited."""
-        if self.is_in_memory_db():
+        transaction. Answers the seconds waited. Inside a transaction (a test's) nobody could
+        take the lock meanwhile, so it answers at once."""
+        if self.in_atomic_block or self.is_in_memory_db():
             return 0.0
         try:
             fd = os.open(self.writers_path(), os.O_RDONLY)
