@@ -1,7 +1,8 @@
 """A write made beside a job that writes in back-to-back transactions waits for the job's
 transaction in progress, not for the whole job. On SQLite (one write lock for the database, no
 queue) the job lets the waiting writers in between two of its transactions
-(core.sqlitedb.let_waiting_writers_in); PostgreSQL locks rows, so there nobody waits at all."""
+(core.sqlitedb.let_waiting_writers_in). PostgreSQL locks rows, and queues those who wait for
+one: here both write the day's status counts, so there too a write waits for one transaction."""
 
 import threading
 import time
@@ -52,6 +53,11 @@ def test_a_write_waits_for_one_transaction_of_a_job_not_for_the_whole_job(cast):
         worker.join()
     assert len(waits) == 10, f"the job ended after {len(waits)} writes: {waits}"
     assert len(turns) >= 5, turns
+    print(
+        f"{len(waits)} writes beside the job: longest {max(waits):.3f} s;"
+        f" the job's turns {min(turns):.2f}-{max(turns):.2f} s"
+    )
     # A write waits for the rest of one turn of the job (TURN, plus the client it was writing)
-    # and then does its own work; twice TURN leaves room for a loaded machine.
-    assert max(waits) < 2 * TURN, (waits, turns)
+    # and then does its own work: 0.3-0.6 s on a loaded machine. Without taking turns: 6.1 s
+    # (Django's backend: the whole job), 2.5 s (polling alone, with no flock).
+    assert max(waits) < TURN + 0.7, (waits, turns)
