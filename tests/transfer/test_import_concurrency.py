@@ -52,7 +52,7 @@ def test_a_write_during_an_import_answers_within_a_second_or_two(cast, tmp_path)
     )
     assert statistics.median(waits) < 0.6, waits
     # On SQLite a write waits for the rest of the batch in progress (paced to 0.4 s), then
-    # runs; a loaded machine stretches a batch. Measured on 2 cores at load averages of 10-15:
-    # longest 0.59-0.99 s in eight runs out of nine, 1.21 s in one (2.5-3.9 s before writers
-    # took turns with the import: docs/import-speed.md); 0.18-0.29 s on PostgreSQL.
+    # runs; a loaded machine stretches a batch. Measured on 2 cores at load averages of 8-15:
+    # longest 0.59-0.99 s in eight runs out of ten, 1.21 s and 1.23 s in two (2.5-3.9 s before
+    # writers took turns with the import: docs/import-speed.md); 0.18-0.29 s on PostgreSQL.
     assert max(waits) < (1.5 if connection.vendor == "sqlite" else 1.0), waits
