@@ -129,6 +129,7 @@ _db = dj_database_url.parse(_db_url, conn_max_age=0 if TESTING else 60, conn_hea
 if _db["ENGINE"] == "django.db.backends.sqlite3":
     if _db["NAME"] not in ("", ":memory:"):
         Path(_db["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    _db["ENGINE"] = "clientdesk.core.sqlitedb"  # Django's, with writers that take turns
     _db["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue on busy_timeout
         # instead of one failing with "database is locked" halfway through (per-client counters).

@@ -1,6 +1,6 @@
 """Other people's writes wait at most one batch of an import (about half a second), not the
 whole file: an import never holds the database for long, on SQLite (one write lock for the whole
-database) as on PostgreSQL."""
+database: the waiting writer and the import take turns, core.sqlitedb) as on PostgreSQL."""
 
 import os
 import statistics
@@ -50,8 +50,9 @@ def test_a_write_during_an_import_answers_within_a_second_or_two(cast, tmp_path)
         f"{len(waits)} writes during the import: median {statistics.median(waits):.3f} s,"
         f" longest {max(waits):.3f} s"
     )
-    assert statistics.median(waits) < 1.0, waits
-    # SQLite has one write lock and no queue: a writer retries on its own clock (the busy
-    # handler backs off to 100 ms) and can miss the gap between two batches a few times in a
-    # row. Measured here: longest 1.2-2.6 s on SQLite, 0.06 s on PostgreSQL.
-    assert max(waits) < (3.0 if connection.vendor == "sqlite" else 1.0), waits
+    assert statistics.median(waits) < 0.6, waits
+    # On SQLite a write waits for the rest of the batch in progress (paced to 0.4 s), then
+    # runs; a loaded machine stretches a batch. Measured on 2 cores at load averages of 8-15:
+    # longest 0.59-0.99 s in eight runs out of ten, 1.21 s and 1.23 s in two (2.5-3.9 s before
+    # writers took turns with the import: docs/import-speed.md); 0.18-0.29 s on PostgreSQL.
+    assert max(waits) < (1.5 if connection.vendor == "sqlite" else 1.0), waits

@@ -9,7 +9,8 @@ after them, and running the same file again in upsert mode finds those rows unch
 A batch holds the database's write lock (SQLite has one for the whole database) while it runs,
 so batches are kept short: at most BATCH_SIZE rows and BATCH_BYTES of values, and fewer rows
 when a batch takes longer than BATCH_SECONDS, so that other people's writes wait at most one
-batch. A check (dry run) reads outside any transaction and writes only its progress.
+batch; after each batch, writers waiting for SQLite's lock go first (core.sqlitedb). A check
+(dry run) reads outside any transaction and writes only its progress.
 
 Every record read is accounted for: the job ends done only when the rows read equal created +
 updated + unchanged + rejected, and fails with the numbers otherwise.
@@ -31,6 +32,7 @@ from clientdesk.clients.queries import live_clients
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.seenkeys import SeenKeys
+from clientdesk.core.sqlitedb import let_waiting_writers_in
 from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.parse import RowParser, text
@@ -267,6 +269,7 @@ def _commit(
         with transaction.atomic() if job.dry_run else nullcontext():
             _record(run, batch, rejected, outcomes, read, final)
     run.pace(time.monotonic() - began, len(batch) + len(rejected))
+    let_waiting_writers_in(most=BATCH_SECONDS)
 
 
 def _record(
