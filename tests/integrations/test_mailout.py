@@ -104,3 +104,41 @@ def test_a_move_along_the_pipeline_is_told_to_the_requester(
     assert rcpt == ["ada@alpha.example"]
     assert mail["Subject"] == "[ALPHA-001] Printer jams: Being fixed"
     assert "is now Being fixed" in mail.get_body(("plain", "html")).get_content()
+
+
+def test_the_primary_contact_may_ask_for_a_copy_of_every_ticket_email(
+    cast, smtp, run_tasks, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from clientdesk.tickets.services import ticket_update
+
+    ada = cast.portal_a  # Ada is Alpha's primary contact, with a portal login
+    colleague = contact_create(
+        client=ada.client, actor=None, first_name="Cy", email="cy@alpha.example"
+    )
+    ticket = ticket_create(client=ada.client, actor=None, title="Wi-Fi", requester=colleague)
+    portal = Client()
+    portal.force_login(ada.user)
+    assert "Copy me on every request" in portal.get("/portal/requests/").text
+    assert portal.post("/portal/requests/copies/", {"copies": "on"}).status_code == 302
+    run_tasks()  # the portal invitations of the set-up
+    smtp.messages.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        reply_add(ticket=ticket, actor=cast.technician, body="Restarting the access point.")
+        ticket_update(ticket=ticket, actor=cast.technician, version=None, status="resolved")
+    run_tasks()
+    assert sorted(tuple(rcpt) for rcpt, _mail in smtp.messages) == [
+        ("ada@alpha.example",), ("ada@alpha.example",), ("cy@alpha.example",), ("cy@alpha.example",),
+    ]  # fmt: skip
+    assert portal.post("/portal/requests/copies/", {"copies": "off"}).status_code == 302
+    assert "Copy me on every request" in portal.get("/portal/requests/").text
+    from tests.factories import make_portal_user
+
+    other = make_portal_user(
+        cast, ada.client, first_name="Di", email="di@alpha.example", primary=False
+    )
+    not_primary = Client()
+    not_primary.force_login(other.user)
+    assert "Copy me on every request" not in not_primary.get("/portal/requests/").text
+    assert not_primary.post("/portal/requests/copies/", {"copies": "on"}).status_code == 404

@@ -67,7 +67,7 @@ def account(request):
 @router.patch(
     "/account",
     response={200: AccountOut, 401: ErrorOut, 403: ErrorOut, 422: ErrorOut},
-    openapi_extra=documented_body(AccountPatchIn),
+    openapi_extra=documented_body(AccountPatchIn, required=False),
 )
 def account_patch(request):
     """Change the account's name, zone, currency, ticket number format or code."""

@@ -1,5 +1,6 @@
 """Email out: staff's public reply on a ticket, and each move of it along the pipeline, go to
-its requester by email.
+its requester by email, and to the client's primary contact when they asked for copies
+(tickets.MailCopy, chosen in the portal).
 
 A subscriber of the activity log (audit.events): on a committed `ticket.replied` whose newest
 public reply is staff's, the requester (only the requester for now; no copies to other
@@ -14,6 +15,7 @@ from clientdesk.audit.events import Event
 from clientdesk.core.emails import email_queue
 from clientdesk.integrations.inbound import account_address
 from clientdesk.tickets.models import Reply, Ticket
+from clientdesk.tickets.queries import mail_copies_to, pipeline
 
 VERB = "ticket.replied"
 
@@ -36,27 +38,24 @@ def reply_mail(event: Event) -> None:
         .order_by("-created_at", "-id")
         .first()
     )
-    requester = ticket.requester
-    if reply is None or reply.author_id is None or requester is None:
-        return  # the client's own message, or nobody to write to
-    to = (requester.email or "").strip()
-    if not to or requester.deleted_at is not None or to.lower() == reply.author.email.lower():
-        return
+    if reply is None or reply.author_id is None:
+        return  # the client's own message
     account = ticket.account
     name = account.name.replace('"', "")
-    with transaction.atomic():  # the message and its delivery job together (core.emails)
-        email_queue(
-            account=account,
-            to=to,
-            kind="ticket_reply",
-            template="integrations/email/ticket_reply",
-            context={
-                "ticket": ticket,
-                "reply": reply,
-                "author": reply.author.display_name,
-            },
-            from_email=f'"{name}" <{account_address(account)}>',
-        )
+    with transaction.atomic():  # the messages and their delivery jobs together (core.emails)
+        for to in recipients(ticket, but=reply.author.email):
+            email_queue(
+                account=account,
+                to=to,
+                kind="ticket_reply",
+                template="integrations/email/ticket_reply",
+                context={
+                    "ticket": ticket,
+                    "reply": reply,
+                    "author": reply.author.display_name,
+                },
+                from_email=f'"{name}" <{account_address(account)}>',
+            )
 
 
 def status_mail(event: Event) -> None:
@@ -73,20 +72,35 @@ def status_mail(event: Event) -> None:
         .filter(pk=int(event.target_id), client__deleted_at=None)
         .first()
     )
-    requester = ticket.requester if ticket else None
-    to = (requester.email or "").strip() if requester else ""
-    if not to or requester.deleted_at is not None:
+    if ticket is None:
         return
-    from clientdesk.tickets.queries import pipeline
-
     account = ticket.account
     name = account.name.replace('"', "")
+    status = pipeline(account).get(change[1], change[1])
     with transaction.atomic():
-        email_queue(
-            account=account,
-            to=to,
-            kind="ticket_status",
-            template="integrations/email/ticket_status",
-            context={"ticket": ticket, "status": pipeline(account).get(change[1], change[1])},
-            from_email=f'"{name}" <{account_address(account)}>',
-        )
+        for to in recipients(ticket):
+            email_queue(
+                account=account,
+                to=to,
+                kind="ticket_status",
+                template="integrations/email/ticket_status",
+                context={"ticket": ticket, "status": status},
+                from_email=f'"{name}" <{account_address(account)}>',
+            )
+
+
+def recipients(ticket: Ticket, *, but: str = "") -> list[str]:
+    """The requester, then the primary contacts who asked for copies; each address once, and
+    never the person who wrote the message."""
+    found = []
+    requester = ticket.requester
+    if requester is not None and requester.deleted_at is None and requester.email:
+        found.append(requester.email.strip())
+    found += mail_copies_to(ticket)
+    seen = {but.strip().lower()} if but else set()
+    unique = []
+    for address in found:
+        if address.lower() not in seen:
+            seen.add(address.lower())
+            unique.append(address)
+    return unique

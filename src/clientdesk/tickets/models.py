@@ -263,3 +263,21 @@ class TicketAttachment(ClientOwnedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class MailCopy(ClientOwnedModel):
+    """The client's primary contact asked for a copy of every ticket email of their client
+    (replies and moves), not only of the requests they raised themselves."""
+
+    account = models.ForeignKey(
+        "core.Account", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey("contacts.Contact", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "contact"], name="mail_copy_unique")
+        ]
+        indexes = [models.Index(fields=["account", "client"], name="mail_copy_client_idx")]

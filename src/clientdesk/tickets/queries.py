@@ -229,3 +229,26 @@ def conversation_with_files(ticket: Ticket, *, public_only: bool = False) -> tup
     for reply in replies:
         reply.files = files.get(reply.pk, [])
     return replies, files.get(None, [])
+
+
+def mail_copies_to(ticket: Ticket) -> list[str]:
+    """The addresses of the primary contacts of the ticket's client who asked for copies."""
+    from clientdesk.tickets.models import MailCopy
+
+    return [
+        email
+        for email in MailCopy.objects.for_account(ticket.account_id)
+        .filter(
+            client_id=ticket.client_id,
+            contact__is_primary=True,
+            contact__deleted_at=None,
+        )
+        .values_list("contact__email", flat=True)
+        if email
+    ]
+
+
+def wants_mail_copies(contact) -> bool:
+    from clientdesk.tickets.models import MailCopy
+
+    return MailCopy.objects.for_client(contact.client).filter(contact=contact).exists()

@@ -276,3 +276,21 @@ def reply_add(
         target=locked,
     )
     return reply
+
+
+@transaction.atomic
+def mail_copy_set(*, contact: Contact, on: bool) -> None:
+    """The client's primary contact chooses whether every ticket email of their client reaches
+    them too (the requester always gets their own)."""
+    from clientdesk.tickets.models import MailCopy
+
+    if on and not contact.is_primary:
+        raise ValidationError({"copy": _("Only the client's primary contact can ask for copies.")})
+    copies = MailCopy.objects.for_client(contact.client).filter(contact=contact)
+    if on:
+        if not copies.exists():
+            MailCopy.objects.create(
+                account_id=contact.account_id, client_id=contact.client_id, contact=contact
+            )
+    else:
+        copies.delete()

@@ -7,7 +7,7 @@ client); a ticket of any other client is 404. Internal notes never reach these p
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -42,7 +42,12 @@ def _pipeline(scope) -> dict:
 @require_GET
 def requests_page(request, scope):
     view = "list" if request.GET.get("view") == "list" else "board"
-    context = _pipeline(scope) | {"view": view}
+    contact = scope.access.contact
+    context = _pipeline(scope) | {
+        "view": view,
+        "may_copy": scope.is_own_client and contact.is_primary,
+        "copies_on": scope.is_own_client and queries.wants_mail_copies(contact),
+    }
     if request.htmx and not request.htmx.history_restore_request:
         if request.GET.get("since") == context["fingerprint"]:
             return HttpResponse(status=204)  # nothing changed: htmx keeps what it shows
@@ -130,3 +135,21 @@ def request_reply(request, scope, ticket_id: int):
 def request_attachment(request, scope, ticket_id: int, attachment_id: int):
     ticket = queries.portal_ticket(scope.client, ticket_id)
     return attachment_response(queries.attachment_of(ticket, attachment_id, public_only=True))
+
+
+@portal_view
+@require_POST
+def request_copies(request, scope):
+    """The primary contact's choice: a copy of every ticket email of their client."""
+    contact = scope.access.contact
+    if not (scope.is_own_client and contact.is_primary):
+        raise Http404
+    on = request.POST.get("copies") == "on"
+    services.mail_copy_set(contact=contact, on=on)
+    messages.success(
+        request,
+        _("You will receive a copy of every request's replies and moves.")
+        if on
+        else _("You will receive emails about your own requests only."),
+    )
+    return redirect(reverse("portal_requests"))
