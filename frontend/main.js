@@ -5,6 +5,7 @@ import "./clients-list.js";
 import "./contacts.js";
 import "./client-detail.js";
 import "./tickets.js";
+import "./documents.js";
 
 window.htmx = htmx;
 

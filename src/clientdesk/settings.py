@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "clientdesk.contacts",
     "clientdesk.portal",
     "clientdesk.tickets",
+    "clientdesk.documents",
     "clientdesk.onboarding",
     "clientdesk.transfer",
     "clientdesk.audit",
@@ -245,6 +246,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A document (or any file kept for a client) is at most this many MB (documents/storage.py).
+DOCUMENTS_MAX_MB = env_int("CLIENTDESK_DOCUMENTS_MAX_MB", 25)
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_URL = env_str("CLIENTDESK_EMAIL_URL")
