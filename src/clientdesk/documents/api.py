@@ -7,6 +7,7 @@ write path in documents.services.
 """
 
 from datetime import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -53,7 +54,10 @@ class DocumentIn(Strict):
     model_config = ConfigDict(strict=False)
 
     name: str = Field("", max_length=200, pattern=NO_NUL, description="Empty: the file's own name.")
-    shared_with_portal: bool = Field(False, description="true: the client's portal shows it.")
+    # A form field is text: exactly `true` or `false`.
+    shared_with_portal: Literal["true", "false"] = Field(
+        "false", description="true: the client's portal shows it."
+    )
 
 
 UPLOAD_FORM = {
@@ -82,7 +86,7 @@ FILE_ANSWER = {
     "responses": {
         200: {
             "description": "The file, as an attachment.",
-            "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}},
+            "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
         }
     }
 }  # fmt: skip
@@ -135,7 +139,7 @@ def document_post(request, client_id: Id):
         actor=request.membership,
         upload=upload,
         name=form.name,
-        shared_with_portal=form.shared_with_portal,
+        shared_with_portal=form.shared_with_portal == "true",
     )
     return Answer(201, document_out(document))
 
