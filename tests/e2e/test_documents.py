@@ -2,6 +2,8 @@
 progress, download one and check its bytes; share one with the portal and see only that one
 there, where the portal user sends a file back. Screenshots at 1440 and 390 px."""
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -61,7 +63,7 @@ def test_upload_two_files_at_once_download_one_and_share_it(
         page.get_by_role("link", name="Download Service contract 2026").click()
     download = info.value
     assert download.suggested_filename == "contract.pdf"
-    assert open(download.path(), "rb").read() == PDF
+    assert Path(download.path()).read_bytes() == PDF
 
     page.get_by_role("button", name="Share Service contract 2026 with the portal").click()
     expect(page.get_by_text("Service contract 2026 is shared with the portal.")).to_be_visible()
