@@ -94,3 +94,32 @@ def test_upload_two_files_at_once_download_one_and_share_it(
     shot(page, "portal-1440")
     page.set_viewport_size(PHONE)
     shot(page, "portal-390")
+
+
+DROP = """([files]) => {
+  const transfer = new DataTransfer();
+  for (const [name, text] of files) transfer.items.add(new File([text], name));
+  const area = document.querySelector("[data-drop-area]");
+  area.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, bubbles: true, cancelable: true }));
+}"""
+
+
+def test_dropped_files_upload_and_a_renamed_program_stays_with_its_reason(
+    page: Page, live_server, cast, sign_in, shot, browser_errors
+):
+    browser_errors.allow(r"status of 400 .*/files/upload/")  # the refused file's answer
+    alpha = cast.portal_a.client
+    page.set_viewport_size(WIDE)
+    sign_in(page, live_server, cast.technician.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/a/acme/clients/{alpha.pk}/files/")
+    page.evaluate(DROP, [[["notes.txt", "Wi-Fi: guest"], ["invoice.pdf", "MZ\u0090 a program"]]])
+    queue = page.locator("[data-upload-queue] .upload-row")
+    expect(queue).to_have_count(2)
+    page.locator("#upload-submit").click()
+    # The good one is listed (the list refreshed in place); the program stays, with its reason.
+    expect(page.locator(".documents-table tbody tr")).to_have_count(1)
+    expect(page.locator(".documents-table")).to_contain_text("notes")
+    expect(queue).to_have_count(1)
+    expect(queue.first).to_contain_text("invoice.pdf is a program or script")
+    shot(page, "refused-1440")
+    assert list(Document.objects.values_list("filename", flat=True)) == ["notes.txt"]

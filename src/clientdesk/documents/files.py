@@ -18,20 +18,23 @@ An OLE compound file or a zip is not refused by content: Office documents are ma
 import os
 import re
 import unicodedata
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
 
 # (signature, what it is). Compared with the file's first bytes.
-SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"MZ", "Windows or DOS program (PE/MZ)"),
-    (b"\x7fELF", "Linux/Unix program (ELF)"),
-    (b"\xfe\xed\xfa\xce", "macOS program (Mach-O 32-bit)"),
-    (b"\xfe\xed\xfa\xcf", "macOS program (Mach-O 64-bit)"),
-    (b"\xce\xfa\xed\xfe", "macOS program (Mach-O 32-bit)"),
-    (b"\xcf\xfa\xed\xfe", "macOS program (Mach-O 64-bit)"),
-    (b"\xca\xfe\xba\xbe", "macOS universal program or Java class"),
-    (b"#!", "script (#!)"),
-    (b"L\x00\x00\x00\x01\x14\x02\x00", "Windows shortcut (.lnk)"),
-    (b"dex\n", "Android program (DEX)"),
-    (b"\x00asm", "WebAssembly module"),
+SIGNATURES: tuple[tuple[bytes, Any], ...] = (
+    (b"MZ", _("Windows or DOS program, PE/MZ")),
+    (b"\x7fELF", _("Linux or Unix program, ELF")),
+    (b"\xfe\xed\xfa\xce", _("macOS program, Mach-O")),
+    (b"\xfe\xed\xfa\xcf", _("macOS program, Mach-O")),
+    (b"\xce\xfa\xed\xfe", _("macOS program, Mach-O")),
+    (b"\xcf\xfa\xed\xfe", _("macOS program, Mach-O")),
+    (b"\xca\xfe\xba\xbe", _("macOS universal program or Java class")),
+    (b"#!", _("script, #!")),
+    (b"L\x00\x00\x00\x01\x14\x02\x00", _("Windows shortcut, .lnk")),
+    (b"dex\n", _("Android program, DEX")),
+    (b"\x00asm", _("WebAssembly module")),
 )
 SNIFF_BYTES = 16  # the longest signature, rounded up
 
@@ -117,7 +120,7 @@ def executable_signature(head: bytes) -> str | None:
     """What program the first bytes say the file is, or None."""
     for magic, label in SIGNATURES:
         if head.startswith(magic):
-            return label
+            return str(label)
     return None
 
 
