@@ -64,6 +64,12 @@ function setUp(form) {
       name.value = baseName(file.name);
       row.querySelector("[data-upload-file]").textContent = `${file.name} · ${sizeText(file.size)}`;
       const item = { file, row };
+      const max = Number(form.dataset.maxBytes || 0);
+      if (max && file.size > max) {
+        // Refused before sending: the server would refuse it after the whole upload.
+        row.classList.add("failed", "done-never");
+        row.querySelector("[data-upload-status]").textContent = form.dataset.tooLargeText || "";
+      }
       row.querySelector("[data-upload-remove]").addEventListener("click", () => {
         items = items.filter((i) => i !== item);
         row.remove();
@@ -99,7 +105,11 @@ function setUp(form) {
     }
     const button = form.querySelector("[type=submit]");
     button.disabled = true;
-    const sending = items.filter((i) => !i.row.classList.contains("done"));
+    const sending = items.filter((i) => !i.row.classList.contains("done") && !i.row.classList.contains("done-never"));
+    if (!sending.length) {
+      button.disabled = false;
+      return;
+    }
     const results = [];
     for (const item of sending) results.push(await sendOne(form, item)); // one at a time
     button.disabled = false;

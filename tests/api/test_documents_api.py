@@ -118,3 +118,13 @@ def test_another_client_s_or_account_s_document_is_404(cast, bpm):
     assert limited.get(f"/api/v1/documents/{doc.pk}/download").status_code == 404
     assert limited.delete(f"/api/v1/documents/{doc.pk}").status_code == 404
     assert Document.objects.filter(deleted_at=None).count() == 1
+
+
+def test_a_body_over_the_limit_is_refused_by_its_length(tech, bpm, settings):
+    settings.DOCUMENTS_MAX_MB = 1
+    response = tech.http.post(
+        f"/api/v1/clients/{bpm.pk}/documents",
+        {"file": a_file(data=b"%PDF" + b"0" * (2 << 20))},
+    )
+    assert "is larger than 1.0" in assert_refused(response, "file")
+    assert not Document.objects.exists()

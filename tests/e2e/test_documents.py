@@ -105,21 +105,27 @@ DROP = """([files]) => {
 
 
 def test_dropped_files_upload_and_a_renamed_program_stays_with_its_reason(
-    page: Page, live_server, cast, sign_in, shot, browser_errors
+    page: Page, live_server, cast, sign_in, shot, browser_errors, settings
 ):
     browser_errors.allow(r"status of 400 .*/files/upload/")  # the refused file's answer
+    settings.DOCUMENTS_MAX_MB = 1
     alpha = cast.portal_a.client
     page.set_viewport_size(WIDE)
     sign_in(page, live_server, cast.technician.user.email, PASSWORD)
     page.goto(f"{live_server.url}/a/acme/clients/{alpha.pk}/files/")
-    page.evaluate(DROP, [[["notes.txt", "Wi-Fi: guest"], ["invoice.pdf", "MZ\u0090 a program"]]])
+    big = "%PDF" + "0" * (1 << 20)
+    files = [["notes.txt", "Wi-Fi: guest"], ["invoice.pdf", "MZ\u0090 a program"], ["big.pdf", big]]
+    page.evaluate(DROP, [files])
     queue = page.locator("[data-upload-queue] .upload-row")
-    expect(queue).to_have_count(2)
+    expect(queue).to_have_count(3)
+    # Too large: said at once, never sent.
+    expect(queue.nth(2)).to_contain_text("Larger than 1.0")
     page.locator("#upload-submit").click()
     # The good one is listed (the list refreshed in place); the program stays, with its reason.
     expect(page.locator(".documents-table tbody tr")).to_have_count(1)
     expect(page.locator(".documents-table")).to_contain_text("notes")
-    expect(queue).to_have_count(1)
+    expect(queue).to_have_count(2)
     expect(queue.first).to_contain_text("invoice.pdf is a program or script")
+    expect(queue.nth(1)).to_contain_text("Larger than 1.0")
     shot(page, "refused-1440")
     assert list(Document.objects.values_list("filename", flat=True)) == ["notes.txt"]

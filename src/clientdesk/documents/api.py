@@ -26,6 +26,7 @@ from clientdesk.documents.models import Document
 router = Router(tags=["documents"])
 
 CAPABILITY = "documents.write"
+FORM_ALLOWANCE = 64 * 1024  # the form's other fields and the multipart framing
 READ = {401: ErrorOut, 404: ErrorOut}
 
 
@@ -125,6 +126,9 @@ def document_post(request, client_id: Id):
     its extension). Technicians and above."""
     client = get_client(membership=request.membership, pk=client_id)
     require(request.membership, CAPABILITY)
+    # One file a request: a body much larger than the limit is refused before it is read.
+    if int(request.META.get("CONTENT_LENGTH") or 0) > storage.max_bytes() + FORM_ALLOWANCE:
+        raise ValidationError({"file": [storage.too_large_message()]})
     upload = request.FILES.get("file")
     if upload is None:
         raise ValidationError({"file": [_("Choose a file to upload.")]})

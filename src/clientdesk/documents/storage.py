@@ -56,15 +56,19 @@ def max_bytes() -> int:
     return settings.DOCUMENTS_MAX_MB * 1024 * 1024
 
 
+def too_large_message(filename: str = "") -> str:
+    limit = filesizeformat(max_bytes())
+    if filename:
+        return _("%(name)s is larger than %(limit)s.") % {"name": filename, "limit": limit}
+    return _("The file is larger than %(limit)s.") % {"limit": limit}
+
+
 def upload_check(upload, *, field: str = "file") -> tuple[str, bytes]:
     """Refuse an upload that is empty, too large or a program; answer its cleaned name and
     first bytes. Raises ValidationError on `field`."""
     filename = safe_filename(getattr(upload, "name", "") or "")
     if upload.size > max_bytes():
-        raise ValidationError(
-            {field: _("%(name)s is larger than %(limit)s.")
-             % {"name": filename, "limit": filesizeformat(max_bytes())}}
-        )  # fmt: skip
+        raise ValidationError({field: too_large_message(filename)})
     if upload.size == 0:
         raise ValidationError({field: _("%(name)s is empty.") % {"name": filename}})
     upload.seek(0)
