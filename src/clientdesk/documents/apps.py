@@ -26,3 +26,11 @@ class DocumentsConfig(AppConfig):
         registry.api_routers.add(
             registry.ApiRouter("documents", "clientdesk.documents.api:router", 60)
         )
+        registry.demo_steps.add(registry.DemoStep("documents", _demo, 50))
+
+
+def _demo(account, clients: int, seed: int) -> str:
+    from clientdesk.documents.demo import demo_documents_create
+
+    made = demo_documents_create(account=account, seed=seed)
+    return f"{made} documents" if made else ""
