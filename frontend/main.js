@@ -6,6 +6,7 @@ import "./contacts.js";
 import "./client-detail.js";
 import "./tickets.js";
 import "./client-nav.js";
+import "./documents.js";
 
 window.htmx = htmx;
 

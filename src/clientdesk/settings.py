@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "clientdesk.contacts",
     "clientdesk.portal",
     "clientdesk.tickets",
+    "clientdesk.documents",
     "clientdesk.onboarding",
     "clientdesk.transfer",
     "clientdesk.audit",
@@ -244,9 +245,30 @@ STORAGES = {
         )
     },
 }
+# Uploaded files (documents/storage.py) go to MEDIA_ROOT, or to an S3-compatible bucket when
+# CLIENTDESK_S3_BUCKET is set (needs `pip install "clientdesk[s3]"`: django-storages and boto3;
+# docs/servers.md). Either way they are served only through views that check access.
+S3_BUCKET = env_str("CLIENTDESK_S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("CLIENTDESK_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("CLIENTDESK_S3_REGION") or None,
+            "access_key": env_str("CLIENTDESK_S3_ACCESS_KEY") or None,
+            "secret_key": env_str("CLIENTDESK_S3_SECRET_KEY") or None,
+            "location": env_str("CLIENTDESK_S3_PREFIX"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 WHITENOISE_USE_FINDERS = DEBUG or TESTING
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A document (or any file kept for a client) is at most this many MB (documents/storage.py).
+DOCUMENTS_MAX_MB = env_int("CLIENTDESK_DOCUMENTS_MAX_MB", 25)
 
 # --- Email --------------------------------------------------------------------------------------
 EMAIL_URL = env_str("CLIENTDESK_EMAIL_URL")

@@ -69,6 +69,11 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_sla": "clients.write",  # its GET (the form) asks for it too
     "holiday_add": "account.manage",
     "holiday_remove": "account.manage",
+    # Documents
+    "document_upload": "documents.write",
+    "document_rename": "documents.write",
+    "document_share": "documents.write",
+    "document_delete": "documents.write",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -91,4 +96,6 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:ticket_patch": "tickets.write",
     "api:reply_post": "tickets.write",
     "api:imports_run": "clients.import",
+    "api:document_post": "documents.write",
+    "api:document_delete": "documents.write",
 }

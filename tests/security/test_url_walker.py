@@ -13,6 +13,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import membership_set_client_access, staff_invite
+from clientdesk.documents.services import document_upload
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
 from clientdesk.tickets.models import Holiday
@@ -61,12 +62,14 @@ def victim_objects(cast):
     )
     ticket = ticket_create(client=client, actor=None, title="Victim ticket")
     attachment = attachment_make(ticket)
+    document = _document(client)
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
         "holiday_id": holiday.pk,
         "attachment_id": attachment.pk,
         "import_id": job.pk,
         "ticket_id": ticket.pk,
+        "document_id": document.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -213,6 +216,12 @@ def test_the_role_walk_catches_a_write_that_forgets_the_role_check(
     assert len(problems) == 4, problems
 
 
+def _document(client):
+    """A document of the client, shared with its portal (so only the scope can hide it)."""
+    upload = SimpleUploadedFile("victim.pdf", b"%PDF-1.7 victim", content_type="application/pdf")
+    return document_upload(client=client, actor=None, upload=upload, shared_with_portal=True)
+
+
 def _with_portal(cast, client) -> dict[str, int]:
     """The client's nested objects: a contact with an open portal invitation, and a portal user."""
     n = client.prefix.lower()
@@ -228,6 +237,7 @@ def _with_portal(cast, client) -> dict[str, int]:
         "client_id": client.pk,
         "ticket_id": ticket.pk,
         "attachment_id": attachment_make(ticket).pk,
+        "document_id": _document(client).pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,
@@ -365,6 +375,7 @@ def _portal_walk(cast, victim_objects, urlconf=None):
             "client_id": client.pk,
             "ticket_id": ticket.pk,
             "attachment_id": attachment_make(ticket).pk,
+            "document_id": _document(client).pk,
         }
 
     cases = [
