@@ -26,6 +26,33 @@ class _ContactChoice(forms.ModelChoiceField):
         return f"{obj.full_name} <{obj.email}>" if obj.email else obj.full_name
 
 
+class _ManyFilesInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class ManyFilesField(forms.FileField):
+    """Several files in one field (Django's documented pattern); each is checked by the
+    service, as documents are."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", _ManyFilesInput(attrs={"multiple": True}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def files_field() -> ManyFilesField:
+    return ManyFilesField(
+        label=_("Files"),
+        help_text=_("Up to 10 files, 25 MB each; programs and scripts are refused."),
+    )
+
+
 class TicketForm(forms.Form):
     """A new ticket for a client already chosen (the client page's Log a job, the New ticket
     page after picking the client)."""
@@ -40,6 +67,7 @@ class TicketForm(forms.Form):
     )
     requester = _ContactChoice(label=_("Requester"), queryset=None, required=False)
     assignee = _PeopleChoice(label=_("Assignee"), queryset=None, required=False)
+    files = files_field()
 
     def __init__(self, *args, client, **kwargs):
         super().__init__(*args, **kwargs)
@@ -115,6 +143,7 @@ class ReplyForm(forms.Form):
     minutes = forms.IntegerField(
         label=_("Time spent (minutes)"), min_value=0, max_value=24 * 60, required=False
     )
+    files = files_field()
 
 
 class MoveForm(forms.Form):
@@ -132,6 +161,7 @@ class PortalRequestForm(forms.Form):
     priority = forms.ChoiceField(
         label=_("How urgent is it?"), choices=Priority.choices, initial=Priority.NORMAL
     )
+    files = files_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -142,6 +172,7 @@ class PortalReplyForm(forms.Form):
     body = forms.CharField(
         label=_("Your reply"), max_length=100_000, widget=forms.Textarea(attrs={"rows": 4})
     )
+    files = files_field()
 
 
 DAYS = [

@@ -28,6 +28,46 @@ from clientdesk.tickets.numbering import number_format, seq_next
 from clientdesk.tickets.sla import calendar_of, times_for
 
 EDITABLE = ("title", "description", "kind", "priority", "status", "assignee", "requester")
+MAX_FILES = 10  # per message
+
+
+def _files_attach(ticket: Ticket, reply: Reply | None, files) -> None:
+    """Keep a message's uploaded files, checked as documents are (size, programs refused by
+    their bytes and extension) and stored under generated names; all of them or none."""
+    from clientdesk.documents.storage import file_discard, file_store
+    from clientdesk.tickets.models import TicketAttachment
+
+    files = list(files or [])
+    if len(files) > MAX_FILES:
+        raise ValidationError(
+            {"files": _("At most %(n)s files with one message.") % {"n": MAX_FILES}}
+        )
+    stored = []
+    try:
+        for upload in files:
+            kept = file_store(
+                upload, account_id=ticket.account_id, client_id=ticket.client_id, area="tickets"
+            )
+            stored.append(kept)
+            attachment = TicketAttachment(
+                account_id=ticket.account_id,
+                client_id=ticket.client_id,
+                ticket=ticket,
+                reply=reply,
+                name=kept.filename[:200],
+                content_type=kept.content_type[:100],
+                size=kept.size,
+            )
+            attachment.file.name = kept.stored_name
+            attachment.save()
+    except ValidationError as exc:
+        for kept in stored:
+            file_discard(kept.stored_name)
+        raise ValidationError({"files": exc.messages}) from None
+    except Exception:
+        for kept in stored:
+            file_discard(kept.stored_name)
+        raise
 
 
 class StaleTicket(Exception):
@@ -118,8 +158,10 @@ def ticket_create(
     assignee=None,
     source: str = Source.STAFF,
     now: datetime | None = None,
+    files=(),
 ) -> Ticket:
-    """A new ticket of `client`, numbered from its prefix, its SLA's due times set."""
+    """A new ticket of `client`, numbered from its prefix, its SLA's due times set; `files`
+    (uploads) come with it."""
     now = now or timezone.now()
     account = client.account
     ticket = Ticket(
@@ -148,6 +190,7 @@ def ticket_create(
     )
     _dues_set(ticket, calendar_of(account))
     ticket.save()
+    _files_attach(ticket, None, files)
     event_record(
         account=account,
         actor=actor,
@@ -226,6 +269,7 @@ def reply_add(
     contact: Contact | None = None,
     source: str = Source.STAFF,
     now: datetime | None = None,
+    files=(),
 ) -> Reply:
     """A reply on the ticket's conversation (public) or an internal note (not public).
 
@@ -255,6 +299,7 @@ def reply_add(
         created_at=now,
     )
     reply.save()
+    _files_attach(locked, reply, files)
     calendar = calendar_of(locked.client.account)
     if from_client:
         if locked.status in (Status.WAITING, Status.RESOLVED):

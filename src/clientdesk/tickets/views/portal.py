@@ -58,7 +58,7 @@ def requests_page(request, scope):
 @portal_view
 @require_http_methods(["GET", "POST"])
 def request_new(request, scope):
-    form = PortalRequestForm(request.POST or None)
+    form = PortalRequestForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_create(
@@ -70,6 +70,7 @@ def request_new(request, scope):
                 kind="request",
                 requester=scope.access.contact,
                 source=Source.PORTAL,
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
@@ -112,7 +113,7 @@ def _detail(request, scope, ticket, form, status=200):
 @require_POST
 def request_reply(request, scope, ticket_id: int):
     ticket = queries.portal_ticket(scope.client, ticket_id)
-    form = PortalReplyForm(request.POST)
+    form = PortalReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.reply_add(
@@ -121,6 +122,7 @@ def request_reply(request, scope, ticket_id: int):
                 contact=scope.access.contact,
                 body=form.cleaned_data["body"],
                 source=Source.PORTAL,
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             add_errors(form, exc)

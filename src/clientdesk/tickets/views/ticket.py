@@ -47,7 +47,9 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         )
     client = get_client(membership=request.membership, pk=client_id)
     kind = source.get("kind") if source.get("kind") in Kind.values else Kind.JOB
-    form = TicketForm(request.POST or None, client=client, initial={"kind": kind})
+    form = TicketForm(
+        request.POST or None, request.FILES or None, client=client, initial={"kind": kind}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             ticket = services.ticket_create(
@@ -149,7 +151,7 @@ def ticket_edit(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = queries.get_ticket(membership=request.membership, pk=ticket_id)
     require(request.membership, "tickets.write")
-    form = ReplyForm(request.POST)
+    form = ReplyForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             reply = services.reply_add(
@@ -158,6 +160,7 @@ def ticket_reply(request: HttpRequest, ticket_id: int) -> HttpResponse:
                 body=form.cleaned_data["body"],
                 public=form.cleaned_data["public"],
                 minutes=form.cleaned_data["minutes"] or 0,
+                files=form.cleaned_data["files"],
             )
         except ValidationError as exc:
             add_errors(form, exc)
