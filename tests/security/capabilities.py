@@ -65,6 +65,11 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_sla": "clients.write",  # its GET (the form) asks for it too
     "holiday_add": "account.manage",
     "holiday_remove": "account.manage",
+    # Agreements
+    "agreement_new": "agreements.write",
+    "agreement_edit": "agreements.write",
+    "agreement_renew": "agreements.write",
+    "agreement_end": "agreements.write",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -87,4 +92,6 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:ticket_patch": "tickets.write",
     "api:reply_post": "tickets.write",
     "api:imports_run": "clients.import",
+    "api:agreement_post": "agreements.write",
+    "api:agreement_patch": "agreements.write",
 }

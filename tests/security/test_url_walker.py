@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
+from clientdesk.agreements.services import agreement_create
 from clientdesk.clients.models import Industry
 from clientdesk.clients.services import client_delete
 from clientdesk.contacts.models import Contact
@@ -59,11 +60,13 @@ def victim_objects(cast):
         upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
     )
     ticket = ticket_create(client=client, actor=None, title="Victim ticket")
+    agreement = _agreement(client)
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
         "holiday_id": holiday.pk,
         "import_id": job.pk,
         "ticket_id": ticket.pk,
+        "agreement_id": agreement.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -210,6 +213,17 @@ def test_the_role_walk_catches_a_write_that_forgets_the_role_check(
     assert len(problems) == 4, problems
 
 
+def _agreement(client):
+    return agreement_create(
+        client=client,
+        actor=None,
+        name=f"Agreement of {client.prefix}",
+        kind="ayce_client",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2030, 12, 31),
+    )
+
+
 def _with_portal(cast, client) -> dict[str, int]:
     """The client's nested objects: a contact with an open portal invitation, and a portal user."""
     n = client.prefix.lower()
@@ -224,6 +238,7 @@ def _with_portal(cast, client) -> dict[str, int]:
     return {
         "client_id": client.pk,
         "ticket_id": ticket.pk,
+        "agreement_id": _agreement(client).pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,

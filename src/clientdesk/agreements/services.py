@@ -28,6 +28,7 @@ from clientdesk.contacts.models import Contact
 EDITABLE = ("name", "kind", "starts_on", "ends_on", "monthly_price", "hours", "notes")
 MAX_PRICE = Decimal("9999999999.99")
 MAX_HOURS = Decimal("999999.99")
+CENT = Decimal("0.01")
 
 
 class StaleAgreement(Exception):
@@ -50,9 +51,13 @@ def _clean(agreement: Agreement) -> None:
         agreement.monthly_price = Decimal("0")
     elif price < 0 or price > MAX_PRICE:
         errors["monthly_price"] = _("The price per month is a sum from 0 to 9999999999.99.")
+    else:
+        agreement.monthly_price = Decimal(price).quantize(CENT)
     if agreement.kind == Kind.HOURS_BLOCK:
         if agreement.hours is None or agreement.hours <= 0 or agreement.hours > MAX_HOURS:
             errors["hours"] = _("A block of hours needs its hours (more than 0).")
+        else:
+            agreement.hours = Decimal(agreement.hours).quantize(CENT)
     elif agreement.hours is not None:
         errors["hours"] = _("Only a block of hours has hours.")
     if errors:

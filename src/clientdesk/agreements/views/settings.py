@@ -81,10 +81,11 @@ def _back(request, agreement) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def agreement_new(request) -> HttpResponse:
-    """Pick the client (`?client=`), then fill the agreement."""
-    require(request.membership, CAPABILITY)
+    """Pick the client (`?client=`), then fill the agreement. A client you cannot see is a
+    404 before the role's 403, as everywhere."""
     raw = request.POST.get("client") or request.GET.get("client") or ""
     if not raw.isdigit():
+        require(request.membership, CAPABILITY)
         return render(
             request,
             "agreements/settings_pick_client.html",
@@ -94,6 +95,7 @@ def agreement_new(request) -> HttpResponse:
             },
         )
     client = get_client(membership=request.membership, pk=raw)
+    require(request.membership, CAPABILITY)
     money = can(request.membership, "money.read")
     form = AgreementForm(
         request.POST or None,
