@@ -224,3 +224,19 @@ def test_the_api_counts_split_each_client_s_own_contacts(cast):
         for c in body["items"]
     }
     assert counts[whole.pk] == (3, 0) and counts[per_user.pk] == (1, 2)
+
+
+def test_the_demo_makes_agreements_in_every_state_but_upcoming(cast):
+    from clientdesk.agreements.demo import demo_agreements_create
+
+    clients = [make_client(cast, prefix=f"D{i}") for i in range(6)]
+    for client in clients:
+        contact_create(client=client, actor=None, first_name="Ann")
+        contact_create(client=client, actor=None, first_name="Bob")
+    made = demo_agreements_create(account=cast.account, seed=1)
+    assert made == 8  # six current ones, and an expired year before two of them
+    states = [a.state for a in Agreement.objects.for_account(cast.account)]
+    assert states.count("current") == 6 and states.count("expired") == 2
+    assert demo_agreements_create(account=cast.account, seed=1) == 0  # once
+    kinds = {a.kind for a in Agreement.objects.for_account(cast.account)}
+    assert kinds == {"ayce_client", "ayce_user", "hours_block", "fixed_fee"}

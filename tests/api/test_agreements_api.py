@@ -95,7 +95,7 @@ def test_a_block_of_hours_and_the_rules_as_422(manager, bpm):
 def test_contacts_must_be_the_client_s_own(cast, manager, bpm):
     stranger = contact_create(client=make_client(cast, prefix="OTH"), actor=None, first_name="S")
     refused = manager.post("/api/v1/agreements", _body(bpm, contact_ids=[stranger.pk]))
-    assert "not a contact of this client" in assert_refused(refused, "contacts")
+    assert "not a contact of this client" in assert_refused(refused, "contact_ids")
     globex = make_client(cast.other_account, prefix="GLX")
     theirs = contact_create(client=globex, actor=None, first_name="G")
     refused = manager.post("/api/v1/agreements", _body(bpm, contact_ids=[theirs.pk]))

@@ -151,6 +151,16 @@ def _contacts(membership: Membership, ids: list[int]) -> list:
     return found
 
 
+def _write(call, **kwargs):
+    """A service call whose `contacts` message names the API's `contact_ids`."""
+    try:
+        return call(**kwargs)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "contacts" in exc.error_dict:
+            exc.error_dict["contact_ids"] = exc.error_dict.pop("contacts")
+        raise
+
+
 def _money_given(membership: Membership, given: bool) -> None:
     if given and not can(membership, "money.read"):
         raise ValidationError({"monthly_price": _("Your role does not see or set prices.")})
@@ -182,7 +192,8 @@ def agreement_post(request):
     payload = read_body(AgreementCreateIn, request)
     client = get_client(membership=request.membership, pk=payload.client_id)
     _money_given(request.membership, "monthly_price" in payload.model_fields_set)
-    agreement = agreement_create(
+    agreement = _write(
+        agreement_create,
         client=client,
         actor=request.membership,
         name=payload.name,
@@ -234,7 +245,8 @@ def agreement_patch(request, agreement_id: Id):
     if "contact_ids" in given and payload.contact_ids is not None:
         extra["contacts"] = _contacts(request.membership, payload.contact_ids)
     try:
-        agreement = agreement_update(
+        agreement = _write(
+            agreement_update,
             agreement=agreement,
             actor=request.membership,
             version=payload.version,

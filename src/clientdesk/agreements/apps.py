@@ -53,3 +53,11 @@ class AgreementsConfig(AppConfig):
         registry.api_routers.add(
             registry.ApiRouter("agreements", "clientdesk.agreements.api:router", 60)
         )
+        registry.demo_steps.add(registry.DemoStep("agreements", _demo, 50))
+
+
+def _demo(account, clients: int, seed: int) -> str:
+    from clientdesk.agreements.demo import demo_agreements_create
+
+    made = demo_agreements_create(account=account, seed=seed)
+    return f"{made} agreements" if made else ""
