@@ -90,3 +90,27 @@ def test_an_expired_agreement_is_flagged_red_and_a_current_one_green(
     page.reload()
     assert no_sideways_scroll(page)
     shot(page, "settings-390")
+
+
+def test_a_manager_covers_a_contact_from_the_agreement_form(
+    page: Page, live_server, cast, harbour, sign_in, check_a11y, shot
+):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, live_server, cast.manager.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/a/acme/settings/agreements/?client={harbour.pk}")
+    page.locator("tr.agreement-row", has_text="Managed desks").get_by_role(
+        "link", name="Edit"
+    ).click()
+    expect(page.get_by_label("Ann")).to_be_checked()
+    expect(page.get_by_label("Bob")).not_to_be_checked()
+    page.get_by_label("Bob").check()
+    check_a11y(page)
+    shot(page, "form-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert no_sideways_scroll(page)
+    shot(page, "form-390")
+    page.locator("#save-agreement").click()
+    expect(page.locator(".messages, .message").first).to_contain_text("was saved")
+    page.goto(f"{live_server.url}/a/acme/clients/{harbour.pk}/")
+    coverage = page.locator("table.counts").filter(has_text="In agreement")
+    expect(coverage.locator("tr", has_text="In agreement").locator("td").first).to_have_text("2")
