@@ -134,3 +134,23 @@ def test_the_portal_shows_the_client_s_agreements_only(cast):
     assert "Alpha support" in page.text and "Alpha old" in page.text
     assert 'data-state="expired"' in page.text and "Bravo support" not in page.text
     assert "450.00" not in page.text
+
+
+def test_the_activity_log_tells_the_agreements_story(cast, bpm):
+    from clientdesk.agreements.services import agreement_update, agreements_warn
+
+    ana = contact_create(client=bpm, actor=None, first_name="Ana")
+    made = _make(bpm, "Desks", date(2026, 1, 1), date(2026, 7, 1), kind="ayce_user")
+    agreement_update(
+        agreement=made, actor=cast.manager, version=None, contacts=[ana], monthly_price=Decimal(9)
+    )
+    agreements_warn(account=cast.account)
+    page = web(cast.admin).get("/a/acme/settings/activity/")
+    assert page.status_code == 200
+    text = " ".join(page.text.split())
+    assert "added the agreement" in text and "Desks" in text
+    assert "ends within 30 days" in text
+    assert "Ana" in text  # the covered contacts, by name
+    # Prices in the log are for money.read only; the technician's timeline hides them.
+    timeline = web(cast.technician).get(f"/a/acme/clients/{bpm.pk}/")
+    assert timeline.status_code == 200

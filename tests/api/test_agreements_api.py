@@ -135,3 +135,12 @@ def test_other_accounts_and_hidden_clients_get_404(cast, manager, bpm):
     assert api.patch(url, {"version": 1, "name": "x"}).status_code == 404
     assert api.get("/api/v1/agreements").json()["items"] == []
     assert api.post("/api/v1/agreements", _body(bpm)).status_code == 404
+
+
+def test_ids_given_as_whole_floats_are_ids(manager, bpm):
+    ana = contact_create(client=bpm, actor=None, first_name="Ana")
+    made = manager.post("/api/v1/agreements", _body(bpm, contact_ids=[float(ana.pk)]))
+    assert made.status_code == 201 and made.json()["contact_ids"] == [ana.pk]
+    url = f"/api/v1/agreements/{made.json()['id']}"
+    changed = manager.patch(url, {"version": 1, "contact_ids": [float(ana.pk), 1.5]})
+    assert changed.status_code == 422

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja import Status as Answer
+from pydantic import field_validator
 
 from clientdesk.agreements import queries
 from clientdesk.agreements.models import Agreement
@@ -86,6 +87,18 @@ class AgreementCreateIn(Strict):
         default_factory=list, max_length=1000
     )
 
+    @field_validator("contact_ids", mode="before")
+    @classmethod
+    def _whole_ids(cls, values):
+        return _whole(values)
+
+
+def _whole(values):
+    # JSON does not tell 3 from 3.0, in a list either (Strict does it for single fields).
+    if isinstance(values, list):
+        return [int(v) if isinstance(v, float) and v.is_integer() else v for v in values]
+    return values
+
 
 class AgreementPatchIn(Strict):
     """Only the fields given change; `version` is the one you read."""
@@ -99,6 +112,11 @@ class AgreementPatchIn(Strict):
     hours: str | None = Field(None, pattern=HOURS)
     notes: str = Field(None, max_length=10_000)  # type: ignore[assignment]
     contact_ids: list[Annotated[int, Field(ge=1, le=MAX_ID)]] = Field(None, max_length=1000)  # type: ignore[assignment]
+
+    @field_validator("contact_ids", mode="before")
+    @classmethod
+    def _whole_ids(cls, values):
+        return _whole(values)
 
 
 class AgreementConflictOut(ErrorOut):
