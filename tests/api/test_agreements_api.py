@@ -144,3 +144,16 @@ def test_ids_given_as_whole_floats_are_ids(manager, bpm):
     url = f"/api/v1/agreements/{made.json()['id']}"
     changed = manager.patch(url, {"version": 1, "contact_ids": [float(ana.pk), 1.5]})
     assert changed.status_code == 422
+
+
+def test_a_deleted_contact_is_no_longer_covered(manager, bpm):
+    from clientdesk.contacts.services import contact_delete
+
+    ana = contact_create(client=bpm, actor=None, first_name="Ana")
+    ben = contact_create(client=bpm, actor=None, first_name="Ben")
+    made = manager.post("/api/v1/agreements", _body(bpm, contact_ids=[ana.pk, ben.pk])).json()
+    contact_delete(contact=ben, actor=None)
+    assert manager.get(f"/api/v1/agreements/{made['id']}").json()["contact_ids"] == [ana.pk]
+    [row] = [c for c in manager.get("/api/v1/clients").json()["items"] if c["id"] == bpm.pk]
+    assert row["counts"]["contacts_in_agreement"] == 1
+    assert row["counts"]["contacts_out_of_agreement"] == 0

@@ -70,7 +70,7 @@ def covered_ids(agreements: list[Agreement]) -> dict[int, list[int]]:
     if users:
         rows = (
             AgreementContact.objects.for_account(agreements[0].account_id)
-            .filter(agreement_id__in=users)
+            .filter(agreement_id__in=users, contact__deleted_at=None)
             .order_by("contact_id")
             .values_list("agreement_id", "contact_id")
         )
