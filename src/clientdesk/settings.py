@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "clientdesk.portal",
     "clientdesk.tickets",
     "clientdesk.documents",
+    "clientdesk.agreements",
     "clientdesk.onboarding",
     "clientdesk.transfer",
     "clientdesk.audit",

@@ -661,10 +661,10 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     manager.get("/api/v1/account")  # the first use records last_used_at: one write
     # token, membership, one page (industry, manager, parent joined), the page's tags, the
     # page's own contact counts, one query per tree level below the page (here: one, finding
-    # no sub-clients), and the page's own SLA times
-    with django_assert_num_queries(7):
+    # no sub-clients), the page's own SLA times, and its contacts in and out of agreement
+    with django_assert_num_queries(8):
         assert len(ids(manager.get("/api/v1/clients", limit=2))) == 2
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         assert len(ids(manager.get("/api/v1/clients", limit=30, order="-industry"))) == 30
 
 
@@ -740,7 +740,7 @@ def test_the_list_costs_the_same_queries_with_a_deep_tree_of_contacts(
     # One query per level of the tree below the page's rows, whatever the number of rows:
     # two rows at the top of a 12-deep chain read 11 levels; all twelve read just one.
     for limit, levels in ((2, 11), (12, 1)):
-        with django_assert_num_queries(6 + levels):
+        with django_assert_num_queries(7 + levels):
             body = manager.get("/api/v1/clients", limit=limit, order="prefix").json()
     assert body["items"][0]["counts"]["contacts_with_subclients"] == 12
     assert body["items"][-1]["counts"]["contacts_with_subclients"] == 1

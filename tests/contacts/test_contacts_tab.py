@@ -519,8 +519,10 @@ def test_the_contact_counts_are_real_with_sub_clients(cast, harbour, people):
     add(site, "Sid", email="sid@north.example")
     page = web(cast.viewer).get(f"/a/acme/clients/{harbour.pk}/")
     rows = {label: (own, subs) for label, own, subs, _ in page.context["contact_rows"]}
-    # Dan is inactive: not counted. Agreements do not exist yet: all out of agreement.
-    assert rows == {"In agreement": (0, 0), "Out of agreement": (3, 4), "All contacts": (3, 4)}
+    # Dan is inactive: not counted. In and out of agreement: the agreements' own panel.
+    assert rows == {"All contacts": (3, 4)}
+    coverage = {label: (own, subs) for label, own, subs, _ in page.context["coverage_rows"]}
+    assert coverage == {"In agreement": (0, 0), "Out of agreement": (3, 4)}
     assert (
         '<tr class="total"><th scope="row">All contacts</th><td class="num">3</td><td class="num">4</td></tr>'
         in page.text

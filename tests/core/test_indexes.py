@@ -36,6 +36,10 @@ KEPT_FOR_DELETES = {
     ("tickets_ticketattachment", "client_id"),
     ("tickets_ticketattachment", "ticket_id"),
     ("documents_document", "client_id"),
+    ("agreements_agreement", "client_id"),
+    ("agreements_agreementcontact", "client_id"),
+    ("agreements_agreementcontact", "agreement_id"),
+    ("agreements_agreementcontact", "contact_id"),
 }
 # Looked up before the account is known: a token or link by its hash, a person's memberships
 # and portal access at sign-in, and, on tables of a few rows per person (invitations sent,

@@ -74,6 +74,11 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "document_rename": "documents.write",
     "document_share": "documents.write",
     "document_delete": "documents.write",
+    # Agreements
+    "agreement_new": "agreements.write",
+    "agreement_edit": "agreements.write",
+    "agreement_renew": "agreements.write",
+    "agreement_end": "agreements.write",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -98,4 +103,6 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:imports_run": "clients.import",
     "api:document_post": "documents.write",
     "api:document_delete": "documents.write",
+    "api:agreement_post": "agreements.write",
+    "api:agreement_patch": "agreements.write",
 }

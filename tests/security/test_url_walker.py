@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.urls import path
 
+from clientdesk.agreements.services import agreement_create
 from clientdesk.clients.models import Industry
 from clientdesk.clients.services import client_delete
 from clientdesk.contacts.models import Contact
@@ -63,6 +64,7 @@ def victim_objects(cast):
     ticket = ticket_create(client=client, actor=None, title="Victim ticket")
     attachment = attachment_make(ticket)
     document = _document(client)
+    agreement = _agreement(client)
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
         "holiday_id": holiday.pk,
@@ -70,6 +72,7 @@ def victim_objects(cast):
         "import_id": job.pk,
         "ticket_id": ticket.pk,
         "document_id": document.pk,
+        "agreement_id": agreement.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -222,6 +225,17 @@ def _document(client):
     return document_upload(client=client, actor=None, upload=upload, shared_with_portal=True)
 
 
+def _agreement(client):
+    return agreement_create(
+        client=client,
+        actor=None,
+        name=f"Agreement of {client.prefix}",
+        kind="ayce_client",
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2030, 12, 31),
+    )
+
+
 def _with_portal(cast, client) -> dict[str, int]:
     """The client's nested objects: a contact with an open portal invitation, and a portal user."""
     n = client.prefix.lower()
@@ -238,6 +252,7 @@ def _with_portal(cast, client) -> dict[str, int]:
         "ticket_id": ticket.pk,
         "attachment_id": attachment_make(ticket).pk,
         "document_id": _document(client).pk,
+        "agreement_id": _agreement(client).pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,

@@ -86,6 +86,7 @@ ACCOUNT_OBJECTS = frozenset(
 # Routes that name a client in their query string rather than their path: the limit walk sends
 # the hidden client's id there too (GET), and wants the same 404 as for a path.
 CLIENT_QUERIES = {
+    "agreement_new": "client",
     "ticket_report": "client",
     "ticket_report_export": "client",
     "api:jobs_report_get": "client",

@@ -15,15 +15,10 @@ def key_contacts(request, client) -> dict:
 
 
 def contact_count_rows(request, client) -> dict:
-    """Rows of (label, own, with sub-clients, is total) for the Contact counts table."""
+    """Rows of (label, own, with sub-clients, is total) for the Contact counts table. Which
+    contacts are in agreement is the agreements domain's to say (its own panel and counts)."""
     counts = contact_counts(client=client, membership=request.membership)
-    return {
-        "contact_rows": [
-            (_("In agreement"), counts.in_agreement, 0, False),
-            (_("Out of agreement"), counts.out_of_agreement, counts.with_subclients, False),
-            (_("All contacts"), counts.own, counts.with_subclients, True),
-        ]
-    }
+    return {"contact_rows": [(_("All contacts"), counts.own, counts.with_subclients, True)]}
 
 
 def api_counts(membership, clients) -> dict[int, dict]:
@@ -32,8 +27,6 @@ def api_counts(membership, clients) -> dict[int, dict]:
         pk: {
             "contacts": c.own,
             "contacts_with_subclients": c.with_subclients,
-            "contacts_in_agreement": c.in_agreement,
-            "contacts_out_of_agreement": c.out_of_agreement,
         }
         for pk, c in contact_counts_by_client(clients=clients, membership=membership).items()
     }

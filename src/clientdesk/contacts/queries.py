@@ -103,9 +103,6 @@ def contacts_of(
 class ContactCounts:
     own: int = 0
     with_subclients: int = 0
-    # Agreements do not exist yet: until they land every contact is out of agreement.
-    in_agreement: int = 0
-    out_of_agreement: int = 0
 
 
 def _counted() -> Q:
@@ -124,9 +121,7 @@ def contact_counts(*, client: Client, membership: Membership) -> ContactCounts:
         .values_list("pk", "n")
     )
     own = rows.get(client.pk, 0)
-    return ContactCounts(
-        own=own, with_subclients=sum(rows.values()), in_agreement=0, out_of_agreement=own
-    )
+    return ContactCounts(own=own, with_subclients=sum(rows.values()))
 
 
 def contact_counts_by_client(
@@ -163,15 +158,7 @@ def contact_counts_by_client(
                     stack.append(child)
         return result
 
-    return {
-        pk: ContactCounts(
-            own=own.get(pk, 0),
-            with_subclients=total(pk),
-            in_agreement=0,
-            out_of_agreement=own.get(pk, 0),
-        )
-        for pk in wanted
-    }
+    return {pk: ContactCounts(own=own.get(pk, 0), with_subclients=total(pk)) for pk in wanted}
 
 
 def contacts_matching(*, membership: Membership, q: str, limit: int = 10) -> list[Contact]:

@@ -29,6 +29,7 @@ _MANAGER = _TECH | {
     "clients.invite",
     "clients.offboard",
     "money.read",
+    "agreements.write",
 }
 _ADMIN = _MANAGER | {
     "account.manage",
