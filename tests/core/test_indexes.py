@@ -33,6 +33,8 @@ KEPT_FOR_DELETES = {
     ("tickets_reply", "ticket_id"),
     ("tickets_clientsla", "client_id"),
     ("tickets_ticketcounter", "client_id"),
+    ("tickets_mailcopy", "client_id"),
+    ("tickets_mailcopy", "contact_id"),
     ("tickets_ticketattachment", "client_id"),
     ("tickets_ticketattachment", "ticket_id"),
     ("documents_document", "client_id"),
