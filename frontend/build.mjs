@@ -20,6 +20,7 @@ const ICONS = [
   "circle-dashed", "target", "hourglass", "circle-check", "triangle-alert", "circle-off",
   "eye-off", "user-check", // the status and engagement badges
   "ticket", "kanban", "wrench", "clock", "message-square", "lock", "timer", "chart-column", "flag-triangle-right", // tickets
+  "monitor", "external-link", // devices
 ];
 
 await build({

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "clientdesk.contacts",
     "clientdesk.portal",
     "clientdesk.tickets",
+    "clientdesk.devices",
     "clientdesk.onboarding",
     "clientdesk.transfer",
     "clientdesk.audit",

@@ -32,6 +32,7 @@ KEPT_FOR_DELETES = {
     ("tickets_reply", "ticket_id"),
     ("tickets_clientsla", "client_id"),
     ("tickets_ticketcounter", "client_id"),
+    ("devices_device", "client_id"),
 }
 # Looked up before the account is known: a token or link by its hash, a person's memberships
 # and portal access at sign-in, and, on tables of a few rows per person (invitations sent,

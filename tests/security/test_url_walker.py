@@ -13,6 +13,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import membership_set_client_access, staff_invite
+from clientdesk.devices.services import device_create
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
 from clientdesk.tickets.models import Holiday
@@ -59,11 +60,13 @@ def victim_objects(cast):
         upload=SimpleUploadedFile("victim.csv", b"Prefix,Name\nVIC2,Victim two\n"),
     )
     ticket = ticket_create(client=client, actor=None, title="Victim ticket")
+    device = device_create(client=client, actor=None, name="Victim device", serial="V-1")
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
         "holiday_id": holiday.pk,
         "import_id": job.pk,
         "ticket_id": ticket.pk,
+        "device_id": device.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -221,9 +224,11 @@ def _with_portal(cast, client) -> dict[str, int]:
     invited = contact_create(client=client, actor=None, first_name="Inv", email=f"inv@{n}.example")
     invitation = portal_invite(client=client, actor=cast.owner.user, contact=invited)
     ticket = ticket_create(client=client, actor=None, title=f"Ticket of {n}")
+    device = device_create(client=client, actor=None, name=f"Device of {n}")
     return {
         "client_id": client.pk,
         "ticket_id": ticket.pk,
+        "device_id": device.pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,
