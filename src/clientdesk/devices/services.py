@@ -57,22 +57,32 @@ def mac_normalized(value: str) -> str:
     return ":".join(digits[i : i + 2] for i in range(0, 12, 2)).upper()
 
 
+def formats_check(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Normalise the MAC, the IP and the type in `values` in place; {field: [messages]} for
+    those that are wrong (the import's batch shares it)."""
+    errors: dict[str, list[str]] = {}
+    if values.get("mac"):
+        try:
+            values["mac"] = mac_normalized(values["mac"])
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+    if values.get("ip"):
+        try:
+            values["ip"] = str(ipaddress.ip_address(values["ip"]))
+        except ValueError:
+            errors["ip"] = [_("Enter an IPv4 or IPv6 address, like 192.168.1.20.")]
+    if "type" in values and values["type"] not in DeviceType.values:
+        errors["type"] = [_("Choose standard, advanced or passive.")]
+    return errors
+
+
 def _clean(device: Device) -> None:
     for name in TEXT:
         setattr(device, name, (getattr(device, name) or "").strip())
-    errors: dict[str, list[str]] = {}
-    if device.mac:
-        try:
-            device.mac = mac_normalized(device.mac)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-    if device.ip:
-        try:
-            device.ip = str(ipaddress.ip_address(device.ip))
-        except ValueError:
-            errors["ip"] = [_("Enter an IPv4 or IPv6 address, like 192.168.1.20.")]
-    if device.type not in DeviceType.values:
-        errors["type"] = [_("Choose standard, advanced or passive.")]
+    values = {name: getattr(device, name) for name in ("mac", "ip", "type")}
+    errors = formats_check(values)
+    for name, value in values.items():
+        setattr(device, name, value)
     try:
         device.full_clean(exclude=["account", "client", *errors], validate_constraints=False)
     except ValidationError as exc:
