@@ -135,7 +135,7 @@ def _render_tab(
     labels = _labels(request)
 
     def fetch(*, cursor, before, limit) -> Page:
-        return queries.devices_of(
+        page = queries.devices_of(
             membership=request.membership,
             client=client,
             q=state.q,
@@ -146,6 +146,9 @@ def _render_tab(
             before=before,
             limit=limit,
         )
+        for device in page.items:
+            device.type_label = labels[device.type]
+        return page
 
     context = tables.table_context(request, state, fetch, link)
     if not tables.wants_partial(request):
