@@ -1,7 +1,8 @@
 """Devices: the assets an account manages for a client, in the account's RMM tiers."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -52,8 +53,16 @@ class Device(ClientOwnedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["account", "client", "name", "id"], name="device_client_idx"),
-            # The counts per type: an index-only count per client and type.
+            # The tab and the API list sort by Lower(name) (queries.SORTS): the index holds it.
+            models.Index(
+                F("account"),
+                F("client"),
+                Lower("name"),
+                F("id"),
+                condition=Q(deleted_at=None),
+                name="device_client_lname_idx",
+            ),
+            # The counts per type: an index-only count per client and type (queries).
             models.Index(
                 fields=["account", "client", "type"],
                 condition=Q(deleted_at=None),

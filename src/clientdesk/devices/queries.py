@@ -116,46 +116,59 @@ class DeviceCounts:
         return sum(self.with_subclients.values())
 
 
-def _per_type() -> dict:
-    return {
-        f"n_{t}": Count("devices", filter=Q(devices__deleted_at=None, devices__type=t))
-        for t in TYPES
-    }
+CHUNK = 5000  # client ids per count query
+
+
+def _counts_of(account_id: int, ids: list[int]) -> dict[int, list[int]]:
+    """{client id: [n per type]} of the live devices of these clients, read from the partial
+    index (account, client, type) alone."""
+    found: dict[int, list[int]] = {}
+    index = {t: i for i, t in enumerate(TYPES)}
+    for start in range(0, len(ids), CHUNK):
+        rows = (
+            Device.objects.for_account(account_id)
+            .filter(deleted_at=None, client_id__in=ids[start : start + CHUNK])
+            .values_list("client_id", "type")
+            .annotate(n=Count("*"))
+            .order_by()
+        )
+        for client_id, kind, n in rows:
+            found.setdefault(client_id, [0] * len(TYPES))[index[kind]] += n
+    return found
 
 
 def device_counts_by_client(
     *, clients: Iterable[Client], membership: Membership
 ) -> dict[int, DeviceCounts]:
     """Each client's devices per type, alone and with its visible sub-clients at any depth:
-    one query for their own counts, then one per level of the subtrees below them (never per
-    row), reading only those subtrees. A sub-client the membership may not see counts
-    nothing, and neither does what is below it."""
-    wanted = [c.pk for c in clients]
+    one query per level of the subtrees below them (the clients the membership may see, never
+    per row, reading only those subtrees), then one count of their devices (per 5,000
+    clients). A sub-client the membership may not see counts nothing, and neither does what
+    is below it."""
+    wanted = list({c.pk: c for c in clients}.values())
     if not wanted:
         return {}
-    names = [f"n_{t}" for t in TYPES]
-    counted = live_clients(membership).annotate(**_per_type())
-    own: dict[int, tuple[int, ...]] = {
-        row[0]: tuple(row[1:]) for row in counted.filter(pk__in=wanted).values_list("pk", *names)
-    }
     children: dict[int, list[int]] = {}
-    level, seen = set(own), set(own)
+    level = {c.pk for c in wanted}
+    seen = set(level)
+    live = live_clients(membership)
     while level:
-        rows = list(counted.filter(parent_id__in=level).values_list("pk", "parent_id", *names))
+        rows = list(live.filter(parent_id__in=level).values_list("pk", "parent_id"))
         level = set()
-        for pk, parent_id, *ns in rows:
+        for pk, parent_id in rows:
             children.setdefault(parent_id, []).append(pk)
-            own.setdefault(pk, tuple(ns))
             if pk not in seen:
                 seen.add(pk)
                 level.add(pk)
+    own = _counts_of(membership.account_id, sorted(seen))
+    zero = [0] * len(TYPES)
 
     def total(root: int) -> dict[str, int]:
         sums = [0] * len(TYPES)
         stack, visited = [root], {root}
         while stack:
             node = stack.pop()
-            for i, n in enumerate(own.get(node, ())):
+            for i, n in enumerate(own.get(node, zero)):
                 sums[i] += n
             for child in children.get(node, ()):
                 if child not in visited:
@@ -163,12 +176,11 @@ def device_counts_by_client(
                     stack.append(child)
         return dict(zip(TYPES, sums, strict=True))
 
-    zero = (0,) * len(TYPES)
     return {
-        pk: DeviceCounts(
-            own=dict(zip(TYPES, own.get(pk, zero), strict=True)), with_subclients=total(pk)
+        c.pk: DeviceCounts(
+            own=dict(zip(TYPES, own.get(c.pk, zero), strict=True)), with_subclients=total(c.pk)
         )
-        for pk in wanted
+        for c in wanted
     }
 
 
