@@ -280,3 +280,20 @@ def test_the_pages_are_strict_csp(cast, harbour, fleet):
         web(cast.owner).get("/a/acme/settings/devices/"),
     ):
         assert_strict(response)
+
+
+def test_the_demo_gives_working_clients_devices_dated_after_their_client(db):
+    import io
+
+    from django.core.management import call_command
+
+    from clientdesk.core.models import Account
+
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    account = Account.objects.get(slug="demo")
+    devices = Device.objects.filter(account=account).select_related("client")
+    assert devices.count() > 20 and "devices" in out.getvalue()
+    assert {d.type for d in devices} == {"standard", "advanced", "passive"}
+    assert all(d.created_at >= d.client.created_at for d in devices)
+    assert all(d.client.status in ("active", "waiting", "invited") for d in devices)

@@ -54,8 +54,16 @@ class DevicesConfig(AppConfig):
                 limit=8,
             )
         )
+        registry.demo_steps.add(registry.DemoStep("devices", _demo, 35))
         registry.client_quick_links.add(
             registry.ClientQuickLink(
                 "devices", _("Devices"), "monitor", "client_devices", with_client=True, order=20
             )
         )
+
+
+def _demo(account, clients: int, seed: int) -> str:
+    from clientdesk.devices.demo import demo_devices_create
+
+    made = demo_devices_create(account=account, seed=seed)
+    return f"{made} devices" if made else ""
