@@ -297,3 +297,9 @@ def test_the_demo_gives_working_clients_devices_dated_after_their_client(db):
     assert {d.type for d in devices} == {"standard", "advanced", "passive"}
     assert all(d.created_at >= d.client.created_at for d in devices)
     assert all(d.client.status in ("active", "waiting", "invited") for d in devices)
+
+
+def test_each_row_of_the_clients_page_links_to_its_devices(cast, harbour):
+    page = web(cast.viewer).get("/a/acme/clients/").text
+    row = page.split('data-client="HBR"', 1)[1].split("</tr>", 1)[0]
+    assert f'href="{tab(harbour)}"' in row
