@@ -303,3 +303,14 @@ def test_each_row_of_the_clients_page_links_to_its_devices(cast, harbour):
     page = web(cast.viewer).get("/a/acme/clients/").text
     row = page.split('data-client="HBR"', 1)[1].split("</tr>", 1)[0]
     assert f'href="{tab(harbour)}"' in row
+
+
+def test_editing_from_the_device_page_goes_back_to_it(cast, harbour, fleet):
+    owner, pc = web(cast.owner), fleet["pc"]
+    page = owner.get(tab(harbour, f"{pc.pk}/"))
+    assert f'href="{tab(harbour, f"{pc.pk}/edit/")}?next=device"' in page.text
+    dialog = owner.get(tab(harbour, f"{pc.pk}/edit/"), {"next": "device"})
+    assert '<input type="hidden" name="next" value="device">' in dialog.text
+    form = {"name": "PC-2", "type": "standard", "version": 1, "next": "device"}
+    response = owner.post(tab(harbour, f"{pc.pk}/edit/"), form)
+    assert response.status_code == 302 and response["Location"] == tab(harbour, f"{pc.pk}/")

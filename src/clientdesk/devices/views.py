@@ -217,7 +217,8 @@ def device_edit(request: HttpRequest, client_id: int, device_id: int) -> HttpRes
     if request.method != "POST":
         form = DeviceForm.for_device(device, auto_id=EDIT_ID, type_labels=labels)
         form.initial["return_query"] = request.GET.get("return_query", "")
-        edit = {"form": form, "device": device}
+        # From the device page: saving goes back there.
+        edit = {"form": form, "device": device, "next": request.GET.get("next") == "device"}
         if request.htmx:  # only the dialog, which the tab opens
             return render(request, "devices/device_dialog.html", {"client": client, **edit})
         return _render_tab(request, client, QueryDict(form.initial["return_query"]), edit=edit)
@@ -250,7 +251,7 @@ def device_edit(request: HttpRequest, client_id: int, device_id: int) -> HttpRes
                 )
             return _back(request, client)
     form.focus_first_error()
-    edit = {"form": form, "device": device}
+    edit = {"form": form, "device": device, "next": request.POST.get("next") == "device"}
     return _render_tab(request, client, _return_params(form), edit=edit, status=400)
 
 
