@@ -54,6 +54,9 @@ bench: setup
 	@echo "=== tickets list and jobs report at 1,000,000 tickets (bench/results/tickets-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/tickets.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/tickets.py
+	@echo "=== devices tab, list API and counts at 1,000,000 devices (bench/results/devices-*.md)"
+	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/devices.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/devices.py
 	@echo "=== imports: 100,000 clients from CSV and XLSX, then 1,000,000 for memory (bench/results/imports-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/imports.py --million
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/imports.py --million

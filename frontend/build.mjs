@@ -21,6 +21,7 @@ const ICONS = [
   "eye-off", "user-check", // the status and engagement badges
   "ticket", "kanban", "wrench", "clock", "message-square", "lock", "timer", "chart-column", "flag-triangle-right", // tickets
   "file-text", // documents
+  "monitor", "external-link", // devices
 ];
 
 await build({

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "clientdesk.tickets",
     "clientdesk.documents",
     "clientdesk.agreements",
+    "clientdesk.devices",
     "clientdesk.onboarding",
     "clientdesk.transfer",
     "clientdesk.audit",

@@ -120,9 +120,10 @@ def test_create_answers_201_with_the_whole_client(cast, manager):
         "archived": False,
         "version": 1,
         "counts": {
-            # Nothing counts devices yet: unknown, not a 0 that reads like an answer.
-            "devices": None,
-            "devices_with_subclients": None,
+            "devices": 0,
+            "devices_with_subclients": 0,
+            "device_types": {"standard": 0, "advanced": 0, "passive": 0},
+            "device_types_with_subclients": {"standard": 0, "advanced": 0, "passive": 0},
             "contacts": 1,  # the primary contact
             "contacts_with_subclients": 1,
             "contacts_in_agreement": 0,
@@ -661,10 +662,11 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     manager.get("/api/v1/account")  # the first use records last_used_at: one write
     # token, membership, one page (industry, manager, parent joined), the page's tags, the
     # page's own contact counts, one query per tree level below the page (here: one, finding
-    # no sub-clients), the page's own SLA times, and its contacts in and out of agreement
-    with django_assert_num_queries(8):
+    # no sub-clients), the same two for the device counts, the page's own SLA times, and its
+    # contacts in and out of agreement
+    with django_assert_num_queries(10):
         assert len(ids(manager.get("/api/v1/clients", limit=2))) == 2
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         assert len(ids(manager.get("/api/v1/clients", limit=30, order="-industry"))) == 30
 
 
@@ -738,9 +740,10 @@ def test_the_list_costs_the_same_queries_with_a_deep_tree_of_contacts(
         contact_create(client=parent, actor=None, first_name=f"P{i}")
     manager.get("/api/v1/account")
     # One query per level of the tree below the page's rows, whatever the number of rows:
-    # two rows at the top of a 12-deep chain read 11 levels; all twelve read just one.
+    # two rows at the top of a 12-deep chain read 11 levels; all twelve read just one. The
+    # contact counts and the device counts each walk the levels (and read the rows' own).
     for limit, levels in ((2, 11), (12, 1)):
-        with django_assert_num_queries(7 + levels):
+        with django_assert_num_queries(8 + 2 * levels):
             body = manager.get("/api/v1/clients", limit=limit, order="prefix").json()
     assert body["items"][0]["counts"]["contacts_with_subclients"] == 12
     assert body["items"][-1]["counts"]["contacts_with_subclients"] == 1

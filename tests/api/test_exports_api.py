@@ -195,7 +195,7 @@ def test_the_template_format_defaults_to_csv(cast):
 @pytest.mark.parametrize(
     ("params", "field"),
     [
-        ({"kind": "devices"}, "kind"),
+        ({"kind": "tickets"}, "kind"),
         ({}, "kind"),
         ({"kind": "clients", "format": "ods"}, "format"),
     ],

@@ -94,7 +94,7 @@ def test_a_file_without_a_required_column_is_422_and_leaves_no_job(cast, manager
 @pytest.mark.parametrize(
     ("fields", "field"),
     [
-        ({"kind": "devices"}, "kind"),
+        ({"kind": "tickets"}, "kind"),
         ({"kind": ""}, "kind"),
         ({"mode": "merge"}, "mode"),
     ],

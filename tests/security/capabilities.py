@@ -59,6 +59,12 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_contacts_bulk": "contacts.write",
     "client_contact_edit": "contacts.write",
     "client_contacts_columns": ANY_MEMBER,
+    "client_device_add": "devices.write",
+    "client_devices_bulk": "devices.write",
+    "client_device_edit": "devices.write",
+    "client_device_delete": "devices.write",
+    "client_devices_columns": ANY_MEMBER,
+    "device_settings": "account.manage",
     # Tickets
     "ticket_new": "tickets.write",  # its GET (choosing the client) asks for it too
     "ticket_columns": ANY_MEMBER,
@@ -95,6 +101,9 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:contacts_create": "contacts.write",
     "api:contact_patch": "contacts.write",
     "api:contact_remove": "contacts.write",
+    "api:devices_create": "devices.write",
+    "api:device_patch": "devices.write",
+    "api:device_remove": "devices.write",
     "api:imports_create": "clients.import",
     "api:account_patch": "account.manage",
     "api:ticket_post": "tickets.write",

@@ -14,6 +14,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.contacts.services import contact_create
 from clientdesk.core.emails import email_queue
 from clientdesk.core.services import membership_set_client_access, staff_invite
+from clientdesk.devices.services import device_create
 from clientdesk.documents.services import document_upload
 from clientdesk.integrations.services import api_token_create
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
@@ -65,6 +66,7 @@ def victim_objects(cast):
     attachment = attachment_make(ticket)
     document = _document(client)
     agreement = _agreement(client)
+    device = device_create(client=client, actor=None, name="Victim device", serial="V-1")
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
         "holiday_id": holiday.pk,
@@ -73,6 +75,7 @@ def victim_objects(cast):
         "ticket_id": ticket.pk,
         "document_id": document.pk,
         "agreement_id": agreement.pk,
+        "device_id": device.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
         "access_id": access.pk,
@@ -247,12 +250,14 @@ def _with_portal(cast, client) -> dict[str, int]:
     invited = contact_create(client=client, actor=None, first_name="Inv", email=f"inv@{n}.example")
     invitation = portal_invite(client=client, actor=cast.owner.user, contact=invited)
     ticket = ticket_create(client=client, actor=None, title=f"Ticket of {n}")
+    device = device_create(client=client, actor=None, name=f"Device of {n}")
     return {
         "client_id": client.pk,
         "ticket_id": ticket.pk,
         "attachment_id": attachment_make(ticket).pk,
         "document_id": _document(client).pk,
         "agreement_id": _agreement(client).pk,
+        "device_id": device.pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,
         "access_id": access.pk,

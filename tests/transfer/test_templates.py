@@ -163,7 +163,7 @@ def test_templates_are_for_the_roles_that_import(cast):
     assert signed_in(cast.outsider).get(url).status_code == 404
 
 
-@pytest.mark.parametrize("tail", ["devices.csv", "clients.pdf", "clients.CSV"])
+@pytest.mark.parametrize("tail", ["tickets.csv", "clients.pdf", "clients.CSV"])
 def test_an_unknown_kind_or_format_is_not_found(cast, tail):
     response = signed_in(cast.manager).get(f"/a/acme/transfer/templates/{tail}")
     assert response.status_code == 404

@@ -141,11 +141,19 @@ class SlaOut(Schema):
     resolution_minutes: int
 
 
+class DeviceTypesOut(Schema):
+    standard: int
+    advanced: int
+    passive: int
+
+
 class CountsOut(Schema):
-    """null: nothing counts it yet (devices come with the devices part)."""
+    """null: nothing counts it yet."""
 
     devices: int | None
     devices_with_subclients: int | None
+    device_types: DeviceTypesOut | None
+    device_types_with_subclients: DeviceTypesOut | None
     contacts: int | None
     contacts_with_subclients: int | None
     contacts_in_agreement: int | None

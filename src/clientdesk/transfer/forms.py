@@ -27,6 +27,10 @@ MODE_HELP = {
 KEY_HELP = {
     "clients": _("Clients match on their prefix."),
     "contacts": _("Contacts match on their client's prefix and their email."),
+    "devices": _(
+        "Devices match on their client's prefix and their serial, or without a serial on their"
+        " name."
+    ),
 }
 
 

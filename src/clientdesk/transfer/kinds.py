@@ -324,4 +324,73 @@ CONTACTS = Kind(
     ),
 )
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (CLIENTS, CONTACTS)}
+
+def _device_types(account: Account) -> list[tuple[str, str]]:
+    from clientdesk.devices.queries import settings_of, type_labels
+
+    return list(type_labels(settings_of(account)).items())
+
+
+DEVICES = Kind(
+    name="devices",
+    label=_("Devices"),
+    # Matched on the serial; a row without one matches its client's device of that name.
+    key=("client_prefix", "serial"),
+    writer="clientdesk.devices.batch.devices_import_batch",
+    reads=("clients.client", "devices.device", "core.membership"),
+    columns=(
+        Column(
+            "client_prefix",
+            _("Client prefix"),
+            required=True,
+            synonyms=("prefix", "client", "client code", "code", "customer"),
+            help=_("The prefix of a client of this account."),
+            example="ACME",
+        ),
+        Column(
+            "name",
+            _("Name"),
+            required=True,
+            synonyms=("device", "device name", "hostname", "host name", "computer name"),
+            help=_("Without a serial, matches the client's device of this name."),
+            example="ACME-PC-01",
+        ),
+        Column(
+            "type",
+            _("Type"),
+            type=CHOICE,
+            choices=_device_types,
+            synonyms=("tier", "device type", "class"),
+            help=_("Your RMM tier; empty: standard for a new device."),
+            example="Standard",
+        ),
+        Column(
+            "os",
+            _("Operating system"),
+            synonyms=("os", "operating system", "platform"),
+            example="Windows 11 Pro",
+        ),
+        Column("manufacturer", _("Manufacturer"), synonyms=("make", "vendor"), example="Dell"),
+        Column("model", _("Model"), synonyms=("device model",), example="OptiPlex 7010"),
+        Column(
+            "serial",
+            _("Serial number"),
+            synonyms=("serial", "serial no", "sn", "service tag"),
+            help=_("Matches the device within its client; unique per client."),
+            example="5CD1234XYZ",
+        ),
+        Column("ip", _("IP address"), synonyms=("ip", "ip address", "ipv4"), example="10.0.0.20"),
+        Column(
+            "mac",
+            _("MAC address"),
+            synonyms=("mac", "mac address"),
+            help=_("Six pairs of hex digits."),
+            example="00:1A:2B:3C:4D:5E",
+        ),
+        Column("location", _("Location"), synonyms=("site", "room"), example="Reception"),
+        Column("online", _("Online"), type=BOOL, choices=_yes_no, example="yes"),
+        Column("notes", _("Notes"), synonyms=("comments",), example=""),
+    ),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (CLIENTS, CONTACTS, DEVICES)}

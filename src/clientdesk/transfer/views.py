@@ -302,6 +302,9 @@ def plan(job: ImportJob, kind: Kind) -> str:
     if kind.name == "contacts":
         create = ngettext("Create %(n)s contact", "Create %(n)s contacts", created)
         update = ngettext("Update %(n)s contact", "Update %(n)s contacts", updated)
+    elif kind.name == "devices":
+        create = ngettext("Create %(n)s device", "Create %(n)s devices", created)
+        update = ngettext("Update %(n)s device", "Update %(n)s devices", updated)
     else:
         create = ngettext("Create %(n)s client", "Create %(n)s clients", created)
         update = ngettext("Update %(n)s client", "Update %(n)s clients", updated)
