@@ -389,11 +389,12 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
             cursor.execute("VACUUM ANALYZE")
         seconds["vacuum analyze"] = time.perf_counter() - t2
     mix: dict[str, int] = defaultdict(int)
+    at = {name: i for i, name in enumerate(client_fields)}  # the columns move as fields come
     for row in client_rows:
-        mix[row[5]] += 1
-        mix["archived"] += row[17]
-        mix["deleted"] += row[18] is not None
-        mix["sub-clients"] += row[9] is not None
+        mix[row[at["status"]]] += 1
+        mix["archived"] += row[at["archived"]]
+        mix["deleted"] += row[at["deleted_at"]] is not None
+        mix["sub-clients"] += row[at["parent"]] is not None
     return Roster(
         mix={k: mix[k] for k in [*S.values, "archived", "deleted", "sub-clients"]},
         account=account,

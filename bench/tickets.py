@@ -230,6 +230,21 @@ def scenarios(roster, data: dict, token: str):
             expect='"tickets_ticket"."response_breached"',
         ),
         Scenario(
+            "page_first",
+            "Tickets page, first page (50)",
+            lambda: f"/a/{roster.account.slug}/tickets/",
+            is_ticket_list,
+            page(F()),
+        ),
+        Scenario(
+            "page_client",
+            "Tickets page, ?client= (the busiest client)",
+            lambda: f"/a/{roster.account.slug}/tickets/?client={client}",
+            is_ticket_list,
+            page(F(client=client)),
+            expect='"tickets_ticket"."client_id" = ',
+        ),
+        Scenario(
             "report_client",
             "API GET /api/v1/reports/jobs, the busiest client, last 30 days",
             lambda: f"/api/v1/reports/jobs?client={client}&{month}",
