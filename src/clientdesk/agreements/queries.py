@@ -59,7 +59,7 @@ def agreements_of(*, client: Client) -> list[Agreement]:
     """A client's agreements for its tab and the portal: current first, then upcoming, then
     expired, each by end date."""
     rows = list(Agreement.objects.for_client(client).select_related("account"))
-    rank = {State.CURRENT: 0, State.UPCOMING: 1, State.EXPIRED: 2}
+    rank: dict[str, int] = {State.CURRENT: 0, State.UPCOMING: 1, State.EXPIRED: 2}
     return sorted(rows, key=lambda a: (rank[a.state], a.ends_on, a.pk))
 
 

@@ -207,7 +207,7 @@ def devices_matching(*, membership: Membership, q: str, limit: int = 10) -> list
 
 def settings_of(account: Account | int) -> DeviceSettings:
     """The account's device settings (unsaved defaults until someone saves them)."""
-    account_id = getattr(account, "pk", account)
+    account_id = account.pk if isinstance(account, Account) else account
     found = DeviceSettings.objects.for_account(account_id).first()
     return found or DeviceSettings(account_id=account_id)
 

@@ -94,7 +94,7 @@ def document_update(
     current = _locked(document)
     if version is not None and version != current.version:
         raise StaleDocument(current)
-    changes = {}
+    changes: dict[str, list] = {}
     if name is not None:
         cleaned = display_name(name)
         if not cleaned:

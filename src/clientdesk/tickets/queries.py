@@ -169,8 +169,8 @@ def decorate(tickets: list[Ticket], account) -> list[Ticket]:
     """What a list shows beside each ticket: its step's name and whether it is breached."""
     names, now = pipeline(account), timezone.now()
     for ticket in tickets:
-        ticket.status_label = names.get(ticket.status, ticket.status)
-        ticket.breached = is_breached(ticket, now)
+        ticket.status_label = names.get(ticket.status, ticket.status)  # type: ignore[attr-defined]
+        ticket.breached = is_breached(ticket, now)  # type: ignore[attr-defined]
     return tickets
 
 
@@ -227,7 +227,7 @@ def conversation_with_files(ticket: Ticket, *, public_only: bool = False) -> tup
     files = attachments_of(ticket, public_only=public_only)
     replies = list(conversation(ticket, public_only=public_only))
     for reply in replies:
-        reply.files = files.get(reply.pk, [])
+        reply.files = files.get(reply.pk, [])  # type: ignore[attr-defined]
     return replies, files.get(None, [])
 
 

@@ -133,7 +133,7 @@ def _clean(ticket: Ticket) -> None:
     )
     if ticket.requester_id is not None:
         requester = ticket.requester
-        if requester.client_id != ticket.client_id or requester.deleted_at is not None:
+        if requester is None or requester.client_id != ticket.client_id or requester.deleted_at:
             raise ValidationError(
                 {"requester": _("The requester must be a contact of this ticket's client.")}
             )
