@@ -111,3 +111,27 @@ def test_log_a_job_preview_it_reply_and_move_it_on_the_board(
         )
         assert no_sideways_scroll(page), (path, wide, sizes)
         shot(page, name)
+
+
+def test_ticket_settings_rename_a_step_and_add_a_holiday(
+    page: Page, live_server, cast, sign_in, check_a11y, shot
+):
+    page.set_viewport_size({"width": 1440, "height": 900})
+    sign_in(page, live_server, cast.admin.user.email, PASSWORD)
+    page.goto(f"{live_server.url}/a/acme/settings/tickets/")
+    expect(page.get_by_role("heading", name="Business hours")).to_be_visible()
+    page.get_by_label("Saturday", exact=True).check()
+    page.get_by_label("Waiting on client").fill("Waiting for you")
+    check_a11y(page)
+    page.locator("#save-ticket-settings").click()
+    expect(page.locator(".message").first).to_contain_text("Ticket settings saved.")
+    expect(page.get_by_label("Waiting on client")).to_have_value("Waiting for you")
+    page.get_by_label("Date").fill("2026-12-25")
+    page.get_by_label("Name", exact=True).fill("Christmas")
+    page.locator("#add-holiday").click()
+    expect(page.locator(".holiday-list")).to_contain_text("Christmas")
+    shot(page, "settings-1440")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    assert no_sideways_scroll(page)
+    shot(page, "settings-390")
