@@ -22,9 +22,9 @@ from clientdesk.clients.batch.rows import (
     Steps,
 )
 from clientdesk.clients.batch.write import write
+from clientdesk.clients.checks import check_at, check_initial, check_transition, normalize_prefix
 from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.queries import clients_visible
-from clientdesk.clients.services import check_at, check_initial, check_transition, normalize_prefix
 from clientdesk.core.checks import fields_check
 from clientdesk.core.roles import can
 
@@ -82,7 +82,7 @@ def _plan_row(ctx: Context, row: Row, existing: dict, visible_ids: set[int]) -> 
             {"prefix": [_("Another client of this account already uses %s.") % prefix]},
         )
     if current is not None and current.deleted_at is not None:
-        # The words of a hand-made client (clients.services._check_prefix).
+        # The words of a hand-made client (clients.checks._check_prefix).
         return reject(
             plan,
             {
