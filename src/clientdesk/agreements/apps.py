@@ -67,6 +67,14 @@ class AgreementsConfig(AppConfig):
             registry.ApiRouter("agreements", "clientdesk.agreements.api:router", 60)
         )
         registry.demo_steps.add(registry.DemoStep("agreements", _demo, 50))
+        registry.daily_jobs.add(
+            registry.DailyJob(
+                "agreements_warn",
+                "clientdesk.agreements.tasks:agreements_warn_all",
+                _("agreements ending within 30 days warned of"),
+                20,
+            )
+        )
 
 
 def _demo(account, clients: int, seed: int) -> str:

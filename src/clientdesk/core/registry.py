@@ -140,6 +140,19 @@ class ContactChoice:
 
 
 @dataclass(frozen=True)
+class DailyJob:
+    """Work a domain wants done once a day (the agreements' end warnings, the portal's lapsed
+    invitations): `task` is "module:attribute" of a django-tasks task that takes no
+    arguments and goes through every account itself. `clientdesk daily`, run from cron,
+    queues each."""
+
+    key: str
+    task: str
+    label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class PortalSection:
     """A section of the client portal's navigation."""
 
@@ -264,3 +277,4 @@ add_client_entries = Registry[AddClientEntry]("add_client_entries")
 client_quick_links = Registry[ClientQuickLink]("client_quick_links")
 settings_sections = Registry[SettingsSection]("settings_sections")
 demo_steps = Registry[DemoStep]("demo_steps")
+daily_jobs = Registry[DailyJob]("daily_jobs")
