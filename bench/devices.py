@@ -23,20 +23,16 @@ Results: bench/results/devices-<sqlite|postgres>.json and .md (--quick: var/benc
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-RESULTS = ROOT / "bench" / "results"
+
+from bench import domainbench  # noqa: E402 - after the path is set
 
 TYPES = {"standard": 70, "advanced": 15, "passive": 15}
 OS = ["Windows 11 Pro", "Windows 10 Pro", "Windows Server 2022", "macOS 14", "Ubuntu 22.04", ""]
@@ -63,7 +59,8 @@ def generate_devices(roster, *, devices: int, seed: int, log) -> dict:
     t0 = time.perf_counter()
     fields = [
         "id", "account", "client", "name", "type", "os", "manufacturer", "model", "serial",
-        "ip", "mac", "location", "last_seen_at", "online", "notes", "version", "created_at",
+        "ip", "mac", "location", "last_seen_at", "online", "notes", "custom_fields", "version",
+        "created_at",
     ]  # fmt: skip
     kinds = list(TYPES)
     kind_weights = list(TYPES.values())
@@ -80,7 +77,8 @@ def generate_devices(roster, *, devices: int, seed: int, log) -> dict:
                 f"SN{pk:09d}" if rng.random() < 0.9 else "",
                 f"10.{(pk >> 16) & 255}.{(pk >> 8) & 255}.{pk & 255}",
                 ":".join(f"{(pk >> s) & 255:02X}" for s in (40, 32, 24, 16, 8, 0)),
-                "", seen, seen > now - timedelta(minutes=15), "", 1, seen - timedelta(days=90),
+                "", seen, seen > now - timedelta(minutes=15), "", "{}", 1,
+                seen - timedelta(days=90),
             )
         )  # fmt: skip
     generate_s = time.perf_counter() - t0
@@ -162,132 +160,23 @@ def scenarios(roster, data: dict, token: str):
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--devices", type=int, default=1_000_000)
-    parser.add_argument("--quick", action="store_true", help="5,000 clients, 50,000 devices")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs per figure (30)")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--out", default=None)
-    args = parser.parse_args()
-    if args.quick:
-        args.clients, args.devices = min(args.clients, 5_000), min(args.devices, 50_000)
-    args.runs = args.runs or (10 if args.quick else 30)
-    args.out = args.out or str(ROOT / "var" / "bench" if args.quick else RESULTS)
-    started = time.perf_counter()
-
-    def log(text: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f}s] {text}", flush=True)
-
-    workdir = tempfile.mkdtemp(prefix="clientdesk-bench-devices-")
-    os.environ["CLIENTDESK_VAR_DIR"] = os.path.join(workdir, "var")
-    if not os.environ.get("CLIENTDESK_DATABASE_URL"):
-        os.environ["CLIENTDESK_DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    try:
-        return run(args, log)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def run(args, log) -> int:
-    import django
-
-    django.setup()
-    from clientdesk.core.tenancy import unscoped_from_here
-
-    unscoped_from_here()  # the bench makes and checks its data across accounts
-    from django.core.management import call_command
-    from django.db import connection
-
-    from bench import clientdata
-    from bench.clients import Bench, machine
-    from clientdesk.core.models import Account
-    from clientdesk.integrations.services import api_token_create
-
-    log(
-        f"=== devices bench on {connection.vendor}: {args.clients:,} clients, "
-        f"{args.devices:,} devices, {args.runs} runs"
-    )
-    if Account._meta.db_table in connection.introspection.table_names() and (
-        Account.objects.exists()
-    ):
-        raise SystemExit("bench/devices.py needs an empty, throwaway database; this one has data")
-    call_command("migrate", verbosity=0)
-    roster = clientdata.generate(clients=args.clients, seed=args.seed, log=log)
-    data = generate_devices(roster, devices=args.devices, seed=args.seed, log=log)
-    _, token = api_token_create(membership=roster.owner, name="bench", actor=roster.owner.user)
-    bench = Bench(args, roster, log)
-    load_before = os.getloadavg()
-    results = {}
-    log("--- the Devices tab, the device list API and the counts, beside their floors")
-    for sc in scenarios(roster, data, token):
-        results[sc.key] = bench.scenario(sc)
-    load_after = os.getloadavg()
-    report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_average_1m": [round(load_before[0], 2), round(load_after[0], 2)],
-        "data": {"clients": roster.clients, **data},
-        "runs": args.runs,
-        "target": {"median_ms": 50.0},
-        "scenarios": results,
-    }
-    name = "sqlite" if connection.vendor == "sqlite" else "postgres"
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"devices-{name}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-    (out / f"devices-{name}.md").write_text(markdown(report))
-    log(f"=== written {out / f'devices-{name}.md'} and .json")
-    return 0
-
-
-def markdown(r: dict) -> str:
-    from bench.clients import fmt, fmt_cpu
-
-    d, mach = r["data"], r["machine"]
-    lines = [
-        f"# Devices at {d['devices']:,} devices and {d['clients']:,} clients — "
-        f"{mach['database']} {mach['database_version']}",
-        "",
-        f"Measured {r['when']} by `bench/devices.py` on {mach['cpus']} CPUs "
-        f"(load average {r['load_average_1m'][0]} → {r['load_average_1m'][1]}), "
-        f"{r['runs']} timed runs per figure after 3 warm-up runs. Times in ms, median / p95 "
-        "(CPU: this process plus the database server's), server time through Django's handler "
-        "in-process (no network).",
-        "",
-        f"Data: {d['devices']:,} devices over {d['clients_with_devices']:,} of {d['clients']:,} "
+SPEC = domainbench.Spec(
+    name="devices",
+    rows=1_000_000,
+    clients=100_000,
+    quick=(5_000, 50_000),
+    seed=7,
+    generate=lambda roster, rows, seed, log: generate_devices(
+        roster, devices=rows, seed=seed, log=log
+    ),
+    scenarios=scenarios,
+    heading=lambda d: f"Devices at {d['devices']:,} devices and {d['clients']:,} clients",
+    data_line=lambda d: (
+        f"{d['devices']:,} devices over {d['clients_with_devices']:,} of {d['clients']:,} "
         f"clients of one account (the busiest client holds {d['busiest_client_devices']:,}; the "
-        f"client with 500 sub-clients has {d['big_parent_subtree_devices']:,} in its tree). "
-        f"Written in {d['seconds']['write']} s.",
-        "",
-        f"Target: median under {r['target']['median_ms']:.0f} ms.",
-        "",
-        "| what | median / p95 (CPU) | query functions | main query floor | × floor | queries "
-        "| all SQL floors | < 50 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for s in r["scenarios"].values():
-        figure = s.get("page") or s.get("query_functions")
-        if not figure:
-            lines.append(f"| {s['title']} | missing | — | — | — | — | — | — |")
-            continue
-        fast = "yes" if figure["median"] < r["target"]["median_ms"] else "**no**"
-        lines.append(
-            f"| {s['title']} | {fmt_cpu(figure)} | {fmt(s.get('query_functions'))} "
-            f"| {fmt(s['floor'])} | {s['ratio']} | {s['queries']} "
-            f"| {s['all_queries_floor_ms']:.1f} | {fast} |"
-        )
-    lines += ["", "## Plans of the main queries", ""]
-    for s in r["scenarios"].values():
-        if not s.get("explain"):
-            continue
-        lines += [f"**{s['title']}**", "", "```", s["explain"], "```", ""]
-    return "\n".join(lines) + "\n"
-
+        f"client with 500 sub-clients has {d['big_parent_subtree_devices']:,} in its tree)."
+    ),
+)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(domainbench.main(SPEC, __doc__))

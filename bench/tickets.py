@@ -25,13 +25,8 @@ Results: bench/results/tickets-<sqlite|postgres>.json and .md (--quick: var/benc
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
@@ -39,7 +34,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-RESULTS = ROOT / "bench" / "results"
+
+from bench import domainbench  # noqa: E402 - after the path is set
+
 HISTORY_DAYS = 548
 
 KINDS = {"request": 55, "incident": 15, "job": 30}
@@ -269,133 +266,24 @@ def scenarios(roster, data: dict, token: str):
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--clients", type=int, default=10_000)
-    parser.add_argument("--tickets", type=int, default=1_000_000)
-    parser.add_argument("--quick", action="store_true", help="50,000 tickets and 10 runs")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs per figure (30)")
-    parser.add_argument("--seed", type=int, default=5)
-    parser.add_argument("--out", default=None)
-    args = parser.parse_args()
-    if args.quick:
-        args.clients, args.tickets = min(args.clients, 2_000), min(args.tickets, 50_000)
-    args.runs = args.runs or (10 if args.quick else 30)
-    args.out = args.out or str(ROOT / "var" / "bench" if args.quick else RESULTS)
-    started = time.perf_counter()
-
-    def log(text: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f}s] {text}", flush=True)
-
-    workdir = tempfile.mkdtemp(prefix="clientdesk-bench-tickets-")
-    os.environ["CLIENTDESK_VAR_DIR"] = os.path.join(workdir, "var")
-    if not os.environ.get("CLIENTDESK_DATABASE_URL"):
-        os.environ["CLIENTDESK_DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    try:
-        return run(args, log)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def run(args, log) -> int:
-    import django
-
-    django.setup()
-    from clientdesk.core.tenancy import unscoped_from_here
-
-    unscoped_from_here()  # the bench makes and checks its data across accounts
-    from django.core.management import call_command
-    from django.db import connection
-
-    from bench import clientdata
-    from bench.clients import Bench, machine
-    from clientdesk.core.models import Account
-    from clientdesk.integrations.services import api_token_create
-
-    log(
-        f"=== tickets bench on {connection.vendor}: {args.clients:,} clients, "
-        f"{args.tickets:,} tickets, {args.runs} runs"
-    )
-    if Account._meta.db_table in connection.introspection.table_names() and (
-        Account.objects.exists()
-    ):
-        raise SystemExit("bench/tickets.py needs an empty, throwaway database; this one has data")
-    call_command("migrate", verbosity=0)
-    roster = clientdata.generate(clients=args.clients, seed=args.seed, log=log)
-    data = generate_tickets(roster, tickets=args.tickets, seed=args.seed, log=log)
-    _, token = api_token_create(membership=roster.owner, name="bench", actor=roster.owner.user)
-    bench = Bench(args, roster, log)
-    load_before = os.getloadavg()
-    results = {}
-    log("--- the tickets list and the report, beside their floors")
-    for sc in scenarios(roster, data, token):
-        results[sc.key] = bench.scenario(sc)
-    load_after = os.getloadavg()
-    report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_average_1m": [round(load_before[0], 2), round(load_after[0], 2)],
-        "data": {"clients": roster.clients, **data},
-        "runs": args.runs,
-        "target": {"median_ms": 50.0},
-        "scenarios": results,
-    }
-    name = "sqlite" if connection.vendor == "sqlite" else "postgres"
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"tickets-{name}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-    (out / f"tickets-{name}.md").write_text(markdown(report))
-    log(f"=== written {out / f'tickets-{name}.md'} and .json")
-    return 0
-
-
-def markdown(r: dict) -> str:
-    from bench.clients import fmt, fmt_cpu
-
-    d, mach = r["data"], r["machine"]
-    lines = [
-        f"# Tickets list and jobs report at {d['tickets']:,} tickets — "
-        f"{mach['database']} {mach['database_version']}",
-        "",
-        f"Measured {r['when']} by `bench/tickets.py` on {mach['cpus']} CPUs "
-        f"(load average {r['load_average_1m'][0]} → {r['load_average_1m'][1]}), "
-        f"{r['runs']} timed runs per figure after 3 warm-up runs. Times in ms, median / p95 "
-        "(CPU: this process plus the database server's), server time through Django's handler "
-        "in-process (no network).",
-        "",
-        f"Data: {d['tickets']:,} tickets over 18 months for {d['clients_with_tickets']:,} of "
+SPEC = domainbench.Spec(
+    name="tickets",
+    rows=1_000_000,
+    clients=10_000,
+    quick=(2_000, 50_000),
+    seed=5,
+    generate=lambda roster, rows, seed, log: generate_tickets(
+        roster, tickets=rows, seed=seed, log=log
+    ),
+    scenarios=scenarios,
+    heading=lambda d: f"Tickets list and jobs report at {d['tickets']:,} tickets",
+    data_line=lambda d: (
+        f"{d['tickets']:,} tickets over 18 months for {d['clients_with_tickets']:,} of "
         f"{d['clients']:,} clients of one account (the busiest client holds "
         f"{d['busiest_client_tickets']:,}, the median one {d['median_client_tickets']:,}); "
-        f"statuses {', '.join(f'{n:,} {k}' for k, n in sorted(d['statuses'].items()))}. "
-        f"Written in {d['seconds']['write']} s.",
-        "",
-        f"Target: median under {r['target']['median_ms']:.0f} ms.",
-        "",
-        "| what | median / p95 (CPU) | query functions | main query floor | × floor | queries "
-        "| all SQL floors | < 50 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for s in r["scenarios"].values():
-        figure = s.get("page") or s.get("query_functions")
-        if not figure:
-            lines.append(f"| {s['title']} | missing | — | — | — | — | — | — |")
-            continue
-        fast = "yes" if figure["median"] < r["target"]["median_ms"] else "**no**"
-        lines.append(
-            f"| {s['title']} | {fmt_cpu(figure)} | {fmt(s.get('query_functions'))} "
-            f"| {fmt(s['floor'])} | {s['ratio']} | {s['queries']} "
-            f"| {s['all_queries_floor_ms']:.1f} | {fast} |"
-        )
-    lines += ["", "## Plans of the main queries", ""]
-    for s in r["scenarios"].values():
-        if not s.get("explain"):
-            continue
-        lines += [f"**{s['title']}**", "", "```", s["explain"], "```", ""]
-    return "\n".join(lines) + "\n"
-
+        f"statuses {', '.join(f'{n:,} {k}' for k, n in sorted(d['statuses'].items()))}."
+    ),
+)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(domainbench.main(SPEC, __doc__))
