@@ -8,7 +8,7 @@ from clientdesk.audit.queries import activity_for_account
 from clientdesk.audit.sentences import sentences
 from clientdesk.core.roles import can
 
-SHOWN = 8
+SHOWN = 6
 
 
 def recent_activity(request) -> dict:
