@@ -35,9 +35,17 @@ def _risk_ready() -> None:
             home.status_counts, url_name="status_tables", order=10,
         )
     )  # fmt: skip
+    registry.demo_steps.add(registry.DemoStep("risk", _demo_risk, 70))
     registry.home_panels.add(
         registry.HomePanel(
             "at_risk", _("At risk"), "insights/home_at_risk.html", home.at_risk,
             url_name="status_tables", query="status=at_risk", order=20,
         )
     )  # fmt: skip
+
+
+def _demo_risk(account, clients: int, seed: int) -> str:
+    from clientdesk.insights.risk_demo import demo_risk_run
+
+    flagged = demo_risk_run(account=account)
+    return f"{flagged} clients flagged at risk" if flagged else ""
