@@ -103,6 +103,11 @@ def test_a_count_opens_the_list_with_manager_since_and_the_primary_to_write_to(c
     assert 'href="mailto:pat@act1.example"' in html
     assert f'href="/a/acme/clients/{roster["ACT1"].pk}/"' in html
     assert 'aria-current="true"' in html.split('id="status-count-active"')[1][:400]
+    # The Clients page's quick functions sit in each row too (a technician may log a job).
+    act1 = html.split('<tr data-client="ACT1">')[1].split("</tr>")[0]
+    assert 'data-quick="jobs_report"' in act1 and 'data-quick="log_job"' not in act1
+    tech = signed_in(cast.technician).get(URL, {"status": "active"}).text
+    assert f'href="/a/acme/tickets/new/?client={roster["ACT1"].pk}&amp;kind=job"' in tech
 
 
 def test_the_at_risk_list_says_why(cast, roster):
