@@ -377,3 +377,11 @@ def test_days_are_the_accounts_own(cast):
     assert late.pk in rule.evaluate(cast.account, 1, today)
     cast.account.time_zone = "UTC"
     assert late.pk not in rule.evaluate(cast.account, 1, today)
+
+
+def test_many_findings_are_read_in_chunks(cast, monkeypatch):
+    monkeypatch.setattr(risk, "CHUNK", 3)
+    made = [make_client(cast, prefix=f"K{n}") for n in range(7)]
+    make_client(cast, prefix="LEADK", status="lead")
+    ids = {c.pk for c in made} | {Client.objects.get(prefix="LEADK").pk}
+    assert [c.pk for c in risk.candidates(cast.account, ids)] == sorted(c.pk for c in made)

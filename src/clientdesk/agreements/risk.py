@@ -2,7 +2,7 @@
 
 `agreement_ending`: a client whose agreements all end within N days, or have ended: its last
 agreement's end date is before today + N days (a client with no agreement at all is not
-flagged by this rule). Two queries for the whole account."""
+flagged by this rule). Two queries for the whole account, no list of ids."""
 
 from datetime import date, timedelta
 
@@ -23,15 +23,17 @@ def agreement_ending(account, threshold: int, today: date) -> dict[int, str]:
     )
     if not ends:
         return {}
+    # The name of each client's last agreement: those ending on or before the last day
+    # (one query; the clients' own later ones are none, by the first query).
     names: dict[int, str] = {}
     rows = (
         Agreement.objects.for_account(account)
-        .filter(client_id__in=list(ends))
+        .filter(ends_on__lte=last)
         .order_by("client_id", "ends_on", "id")
         .values_list("client_id", "name", "ends_on")
     )
     for client_id, name, ends_on in rows:
-        if ends_on == ends[client_id]:
+        if ends.get(client_id) == ends_on:
             names[client_id] = name
     found = {}
     for client_id, ends_on in ends.items():

@@ -81,19 +81,26 @@ def findings(account, today: date) -> dict[int, list[str]]:
     return found
 
 
+CHUNK = 2000  # ids per query: SQLite takes at most 32,766 parameters in one
+
+
 def candidates(account, client_ids) -> list[Client]:
     """Of these clients, those the rules may move: active, not archived, not deleted."""
-    return list(
-        Client.objects.for_account(account)
-        .filter(
-            pk__in=list(client_ids),
-            status=Status.ACTIVE,
-            archived=False,
-            deleted_at=None,
+    ids = sorted(client_ids)
+    found: list[Client] = []
+    for start in range(0, len(ids), CHUNK):
+        found += (
+            Client.objects.for_account(account)
+            .filter(
+                pk__in=ids[start : start + CHUNK],
+                status=Status.ACTIVE,
+                archived=False,
+                deleted_at=None,
+            )
+            .select_related("account")
+            .order_by("pk")
         )
-        .select_related("account")
-        .order_by("pk")
-    )
+    return found
 
 
 def at_risk_reasons(account, clients) -> dict[int, str]:
