@@ -6,6 +6,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV := CLIENTDESK_DEBUG=1
 PYTEST_ARGS ?=
+# The suite runs on every core (pytest-xdist; one test database per worker); the browser tests
+# run after it in one process (one Chromium, one live server). WORKERS=0: everything in one.
+WORKERS ?= auto
+UNIT := $(if $(filter 0,$(WORKERS)),-p no:xdist,-n $(WORKERS)) --ignore=tests/e2e
+E2E := -p no:xdist tests/e2e
 
 .PHONY: setup run test test-sqlite test-postgres lint bench frontend clean
 
@@ -39,11 +44,13 @@ lint: $(VENV)/.installed
 
 test-sqlite: setup
 	@echo "=== the suite on SQLite"
-	CLIENTDESK_DATABASE_URL= $(BIN)/pytest $(PYTEST_ARGS)
+	CLIENTDESK_DATABASE_URL= $(BIN)/pytest $(UNIT) $(PYTEST_ARGS)
+	CLIENTDESK_DATABASE_URL= $(BIN)/pytest $(E2E) $(PYTEST_ARGS)
 
 test-postgres: setup
 	@echo "=== the suite on PostgreSQL"
-	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest $(UNIT) $(PYTEST_ARGS)
+	$(BIN)/python scripts/with_postgres.py $(BIN)/pytest $(E2E) $(PYTEST_ARGS)
 
 test: lint test-sqlite test-postgres
 

@@ -1,7 +1,8 @@
 """The Agreements tab of the client page (read-only), Settings › Agreements (create, edit,
 renew, end) and the portal's agreements."""
 
-from datetime import date, datetime
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -154,3 +155,36 @@ def test_the_activity_log_tells_the_agreements_story(cast, bpm):
     # Prices in the log are for money.read only; the technician's timeline hides them.
     timeline = web(cast.technician).get(f"/a/acme/clients/{bpm.pk}/")
     assert timeline.status_code == 200
+
+
+def test_settings_pages_through_many_agreements_and_searches_them(cast, bpm):
+    other = make_client(cast, prefix="OTH", name="Other Ltd")
+    for n in range(55):
+        _make(other, f"Deal {n:02}", date(2026, 1, 1), date(2026, 1, 1) + timedelta(days=n))
+    manager = web(cast.manager)
+    first = manager.get("/a/acme/settings/agreements/", {"client": other.pk})
+    assert first.text.count('class="agreement-row') == 50
+    assert "Deal 54" in first.text and "Deal 04" not in first.text  # newest end first
+    assert "Client: <strong>Other Ltd</strong>" in first.text
+    after = re.search(r'id="page-next" href="([^"]+)"', first.text).group(1).replace("&amp;", "&")
+    second = manager.get(after)
+    assert second.text.count('class="agreement-row') == 5 and "Deal 00" in second.text
+    assert 'id="page-previous"' in second.text and 'id="page-next"' not in second.text
+    # Words find the agreement's name or its client's name.
+    found = manager.get("/a/acme/settings/agreements/", {"q": "deal 07"}).text
+    assert found.count('class="agreement-row') == 1
+    by_client = manager.get("/a/acme/settings/agreements/", {"q": "blue peak"}).text
+    assert "Other Ltd" not in by_client and bpm.name in by_client
+    # A forged cursor is the first page, not an error.
+    assert manager.get("/a/acme/settings/agreements/", {"cursor": "junk"}).status_code == 200
+
+
+def test_a_new_agreement_starts_by_finding_its_client(cast, bpm):
+    make_client(cast, prefix="OTH", name="Other Ltd")
+    manager = web(cast.manager)
+    pick = manager.get("/a/acme/settings/agreements/new/")
+    assert "Which client is it for?" in pick.text and "Other Ltd" in pick.text
+    found = manager.get("/a/acme/settings/agreements/new/", {"find": "blue"}).text
+    assert f'href="?client={bpm.pk}"' in found and "Other Ltd" not in found
+    none = manager.get("/a/acme/settings/agreements/new/", {"find": "zzz"}).text
+    assert "No client matches “zzz”." in none

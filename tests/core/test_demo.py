@@ -31,9 +31,10 @@ def run(*args) -> str:
 
 
 @pytest.fixture
-def demo(db) -> tuple[Account, str]:
-    """The default demo: 60 clients, seed 1."""
-    printed = run()
+def demo(db, django_capture_on_commit_callbacks) -> tuple[Account, str]:
+    """The default demo: 60 clients, seed 1; what waits for the commit runs, as it would."""
+    with django_capture_on_commit_callbacks(execute=True):
+        printed = run()
     return Account.objects.get(slug="demo"), printed
 
 
@@ -110,8 +111,15 @@ def test_engagement_follows_real_invitations_and_portal_users(demo):
     for access in revoked:
         assert access.client.status == Status.INACTIVE
         assert access.revoked_at == access.client.status_changed_at
-    # The demo mails nobody: its invitations wait in the Outbox, delivered there.
+    # The demo mails nobody: its invitations wait in the Outbox, delivered there, and they are
+    # all it holds (no mail about its made-up tickets and replies).
     assert not Message.objects.filter(account=account).exclude(state="sent").exists()
+    invitation_mail = set(
+        PortalInvitation.objects.filter(account=account).values_list("message_id", flat=True)
+    )
+    assert set(Message.objects.filter(account=account).values_list("pk", flat=True)) == (
+        invitation_mail - {None}
+    )
 
 
 def test_every_tab_of_the_clients_page_shows_clients_with_tags_sub_clients_and_people(demo):

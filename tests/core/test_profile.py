@@ -168,3 +168,26 @@ def test_a_weak_or_mismatched_new_password_is_refused(cast):
 
 def test_the_password_page_takes_only_post(cast):
     assert signed_in(cast.viewer.user).get("/a/acme/profile/password/").status_code == 405
+
+
+def test_own_changes_are_in_the_log_of_every_account_of_the_person(cast):
+    from clientdesk.audit.models import Activity
+
+    user = cast.viewer.user
+    membership_add(account=cast.other_account, user=user, role="manager", actor=None)
+    client = signed_in(user)
+    client.post(
+        "/a/acme/profile/",
+        {"name": "Vera V", "email": "vera.new@example.org", "current_password": PASSWORD},
+    )
+    data = {"old_password": PASSWORD, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    assert client.post("/a/acme/profile/password/", data).status_code == 302
+    log = text_of(signed_in(cast.owner.user).get("/a/acme/settings/activity/"))
+    assert "Vera V changed their name and email address" in log
+    assert "vera.new@example.org" in log
+    assert "changed their password (other sign-ins ended)" in log
+    # The other account's log says it too; nothing of the password itself is kept.
+    for account in (cast.account, cast.other_account):
+        verbs = set(Activity.objects.filter(account=account).values_list("verb", flat=True))
+        assert {"member.details_changed", "member.password_changed"} <= verbs
+    assert NEW_PASSWORD not in str(list(Activity.objects.values_list("changes", flat=True)))

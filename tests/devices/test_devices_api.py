@@ -73,6 +73,7 @@ def test_create_answers_201_with_the_whole_device(cast, tech, bpm):
         "last_seen_at": "2026-12-01T10:00:00Z",
         "online": True,
         "notes": "Backups at night",
+        "custom_fields": {},
         "version": 1,
     }
     assert tech.get(device_url(body["id"])).json() == body

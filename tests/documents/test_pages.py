@@ -160,6 +160,26 @@ def test_rename_share_and_delete(cast, bpm):
     assert storages["default"].exists(doc.stored_name)  # soft: the file stays
 
 
+def test_a_rename_or_share_from_a_stale_page_changes_nothing_and_says_why(cast, bpm):
+    doc = document_upload(client=bpm, actor=cast.technician, upload=upload("a.pdf", PDF))
+    tech = web(cast.technician)
+    base = tab(bpm) + f"{doc.pk}/"
+    page = tech.get(tab(bpm)).text
+    assert f'name="version" value="{doc.version}"' in page  # the forms send what they showed
+    # Someone else renames it first; this person's page still shows version 1.
+    web(cast.manager).post(base + "rename/", {"name": "Theirs", "version": "1"})
+    late = tech.post(base + "rename/", {"name": "Mine", "version": "1"}, follow=True)
+    assert "Someone changed this file meanwhile (it is now Theirs, not shared)" in late.text
+    late_share = tech.post(base + "share/", {"shared_with_portal": "1", "version": "1"})
+    assert late_share.status_code == 302
+    doc.refresh_from_db()
+    assert (doc.name, doc.shared_with_portal, doc.version) == ("Theirs", False, 2)
+    # With the version now shown, it goes through.
+    assert tech.post(base + "rename/", {"name": "Mine", "version": "2"}).status_code == 302
+    doc.refresh_from_db()
+    assert doc.name == "Mine"
+
+
 def test_viewers_change_nothing(cast, bpm):
     doc = document_upload(client=bpm, actor=cast.technician, upload=upload("a.pdf", PDF))
     viewer = web(cast.viewer)

@@ -3,6 +3,7 @@ only active clients move, dismissals hold, the reasons are the change's reason a
 the client page, the daily task and *Run now*, and the settings page."""
 
 from datetime import UTC, date, datetime, timedelta
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -272,11 +273,17 @@ def test_the_daily_task_runs_every_accounts_rules(cast, run_tasks):
     breaches(loud, 2)
     breaches(theirs, 2)
     turn_on(cast, sla_breaches=2)  # globex has no rule on
-    call_command("risk_evaluate")  # queues the task, as cron does
+    out = StringIO()
+    call_command("daily", stdout=out)  # cron's daily run queues every daily job, this one too
+    assert "queued: clients moved to at risk by the risk rules" in out.getvalue()
     run_tasks()
     assert status_of(loud) == "at_risk" and status_of(theirs) == "active"
     assert RiskRun.objects.filter(account=cast.account, flagged=1).count() == 1
     assert RiskRun.objects.filter(account=cast.other_account, flagged=0).count() == 1
+    # `clientdesk risk_evaluate --now` runs it alone, in place.
+    call_command("risk_evaluate", "--now", stdout=out)
+    assert "moved 0 clients to at risk" in out.getvalue()
+    assert RiskRun.objects.filter(account=cast.account).count() == 2
 
 
 def test_the_settings_page_turns_rules_on_and_runs_them(cast, client):

@@ -459,3 +459,30 @@ def test_add_manually_as_engaged_with_a_bad_email_for_the_contact_saves_nothing(
     )
     assert response.status_code == 400
     assert not ClientModel.objects.exists() and not Message.objects.exists()
+
+
+def test_the_daily_run_sets_clients_whose_invitations_lapsed_back_to_silent(cast, harbour):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    add(harbour, "Ana", email="ana@harbour.example", is_primary=True)
+    invitation = portal_invite(client=harbour, actor=cast.manager)
+    busy = make_client(cast, prefix="BSY", name="Busy Ltd")
+    add(busy, "Bo", email="bo@busy.example", is_primary=True)
+    portal_invite(client=busy, actor=cast.manager)  # still open: stays access sent
+    assert engagement(harbour) == engagement(busy) == "access_sent"
+    PortalInvitation.objects.filter(pk=invitation.pk).update(
+        expires_at=timezone.now() - timedelta(minutes=1)
+    )
+    out = StringIO()
+    call_command("daily", "--now", stdout=out)
+    assert "clients whose invitations lapsed set back to silent: 1" in out.getvalue()
+    assert "agreements ending within 30 days warned of: 0" in out.getvalue()
+    assert (engagement(harbour), engagement(busy)) == ("silent", "access_sent")
+    timeline = " ".join(entries(web(cast.manager).get(page_url(harbour)).text))
+    assert "Harbour Dental's engagement went from Access sent to Silent" in timeline
+    # Queued rather than run: one task per job for the worker.
+    queued = StringIO()
+    call_command("daily", stdout=queued)
+    assert "queued: clients whose invitations lapsed set back to silent" in queued.getvalue()

@@ -8,7 +8,7 @@ class AgreementsConfig(AppConfig):
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy as _
 
-        from clientdesk.agreements import events, panels  # noqa: F401 - declares the verbs
+        from clientdesk.agreements import contact_choice, events, panels  # noqa: F401 - verbs
         from clientdesk.core import registry
 
         registry.account_urls.add(
@@ -40,6 +40,19 @@ class AgreementsConfig(AppConfig):
             )
         )
         registry.client_counts.add(registry.ClientCounts("agreements", panels.api_counts, 30))
+        registry.contact_choices.add(
+            registry.ContactChoice(
+                "agreements",
+                _("Per-user agreements"),
+                _("The all-you-can-eat-per-user agreements that cover this person."),
+                contact_choice.options,
+                contact_choice.chosen,
+                contact_choice.save,
+                contact_choice.change,
+                "agreements.write",
+                30,
+            )
+        )
         registry.portal_urls.add(
             registry.PortalUrls(
                 "agreements", "agreements/", "clientdesk.agreements.portal_urls", 30
@@ -54,6 +67,14 @@ class AgreementsConfig(AppConfig):
             registry.ApiRouter("agreements", "clientdesk.agreements.api:router", 60)
         )
         registry.demo_steps.add(registry.DemoStep("agreements", _demo, 50))
+        registry.daily_jobs.add(
+            registry.DailyJob(
+                "agreements_warn",
+                "clientdesk.agreements.tasks:agreements_warn_all",
+                _("agreements ending within 30 days warned of"),
+                20,
+            )
+        )
         from clientdesk.agreements import risk
 
         registry.risk_rules.add(

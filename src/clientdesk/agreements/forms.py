@@ -54,4 +54,5 @@ class EndForm(forms.Form):
 
 class AgreementFilters(forms.Form):
     client = forms.IntegerField(required=False, min_value=1)
+    q = forms.CharField(required=False, max_length=200, strip=True)
     state = forms.ChoiceField(required=False, choices=[("", _("All states")), *State.choices])

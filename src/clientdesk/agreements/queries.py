@@ -16,10 +16,12 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 
 from clientdesk.agreements.models import Agreement, AgreementContact, Kind, State, today_for
 from clientdesk.clients.models import Client
-from clientdesk.clients.queries import descendant_ids
+from clientdesk.clients.queries import descendant_ids, live_clients
+from clientdesk.clients.search import search
 from clientdesk.contacts.models import Contact
 from clientdesk.contacts.queries import live_contacts
 from clientdesk.core.models import Membership
+from clientdesk.core.pagination import Page, keyset_page
 from clientdesk.core.tenancy import get_for
 from clientdesk.tickets.models import Reply
 
@@ -53,6 +55,33 @@ def agreement_list(
     if state in State.values:
         qs = qs.filter(state_q(state, today_for(membership.account)))
     return qs.order_by("-ends_on", "-id")
+
+
+def agreement_page(
+    membership: Membership,
+    *,
+    client: int | None = None,
+    state: str | None = None,
+    q: str = "",
+    cursor: str | None = None,
+    before: str | None = None,
+    limit: int = 50,
+) -> Page:
+    """Settings › Agreements a keyset page at a time (newest end first): filtered by client,
+    state and words, each found in the agreement's name or its client's name or prefix."""
+    qs = agreement_list(membership, client=client, state=state)
+    for word in q.split():
+        qs = qs.filter(
+            Q(name__icontains=word)
+            | Q(client__name__icontains=word)
+            | Q(client__prefix__iexact=word)
+        )
+    return keyset_page(qs, order=["-ends_on", "-id"], cursor=cursor, before=before, limit=limit)
+
+
+def clients_to_pick(membership: Membership, find: str, limit: int = 20) -> list[Client]:
+    """The clients a new agreement may be for, as the global search finds them by name."""
+    return list(search(live_clients(membership), find).order_by("name", "id")[:limit])
 
 
 def agreements_of(*, client: Client) -> list[Agreement]:

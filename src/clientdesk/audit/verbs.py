@@ -126,6 +126,16 @@ class Items(Shape):
         return escape(", ".join(str(v) for v in items))
 
 
+class Pairs(Shape):
+    """A small mapping of names to text (a device's own fields): "asset_tag: A-1, …", cut."""
+
+    def html(self, value: Any, reading: Reading) -> SafeString:
+        if not isinstance(value, dict):
+            return escape(str(value))
+        text = ", ".join(f"{k}: {v}" for k, v in value.items())
+        return escape(Truncator(text).chars(80))
+
+
 class When(Shape):
     """An instant (stored as ISO text), shown in the account's time zone."""
 

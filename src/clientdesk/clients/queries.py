@@ -307,18 +307,32 @@ def ancestors(*, client: Client) -> list[Client]:
     return list(reversed(chain))
 
 
+_DESCENDANTS_SQL = """
+WITH RECURSIVE tree(id) AS (
+    SELECT id FROM {table} WHERE account_id = %s AND parent_id = %s AND deleted_at IS NULL
+    UNION
+    SELECT c.id FROM {table} c JOIN tree ON c.parent_id = tree.id
+    WHERE c.account_id = %s AND c.deleted_at IS NULL
+)
+SELECT id FROM tree
+"""
+
+
 def descendant_ids(*, client: Client) -> set[int]:
-    """Every sub-client at any depth, one query per level."""
-    found: set[int] = set()
-    level = {client.pk}
-    while level:
-        level = set(
-            Client.objects.for_account(client.account_id)
-            .filter(parent_id__in=level, deleted_at=None)
-            .exclude(pk__in=found)
-            .values_list("pk", flat=True)
-        )
-        found |= level
+    """Every live sub-client at any depth, in one recursive query walking the
+    (account, parent) index; kept on the client object, so the several panels of one client
+    page that roll up over the tree ask once. (Per level with `parent_id IN (…)`, a client with
+    500 sub-clients cost 3 queries of 500 parameters each time, 10+ ms.) UNION, not UNION ALL:
+    a cycle, which the services refuse anyway, would end rather than loop."""
+    kept = client.__dict__.get("_descendant_ids")
+    if kept is not None:
+        return set(kept)
+    sql = _DESCENDANTS_SQL.format(table=connection.ops.quote_name(Client._meta.db_table))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [client.account_id, client.pk, client.account_id])
+        found = {row[0] for row in cursor.fetchall()}
+    found.discard(client.pk)
+    client.__dict__["_descendant_ids"] = frozenset(found)
     return found
 
 

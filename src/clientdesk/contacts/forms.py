@@ -36,8 +36,19 @@ class ContactForm(forms.Form):
         help_text=_("Untick for someone who has left the client: kept on file, no longer counted."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, choices: list | None = None, **kwargs):
+        """`choices`: [(core.registry.ContactChoice, options)] this person may set here."""
         super().__init__(*args, **kwargs)
+        self.choices = list(choices or [])
+        for entry, options in self.choices:
+            self.fields[f"belong_{entry.key}"] = forms.TypedMultipleChoiceField(
+                label=entry.label,
+                help_text=entry.help_text,
+                choices=options,
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
         fields = forms.fields_for_model(
             Contact,
             fields=TEXT_FIELDS,
@@ -59,7 +70,18 @@ class ContactForm(forms.Form):
             "is_secondary": contact.is_secondary,
             "active": contact.active,
         }
+        for entry, _options in kwargs.get("choices") or []:
+            initial[f"belong_{entry.key}"] = entry.chosen(contact=contact)
         return cls(initial=initial, **kwargs)
+
+    def belonging(self):
+        """The fields of what the contact belongs to in other domains (per-user agreements)."""
+        return [self[f"belong_{entry.key}"] for entry, _options in self.choices]
+
+    def belongs(self) -> dict[str, list[int]]:
+        return {
+            entry.key: self.cleaned_data[f"belong_{entry.key}"] for entry, _options in self.choices
+        }
 
     def person(self):
         return [self[name] for name in PERSON]
@@ -109,9 +131,42 @@ class ContactBulkForm(forms.Form):
     active = forms.ChoiceField(required=False, choices=YES_NO)
     secondary = forms.ChoiceField(required=False, choices=YES_NO)
 
+    def __init__(self, *args, choices: list | None = None, **kwargs):
+        """`choices`: [(core.registry.ContactChoice, options)]: each adds the action
+        `belong_<key>` whose `belong_<key>` value is "join:<id>" or "leave:<id>"."""
+        super().__init__(*args, **kwargs)
+        self.choices = list(choices or [])
+        self.fields["action"].choices = [
+            *self.ACTIONS,
+            *[(f"belong_{entry.key}", entry.label) for entry, _options in self.choices],
+        ]
+        for entry, options in self.choices:
+            self.fields[f"belong_{entry.key}"] = forms.ChoiceField(
+                label=entry.label,
+                required=False,
+                choices=[
+                    *[(f"join:{pk}", _("Add to %(name)s") % {"name": label}) for pk, label in options],
+                    *[(f"leave:{pk}", _("Remove from %(name)s") % {"name": label}) for pk, label in options],
+                ],
+            )  # fmt: skip
+
+    def belong_change(self) -> tuple[str, int, bool] | None:
+        """(key, target id, join) when the action is one of the other domains' ones."""
+        action = self.cleaned_data["action"]
+        if not action.startswith("belong_"):
+            return None
+        move, _sep, pk = self.cleaned_data[action].partition(":")
+        return action.removeprefix("belong_"), int(pk), move == "join"
+
     def clean(self):
         data = super().clean()
         action = data.get("action")
+        if (
+            (action or "").startswith("belong_")
+            and not data.get(action)
+            and action not in self.errors
+        ):
+            self.add_error(action, _("Choose what to add them to or remove them from."))
         if action == "title" and not (data.get("title") or "").strip():
             self.add_error("title", _("Type the job title to set."))
         if action == "active" and not data.get("active") and "active" not in self.errors:

@@ -15,6 +15,7 @@ from clientdesk.audit.events import diff_fields, event_record
 from clientdesk.clients.models import Client
 from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_DELETED, CONTACT_UPDATED
 from clientdesk.contacts.models import Contact
+from clientdesk.core import registry
 
 FIELDS = (
     "first_name",
@@ -108,9 +109,22 @@ def _save(contact: Contact) -> None:
         ) from None
 
 
+def _belongs_save(contact: Contact, actor, belongs: dict[str, list[int]] | None) -> None:
+    """What the contact belongs to in other domains (core.registry.contact_choices), as chosen
+    in the contact dialog: {key: ids}; keys not given stay as they are."""
+    for key, ids in (belongs or {}).items():
+        registry.contact_choices.get(key).save(actor=actor, contact=contact, ids=ids)
+
+
 @transaction.atomic
 def contact_create(
-    *, client: Client, actor, is_primary: bool = False, is_secondary: bool = False, **fields: Any
+    *,
+    client: Client,
+    actor,
+    is_primary: bool = False,
+    is_secondary: bool = False,
+    belongs: dict[str, list[int]] | None = None,
+    **fields: Any,
 ) -> Contact:
     unknown = set(fields) - set(FIELDS)
     if unknown:
@@ -133,6 +147,7 @@ def contact_create(
         target=contact,
         changes={"client": [None, client.pk]},
     )
+    _belongs_save(contact, actor, belongs)
     return contact
 
 
@@ -144,6 +159,7 @@ def contact_update(
     version: int | None,
     is_primary: bool | None = None,
     is_secondary: bool | None = None,
+    belongs: dict[str, list[int]] | None = None,
     **fields: Any,
 ) -> Contact:
     unknown = set(fields) - set(FIELDS)
@@ -174,6 +190,7 @@ def contact_update(
             target=locked,
             changes=changes,
         )
+    _belongs_save(locked, actor, belongs)
     return locked
 
 
@@ -218,4 +235,16 @@ def contacts_bulk(*, contacts: list[Contact], actor, action: str, value: Any = N
             contact_update(contact=contact, actor=actor, version=None, is_secondary=bool(value))
         else:
             raise ValueError(f"unknown bulk action {action!r}")
+    return len(contacts)
+
+
+@transaction.atomic
+def contacts_belong_change(
+    *, contacts: list[Contact], actor, key: str, target: int, join: bool
+) -> int:
+    """Several contacts join (or leave) one thing of another domain at once (a per-user
+    agreement: core.registry.contact_choices), all of them or none."""
+    registry.contact_choices.get(key).change(
+        actor=actor, contacts=contacts, target=target, join=join
+    )
     return len(contacts)

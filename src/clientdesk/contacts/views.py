@@ -24,7 +24,7 @@ from clientdesk.clients.views.detail import page_context
 from clientdesk.contacts import queries, services
 from clientdesk.contacts.forms import TEXT_FIELDS, ContactBulkForm, ContactForm
 from clientdesk.contacts.models import Contact
-from clientdesk.core import tables
+from clientdesk.core import registry, tables
 from clientdesk.core.forms import add_errors
 from clientdesk.core.html import cut, sentence
 from clientdesk.core.pagination import Page
@@ -88,6 +88,17 @@ def _contact(request: HttpRequest, client: Client, contact_id: int) -> Contact:
     return contact
 
 
+def _choices(request: HttpRequest, client: Client) -> list:
+    """What contacts of this client may belong to in other domains (per-user agreements) that
+    this person may set: [(core.registry.ContactChoice, options)], those with options only."""
+    found = []
+    for entry in registry.contact_choices.for_member(request.membership):
+        options = entry.options(client=client)
+        if options:
+            found.append((entry, options))
+    return found
+
+
 def _tab_url(request: HttpRequest, client: Client) -> str:
     return reverse("client_contacts", args=[request.account.slug, client.pk])
 
@@ -132,6 +143,7 @@ def _render_tab(
     state = ContactListState.from_query(params)
     list_url = _tab_url(request, client)
     link = tables.linker(list_url)
+    choices = _choices(request, client)
 
     def fetch(*, cursor, before, limit) -> Page:
         page = _page_of(
@@ -158,7 +170,9 @@ def _render_tab(
         "clear_url": link(
             ContactListState(sort=state.sort, descending=state.descending, size=state.size).query()
         ),
-        "add_form": add_form or ContactForm(auto_id=ADD_ID, initial={"return_query": state.here()}),
+        "add_form": add_form
+        or ContactForm(auto_id=ADD_ID, choices=choices, initial={"return_query": state.here()}),
+        "bulk_choices": choices,
         "edit": edit,
     }
     return tables.render_table(request, "contacts/tab.html", context, status=status)
@@ -183,7 +197,7 @@ def _return_params(form: ContactForm) -> QueryDict:
 def contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "contacts.write")
-    form = ContactForm(request.POST, auto_id=ADD_ID)
+    form = ContactForm(request.POST, auto_id=ADD_ID, choices=_choices(request, client))
     if form.is_valid():
         try:
             contact = services.contact_create(
@@ -191,6 +205,7 @@ def contact_add(request: HttpRequest, client_id: int) -> HttpResponse:
                 actor=request.membership,
                 is_primary=form.cleaned_data["is_primary"],
                 is_secondary=form.cleaned_data["is_secondary"],
+                belongs=form.belongs(),
                 **form.service_fields(),
             )
         except ValidationError as exc:
@@ -210,15 +225,16 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
     client = _client(request, client_id)
     contact = _contact(request, client, contact_id)
     require(request.membership, "contacts.write")
+    choices = _choices(request, client)
     if request.method != "POST":
-        form = ContactForm.for_contact(contact, auto_id=EDIT_ID)
+        form = ContactForm.for_contact(contact, auto_id=EDIT_ID, choices=choices)
         form.initial["return_query"] = request.GET.get("return_query", "")
         edit = {"form": form, "contact": contact}
         if request.htmx:  # only the dialog, which the tab opens
             return render(request, "contacts/contact_dialog.html", {"client": client, **edit})
         return _render_tab(request, client, QueryDict(form.initial["return_query"]), edit=edit)
 
-    form = ContactForm(request.POST, auto_id=EDIT_ID)
+    form = ContactForm(request.POST, auto_id=EDIT_ID, choices=choices)
     if form.is_valid():
         try:
             contact = services.contact_update(
@@ -227,6 +243,7 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
                 version=form.cleaned_data["version"],
                 is_primary=form.cleaned_data["is_primary"],
                 is_secondary=form.cleaned_data["is_secondary"],
+                belongs=form.belongs(),
                 **form.service_fields(),
             )
         except services.StaleContact as exc:
@@ -246,7 +263,7 @@ def contact_edit(request: HttpRequest, client_id: int, contact_id: int) -> HttpR
 def _stale(request, client: Client, mine: ContactForm, current: Contact) -> HttpResponse:
     """Someone saved this contact meanwhile: show what is saved now, with what this person
     typed beside each field that differs, so they can apply it again and save."""
-    form = ContactForm.for_contact(current, auto_id=EDIT_ID)
+    form = ContactForm.for_contact(current, auto_id=EDIT_ID, choices=mine.choices)
     form.initial["return_query"] = mine.cleaned_data["return_query"]
     saved = {name: getattr(current, name) for name in (*TEXT_FIELDS, "active")}
     saved |= {"is_primary": current.is_primary, "is_secondary": current.is_secondary}
@@ -279,7 +296,7 @@ def _shown(value) -> str:
 def contacts_bulk(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "contacts.write")
-    form = ContactBulkForm(request.POST)
+    form = ContactBulkForm(request.POST, choices=_choices(request, client))
     if not form.is_valid():
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
         return _back(request, client)
@@ -293,6 +310,21 @@ def contacts_bulk(request: HttpRequest, client_id: int) -> HttpResponse:
     )
     if not chosen:
         messages.error(request, _("The selected contacts are no longer there."))
+        return _back(request, client)
+    belong = form.belong_change()
+    if belong:
+        key, target, join = belong
+        try:
+            services.contacts_belong_change(
+                contacts=chosen, actor=request.membership, key=key, target=target, join=join
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return _back(request, client)
+        choice = dict(form.fields[data["action"]].choices)[data[data["action"]]]
+        n = len(chosen)
+        text = ngettext("%(change)s: %(n)s contact.", "%(change)s: %(n)s contacts.", n)
+        messages.success(request, text % {"change": choice, "n": n})
         return _back(request, client)
     action = data["action"]
     value = {

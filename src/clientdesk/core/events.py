@@ -82,8 +82,27 @@ MEMBER_CLIENT_ACCESS_CHANGED = Verb(
         ),
     ),
 )
+MEMBER_DETAILS_CHANGED = Verb(
+    "member.details_changed",
+    "core.membership",
+    _("%(actor)s changed %(target_s)s %(change)s"),
+    by_self=_("%(actor)s changed their %(change)s"),
+    edit=True,
+    fields={
+        "name": Field(_("name"), Plain()),
+        "email": Field(_("email address"), Plain()),
+    },
+)
+MEMBER_PASSWORD_CHANGED = Verb(
+    "member.password_changed",
+    "core.membership",
+    _("%(actor)s changed %(target_s)s password (other sign-ins ended)"),
+    by_self=_("%(actor)s changed their password (other sign-ins ended)"),
+)
 
 verbs_declare(
+    MEMBER_DETAILS_CHANGED,
+    MEMBER_PASSWORD_CHANGED,
     ACCOUNT_CREATED,
     ACCOUNT_UPDATED,
     MEMBER_ADDED,

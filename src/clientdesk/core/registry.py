@@ -120,6 +120,39 @@ class ContactFacts:
 
 
 @dataclass(frozen=True)
+class ContactChoice:
+    """Things of another domain a contact may belong to (the per-user agreements that cover
+    it), chosen in the contact dialog and in the Contacts tab's bulk actions, by members with
+    `capability`. `options(client)` → [(id, label)] (none: nothing is shown); `chosen(contact)`
+    → the ids that hold now; `save(actor, contact, ids)` makes exactly those hold, and
+    `change(actor, contacts, target, join)` adds or removes several contacts at once; both run in
+    the caller's transaction and raise a ValidationError naming what is wrong."""
+
+    key: str
+    label: Any
+    help_text: Any
+    options: Callable[..., list[tuple[int, str]]]
+    chosen: Callable[..., list[int]]
+    save: Callable[..., None]
+    change: Callable[..., None]
+    capability: str
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class DailyJob:
+    """Work a domain wants done once a day (the agreements' end warnings, the portal's lapsed
+    invitations): `task` is "module:attribute" of a django-tasks task that takes no
+    arguments and goes through every account itself. `clientdesk daily`, run from cron,
+    queues each."""
+
+    key: str
+    task: str
+    label: Any
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class PortalSection:
     """A section of the client portal's navigation."""
 
@@ -245,6 +278,10 @@ class Registry(Generic[E]):
     def remove(self, key: str) -> None:
         self._entries.pop(key, None)
 
+    def get(self, key: str) -> E:
+        """The entry of that key (KeyError when no domain added it)."""
+        return self._entries[key]
+
     def all(self) -> list[E]:
         return sorted(self._entries.values(), key=lambda e: (e.order, e.key))  # type: ignore[attr-defined]
 
@@ -266,11 +303,13 @@ client_panels = Registry[ClientPanel]("client_panels")
 client_counts = Registry[ClientCounts]("client_counts")
 client_fields = Registry[ClientField]("client_fields")
 contact_facts = Registry[ContactFacts]("contact_facts")
+contact_choices = Registry[ContactChoice]("contact_choices")
 portal_sections = Registry[PortalSection]("portal_sections")
 search_groups = Registry[SearchGroup]("search_groups")
 add_client_entries = Registry[AddClientEntry]("add_client_entries")
 client_quick_links = Registry[ClientQuickLink]("client_quick_links")
 settings_sections = Registry[SettingsSection]("settings_sections")
 demo_steps = Registry[DemoStep]("demo_steps")
+daily_jobs = Registry[DailyJob]("daily_jobs")
 risk_rules = Registry[RiskRule]("risk_rules")
 home_panels = Registry[HomePanel]("home_panels")

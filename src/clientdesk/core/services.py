@@ -16,8 +16,10 @@ from clientdesk.core.events import (
     ACCOUNT_UPDATED,
     MEMBER_ADDED,
     MEMBER_CLIENT_ACCESS_CHANGED,
+    MEMBER_DETAILS_CHANGED,
     MEMBER_INVITATION_REVOKED,
     MEMBER_INVITED,
+    MEMBER_PASSWORD_CHANGED,
     MEMBER_REMOVED,
     MEMBER_ROLE_CHANGED,
 )
@@ -76,11 +78,28 @@ def user_update(*, user: User, name: str, email: str, current_password: str = ""
         )
     if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
         raise ValidationError({"email": _("Someone already uses this email address.")})
+    before = {"name": user.name, "email": user.email}
     user.name = name.strip()
     user.email = email
     user.full_clean()
     user.save(update_fields=["name", "email"])
+    changes = diff_fields(before, {"name": user.name, "email": user.email})
+    if changes:
+        _told_to_every_account(user, MEMBER_DETAILS_CHANGED, changes)
     return user
+
+
+def _told_to_every_account(user: User, verb, changes: dict | None = None) -> None:
+    """A person's own change is theirs in every account: each account's log says it (an
+    email change is whoever can reset the password, so every owner may want to know)."""
+    for membership in Membership.objects.of_user(user).select_related("account"):
+        event_record(
+            account=membership.account,
+            actor=user,
+            verb=verb,
+            target=membership,
+            changes=changes,
+        )
 
 
 @transaction.atomic
@@ -90,6 +109,7 @@ def user_password_change(*, user: User, current_password: str, new_password: str
     validate_password(new_password, user)
     user.set_password(new_password)
     user.save(update_fields=["password"])
+    _told_to_every_account(user, MEMBER_PASSWORD_CHANGED)
     return user
 
 

@@ -69,6 +69,10 @@ class DeviceCreateIn(Strict):
     last_seen_at: When | None = None
     online: bool = False
     notes: str = ""
+    custom_fields: dict[str, str | None] = Field(
+        default_factory=dict,
+        description="The account's own fields (Settings › Devices) by key: {key: text}.",
+    )
 
 
 class DevicePatchIn(Strict):
@@ -87,6 +91,10 @@ class DevicePatchIn(Strict):
     last_seen_at: When | None = None
     online: bool = None  # type: ignore[assignment]
     notes: str = None  # type: ignore[assignment]
+    custom_fields: dict[str, str | None] = Field(
+        None,  # type: ignore[arg-type]
+        description="Only the keys given change; an empty text or null clears one.",
+    )
 
 
 class DeviceOut(Schema):
@@ -104,6 +112,9 @@ class DeviceOut(Schema):
     last_seen_at: datetime | None
     online: bool
     notes: str
+    custom_fields: dict[str, str] = Field(
+        description="The account's own fields that this device has a value for, by key."
+    )
     version: int
 
 
@@ -119,17 +130,25 @@ class DeviceConflictOut(ErrorOut):
 WRITE = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: DeviceConflictOut, 422: ErrorOut}
 
 
-def device_out(device: Device) -> dict:
+def _custom_keys(request) -> set[str]:
+    return {f["key"] for f in queries.custom_fields(queries.settings_of(request.account))}
+
+
+def device_out(device: Device, keys: set[str]) -> dict:
+    """The device as the API answers it; `keys`: the account's fields now (a removed field's
+    values stay stored, unshown)."""
+    own = device.custom_fields or {}
     return {
         "id": device.pk,
         "client_id": device.client_id,
         **{name: getattr(device, name) for name in FIELDS},
+        "custom_fields": {k: v for k, v in own.items() if k in keys},
         "version": device.version,
     }
 
 
 def _fields(request, payload: DeviceCreateIn | DevicePatchIn, given: set[str]) -> dict:
-    fields = {name: getattr(payload, name) for name in FIELDS if name in given}
+    fields = {name: getattr(payload, name) for name in (*FIELDS, "custom_fields") if name in given}
     if fields.get("last_seen_at") is not None:  # without an offset: the account's zone
         fields["last_seen_at"] = aware(fields["last_seen_at"], request.account)
     return fields
@@ -176,7 +195,8 @@ def devices_list(
         cursor=cursor,
         limit=limit,
     )
-    return {"items": [device_out(d) for d in page.items], "next": page.next}
+    keys = _custom_keys(request)
+    return {"items": [device_out(d, keys) for d in page.items], "next": page.next}
 
 
 @router.post(
@@ -190,15 +210,18 @@ def devices_create(request, client_id: Id):
     require(request.membership, "devices.write")
     payload = read_body(DeviceCreateIn, request)
     device = device_create(
-        client=client, actor=request.membership, **_fields(request, payload, set(FIELDS))
+        client=client,
+        actor=request.membership,
+        **_fields(request, payload, {*FIELDS, "custom_fields"}),
     )
-    return Answer(201, device_out(device))
+    return Answer(201, device_out(device, _custom_keys(request)))
 
 
 @router.get("/devices/{device_id}", response={200: DeviceOut, **READ})
 def device_get(request, device_id: Id):
     """One device; 404 when it is missing, deleted, or of a client you cannot see."""
-    return device_out(queries.get_device(membership=request.membership, pk=device_id))
+    device = queries.get_device(membership=request.membership, pk=device_id)
+    return device_out(device, _custom_keys(request))
 
 
 @router.patch(
@@ -225,10 +248,10 @@ def device_patch(request, device_id: Id):
             {
                 "detail": _("This device changed since you read it."),
                 "errors": {"version": [message % {"v": stale.current.version}]},
-                "current": device_out(stale.current),
+                "current": device_out(stale.current, _custom_keys(request)),
             },
         )
-    return device_out(device)
+    return device_out(device, _custom_keys(request))
 
 
 @router.delete("/devices/{device_id}", response={204: None, **WRITE})

@@ -8,6 +8,7 @@ from clientdesk.audit.verbs import (
     Choice,
     Field,
     Name,
+    Pairs,
     Ref,
     Verb,
     YesNo,
@@ -52,6 +53,7 @@ DEVICE_UPDATED = Verb(
         },
         "type": Field(_label("type"), Choice(DeviceType)),
         "online": Field(_label("online"), YesNo()),
+        "custom_fields": Field(_("own fields"), Pairs()),
     },
 )
 DEVICE_DELETED = Verb(

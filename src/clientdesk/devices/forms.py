@@ -22,8 +22,15 @@ class DeviceForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
 
-    def __init__(self, *args, type_labels: dict[str, str] | None = None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        type_labels: dict[str, str] | None = None,
+        custom: list[dict[str, str]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.custom = list(custom or [])
         fields = forms.fields_for_model(
             Device,
             fields=(*TEXT_FIELDS[:1], "type", *TEXT_FIELDS[1:]),
@@ -38,12 +45,21 @@ class DeviceForm(forms.Form):
         fields["name"].widget.attrs["autofocus"] = True
         self.fields.update(fields)
         self.order_fields(["name", "type", "os", "manufacturer", "model", "serial", "ip", "mac"])
+        for field in self.custom:
+            self.fields[f"cf_{field['key']}"] = forms.CharField(
+                label=field["label"], required=False, max_length=500
+            )
 
     @classmethod
     def for_device(cls, device: Device, **kwargs) -> "DeviceForm":
         initial = {name: getattr(device, name) for name in (*TEXT_FIELDS, "type", "online")}
         initial |= {"version": device.version, "last_seen_at": device.last_seen_at}
+        initial |= {f"cf_{k}": v for k, v in (device.custom_fields or {}).items()}
         return cls(initial=initial, **kwargs)
+
+    def custom_bound(self):
+        """The account's own fields, for the dialog's "More" group."""
+        return [self[f"cf_{f['key']}"] for f in self.custom]
 
     def main(self):
         return [self[n] for n in ("name", "type", "os", "manufacturer", "model", "serial")]
@@ -52,10 +68,15 @@ class DeviceForm(forms.Form):
         return [self[n] for n in ("ip", "mac", "location", "last_seen_at")]
 
     def service_fields(self) -> dict:
-        return {
+        fields = {
             name: self.cleaned_data[name]
             for name in (*TEXT_FIELDS, "type", "online", "last_seen_at")
         }
+        if self.custom:
+            fields["custom_fields"] = {
+                f["key"]: self.cleaned_data[f"cf_{f['key']}"] for f in self.custom
+            }
+        return fields
 
     def focus_first_error(self) -> None:
         for name in self.fields:
@@ -110,8 +131,13 @@ class DeviceSettingsForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, labels: dict[str, str], **kwargs):
+    NEW_ROWS = 3
+
+    def __init__(
+        self, *args, labels: dict[str, str], custom: list[dict[str, str]] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        self.custom = list(custom or [])
         for value, default in DeviceType.choices:
             self.fields[f"label_{value}"] = forms.CharField(
                 label=_("Name of “%(tier)s”") % {"tier": default},
@@ -121,5 +147,32 @@ class DeviceSettingsForm(forms.Form):
                 help_text=_("Empty: “%(tier)s”.") % {"tier": default},
             )
 
+        for field in self.custom:
+            self.fields[f"cfl_{field['key']}"] = forms.CharField(
+                label=_("Field “%(label)s”") % {"label": field["label"]},
+                required=False,
+                max_length=60,
+                initial=field["label"],
+                help_text=_("Rename it here; empty removes it (its values stay kept)."),
+            )
+        for n in range(1, self.NEW_ROWS + 1):
+            self.fields[f"cfnew_{n}"] = forms.CharField(
+                label=_("New field %(n)d") % {"n": n}, required=False, max_length=60
+            )
+
     def type_labels(self) -> dict[str, str]:
         return {value: self.cleaned_data[f"label_{value}"] for value in DeviceType.values}
+
+    def tier_fields(self):
+        return [self[f"label_{value}"] for value in DeviceType.values]
+
+    def custom_bound(self):
+        return [self[f"cfl_{f['key']}"] for f in self.custom] + [
+            self[f"cfnew_{n}"] for n in range(1, self.NEW_ROWS + 1)
+        ]
+
+    def custom_labels(self) -> list[tuple[str | None, str]]:
+        """(key, label) of each kept field, then (None, label) of each new one."""
+        kept = [(f["key"], self.cleaned_data[f"cfl_{f['key']}"]) for f in self.custom]
+        new = [(None, self.cleaned_data[f"cfnew_{n}"]) for n in range(1, self.NEW_ROWS + 1)]
+        return kept + new

@@ -37,6 +37,8 @@ class Device(ClientOwnedModel):
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True)
     online = models.BooleanField(_("online"), default=False)
     notes = models.TextField(_("notes"), blank=True)
+    # The account's own fields ({key: text}); DeviceSettings.custom_fields names them.
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     deleted_at = models.DateTimeField(null=True, blank=True)
@@ -84,3 +86,7 @@ class DeviceSettings(TenantModel):
     )
     type_labels = models.JSONField(default=dict, blank=True)
     rmm_url_pattern = models.CharField(_("RMM device address"), max_length=500, blank=True)
+    # The account's own device fields, in their order: [{"key": "warranty", "label": "Warranty"}].
+    # A key never changes once given (renaming changes the label); a removed field's values
+    # stay on the devices, unshown, and come back if a field of that key is added again.
+    custom_fields = models.JSONField(default=list, blank=True)

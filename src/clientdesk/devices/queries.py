@@ -218,6 +218,17 @@ def type_labels(settings: DeviceSettings) -> dict[str, str]:
     return {value: own.get(value) or str(label) for value, label in DeviceType.choices}
 
 
+def custom_fields(settings: DeviceSettings) -> list[dict[str, str]]:
+    """The account's own device fields, in their order: [{"key", "label"}]."""
+    return list(settings.custom_fields or [])
+
+
+def custom_values(settings: DeviceSettings, device: Device) -> list[tuple[str, str]]:
+    """(label, value) of each of the account's fields for this device, "" where unset."""
+    own = device.custom_fields or {}
+    return [(f["label"], own.get(f["key"], "")) for f in custom_fields(settings)]
+
+
 def rmm_url(settings: DeviceSettings, device: Device) -> str:
     """The device's address in the account's RMM, or "" when no pattern is set."""
     pattern = settings.rmm_url_pattern

@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from clientdesk.audit.events import diff_fields, event_record
@@ -34,10 +35,14 @@ FIELDS = (
     "last_seen_at",
     "online",
     "notes",
+    "custom_fields",
 )
 TEXT = ("name", "os", "manufacturer", "model", "serial", "ip", "mac", "location")
 _MAC_HEX = re.compile(r"^[0-9a-f]{12}$")
 PLACEHOLDERS = ("{serial}", "{name}")
+CUSTOM_MAX_FIELDS = 20
+CUSTOM_VALUE_MAX = 500
+CUSTOM_LABEL_MAX = 60
 
 
 class StaleDevice(Exception):
@@ -74,6 +79,54 @@ def formats_check(values: dict[str, Any]) -> dict[str, list[str]]:
     if "type" in values and values["type"] not in DeviceType.values:
         errors["type"] = [_("Choose standard, advanced or passive.")]
     return errors
+
+
+def custom_values_checked(
+    definitions: list[dict[str, str]], given: Any, current: dict[str, str] | None = None
+) -> dict[str, str]:
+    """The device's custom values after `given` ({key: text}) is applied over `current`: an
+    empty value removes the key, a key the account has not defined is refused, values are
+    trimmed text of at most 500 characters. Values of removed fields stay as they were."""
+    if not isinstance(given, dict):
+        raise ValidationError({"custom_fields": _("Give the custom fields as {name: text}.")})
+    known = {f["key"]: f["label"] for f in definitions}
+    result = dict(current or {})
+    for key, value in given.items():
+        if key not in known:
+            raise ValidationError(
+                {
+                    "custom_fields": _(
+                        "There is no custom field “%(key)s”; Settings › Devices lists them."
+                    )
+                    % {"key": key}
+                }
+            )
+        if value is not None and not isinstance(value, str | int | float):
+            raise ValidationError(
+                {"custom_fields": _("“%(label)s” takes text.") % {"label": known[key]}}
+            )
+        text = "" if value is None else str(value).strip()
+        if len(text) > CUSTOM_VALUE_MAX:
+            raise ValidationError(
+                {
+                    "custom_fields": _(
+                        "“%(label)s” holds at most %(max)d characters (it has %(n)d)."
+                    )
+                    % {"label": known[key], "max": CUSTOM_VALUE_MAX, "n": len(text)}
+                }
+            )
+        if "\x00" in text:
+            raise ValidationError({"custom_fields": _("Remove the NUL character.")})
+        if text:
+            result[key] = text
+        else:
+            result.pop(key, None)
+    return result
+
+
+def _custom_definitions(account_id: int) -> list[dict[str, str]]:
+    found = DeviceSettings.objects.for_account(account_id).first()
+    return list(found.custom_fields or []) if found else []
 
 
 def _clean(device: Device) -> None:
@@ -124,6 +177,10 @@ def _known(fields: dict) -> None:
 @transaction.atomic
 def device_create(*, client: Client, actor, **fields: Any) -> Device:
     _known(fields)
+    if "custom_fields" in fields:
+        fields["custom_fields"] = custom_values_checked(
+            _custom_definitions(client.account_id), fields["custom_fields"]
+        )
     device = Device(account_id=client.account_id, client=client, **fields)
     _clean(device)
     _save(device)
@@ -148,6 +205,10 @@ def device_update(*, device: Device, actor, version: int | None, **fields: Any) 
     )
     if version is not None and locked.version != version:
         raise StaleDevice(locked)
+    if "custom_fields" in fields:
+        fields["custom_fields"] = custom_values_checked(
+            _custom_definitions(locked.account_id), fields["custom_fields"], locked.custom_fields
+        )
     before = {name: getattr(locked, name) for name in fields}
     for name, value in fields.items():
         setattr(locked, name, value)
@@ -201,10 +262,17 @@ def devices_bulk(*, devices: list[Device], actor, action: str, value: Any = None
 
 @transaction.atomic
 def device_settings_update(
-    *, account, actor, type_labels: dict[str, str], rmm_url_pattern: str
+    *,
+    account,
+    actor,
+    type_labels: dict[str, str],
+    rmm_url_pattern: str,
+    custom_labels: list[tuple[str | None, str]] | None = None,
 ) -> DeviceSettings:
-    """The tier names (blank: the default name) and the RMM's device address pattern: an
-    http(s) address holding {serial} or {name}, or nothing."""
+    """The tier names (blank: the default name), the RMM's device address pattern (an
+    http(s) address holding {serial} or {name}, or nothing) and, when given, the account's own
+    device fields as (key or None for a new one, label) in their order: a blank label removes
+    the field (its values stay on the devices, unshown)."""
     pattern = rmm_url_pattern.strip()
     if pattern:
         if not pattern.startswith(("https://", "http://")):
@@ -221,8 +289,55 @@ def device_settings_update(
         if str(type_labels.get(key) or "").strip()
     }
     found, _made = DeviceSettings.objects.for_account(account).get_or_create(account=account)
-    if found.type_labels != labels or found.rmm_url_pattern != pattern:
-        found.type_labels, found.rmm_url_pattern = labels, pattern
+    custom = (
+        list(found.custom_fields or [])
+        if custom_labels is None
+        else custom_fields_checked(found.custom_fields or [], custom_labels)
+    )
+    if (found.type_labels, found.rmm_url_pattern, found.custom_fields) != (labels, pattern, custom):
+        found.type_labels, found.rmm_url_pattern, found.custom_fields = labels, pattern, custom
         found.save()
         event_record(account=account, actor=actor, verb=DEVICE_SETTINGS_UPDATED, target=account)
     return found
+
+
+def custom_fields_checked(
+    current: list[dict[str, str]], wanted: list[tuple[str | None, str]]
+) -> list[dict[str, str]]:
+    """The account's device fields after an edit: existing keys keep their key whatever their
+    new label; a new label gets a key made from it, unique among the fields (so a field removed and added
+    again under its old name finds its values again)."""
+    known = {f["key"] for f in current}
+    result: list[dict[str, str]] = []
+    seen_labels: set[str] = set()
+    for key, label in wanted:
+        label = (label or "").strip()
+        if not label:
+            continue
+        if len(label) > CUSTOM_LABEL_MAX:
+            raise ValidationError(
+                {"custom_fields": _("A field name holds at most %(max)d characters.")
+                 % {"max": CUSTOM_LABEL_MAX}}
+            )  # fmt: skip
+        if label.casefold() in seen_labels:
+            raise ValidationError(
+                {"custom_fields": _("Two fields are named “%(label)s”.") % {"label": label}}
+            )
+        seen_labels.add(label.casefold())
+        if key is None or key not in known:
+            key = _new_key(label, known | {f["key"] for f in result})
+        result.append({"key": key, "label": label})
+    if len(result) > CUSTOM_MAX_FIELDS:
+        raise ValidationError(
+            {"custom_fields": _("An account keeps at most %(max)d device fields.")
+             % {"max": CUSTOM_MAX_FIELDS}}
+        )  # fmt: skip
+    return result
+
+
+def _new_key(label: str, taken: set[str]) -> str:
+    base = slugify(label).replace("-", "_")[:40] or "field"
+    key, n = base, 2
+    while key in taken:
+        key, n = f"{base}_{n}", n + 1
+    return key

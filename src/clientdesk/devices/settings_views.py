@@ -25,6 +25,7 @@ def device_settings(request) -> HttpResponse:
     form = DeviceSettingsForm(
         request.POST or None,
         labels=found.type_labels or {},
+        custom=found.custom_fields or [],
         initial={"rmm_url_pattern": found.rmm_url_pattern},
     )
     if request.method == "POST" and form.is_valid():
@@ -34,6 +35,7 @@ def device_settings(request) -> HttpResponse:
                 actor=request.membership,
                 type_labels=form.type_labels(),
                 rmm_url_pattern=form.cleaned_data["rmm_url_pattern"],
+                custom_labels=form.custom_labels(),
             )
         except ValidationError as exc:
             add_errors(form, exc)

@@ -107,6 +107,12 @@ def _labels(request) -> dict[str, str]:
     return queries.type_labels(queries.settings_of(request.account))
 
 
+def _form_options(request) -> dict:
+    """What the device dialog needs of the account: the tiers' names and its own fields."""
+    found = queries.settings_of(request.account)
+    return {"type_labels": queries.type_labels(found), "custom": queries.custom_fields(found)}
+
+
 # The tab
 
 
@@ -132,7 +138,8 @@ def _render_tab(
     list_url = _tab_url(request, client)
     link = tables.linker(list_url)
     online = ONLINE.get(state.online)
-    labels = _labels(request)
+    options = _form_options(request)
+    labels = options["type_labels"]
 
     def fetch(*, cursor, before, limit) -> Page:
         page = queries.devices_of(
@@ -168,7 +175,7 @@ def _render_tab(
             DeviceListState(sort=state.sort, descending=state.descending, size=state.size).query()
         ),
         "add_form": add_form
-        or DeviceForm(auto_id=ADD_ID, type_labels=labels, initial={"return_query": state.here()}),
+        or DeviceForm(auto_id=ADD_ID, **options, initial={"return_query": state.here()}),
         "edit": edit,
     }
     return tables.render_table(request, "devices/tab.html", context, status=status)
@@ -193,7 +200,7 @@ def _return_params(form: DeviceForm) -> QueryDict:
 def device_add(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     require(request.membership, "devices.write")
-    form = DeviceForm(request.POST, auto_id=ADD_ID, type_labels=_labels(request))
+    form = DeviceForm(request.POST, auto_id=ADD_ID, **_form_options(request))
     if form.is_valid():
         try:
             device = services.device_create(
@@ -213,9 +220,9 @@ def device_edit(request: HttpRequest, client_id: int, device_id: int) -> HttpRes
     client = _client(request, client_id)
     device = _device(request, client, device_id)
     require(request.membership, "devices.write")
-    labels = _labels(request)
+    options = _form_options(request)
     if request.method != "POST":
-        form = DeviceForm.for_device(device, auto_id=EDIT_ID, type_labels=labels)
+        form = DeviceForm.for_device(device, auto_id=EDIT_ID, **options)
         form.initial["return_query"] = request.GET.get("return_query", "")
         # From the device page: saving goes back there.
         edit = {"form": form, "device": device, "next": request.GET.get("next") == "device"}
@@ -223,7 +230,7 @@ def device_edit(request: HttpRequest, client_id: int, device_id: int) -> HttpRes
             return render(request, "devices/device_dialog.html", {"client": client, **edit})
         return _render_tab(request, client, QueryDict(form.initial["return_query"]), edit=edit)
 
-    form = DeviceForm(request.POST, auto_id=EDIT_ID, type_labels=labels)
+    form = DeviceForm(request.POST, auto_id=EDIT_ID, **options)
     if form.is_valid():
         try:
             device = services.device_update(
@@ -234,7 +241,7 @@ def device_edit(request: HttpRequest, client_id: int, device_id: int) -> HttpRes
             )
         except services.StaleDevice as exc:
             # Someone saved it meanwhile: show what is saved now; this person applies again.
-            fresh = DeviceForm.for_device(exc.current, auto_id=EDIT_ID, type_labels=labels)
+            fresh = DeviceForm.for_device(exc.current, auto_id=EDIT_ID, **options)
             fresh.initial["return_query"] = form.cleaned_data["return_query"]
             edit = {"form": fresh, "device": exc.current, "stale": True}
             return _render_tab(request, client, _return_params(form), edit=edit, status=409)
@@ -311,6 +318,7 @@ def device_detail(request: HttpRequest, client_id: int, device_id: int) -> HttpR
         "device": device,
         "type_label": labels[device.type],
         "rmm_url": queries.rmm_url(found, device),
+        "custom_values": queries.custom_values(found, device),
         "history": history,
         "tab_url": _tab_url(request, client),
     }

@@ -36,6 +36,12 @@ def _risk_ready() -> None:
         )
     )  # fmt: skip
     registry.demo_steps.add(registry.DemoStep("risk", _demo_risk, 70))
+    registry.daily_jobs.add(
+        registry.DailyJob(
+            "risk_rules", "clientdesk.insights.risk_tasks:risk_evaluate_all",
+            _("clients moved to at risk by the risk rules"), 40,
+        )
+    )  # fmt: skip
     registry.home_panels.add(
         registry.HomePanel(
             "at_risk", _("At risk"), "insights/home_at_risk.html", home.at_risk,

@@ -1,8 +1,8 @@
 """The daily evaluation of the risk rules (services.risk_evaluate), for every account.
 
-The project has no scheduler of its own: `clientdesk risk_evaluate` (a management command)
-enqueues this task and cron runs it once a day (README, "Running"), as for the agreements'
-warning. Running it more often is harmless: only active clients move, once.
+A daily job (core.registry.daily_jobs): cron's `clientdesk daily` queues it with the others,
+`clientdesk risk_evaluate` alone. Running it more often is harmless: only active clients move,
+once.
 """
 
 from django_tasks import task

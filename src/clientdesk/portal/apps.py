@@ -25,6 +25,15 @@ def _plug_in() -> None:
     from clientdesk.core import registry
     from clientdesk.portal import panels
 
+    registry.daily_jobs.add(
+        registry.DailyJob(
+            "engagements_settle",
+            "clientdesk.portal.tasks:engagements_settle_all",
+            _("clients whose invitations lapsed set back to silent"),
+            30,
+        )
+    )
+
     registry.account_urls.add(
         registry.AccountUrls("portal_staff", "clients/", "clientdesk.portal.views.staff", 30)
     )

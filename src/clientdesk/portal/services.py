@@ -144,6 +144,33 @@ def _settle_engagement(client: Client, actor) -> None:
 
 
 @transaction.atomic
+def engagements_settle(*, account) -> int:
+    """The daily settling of engagement: a client still shown as *access sent* whose every
+    invitation has lapsed (and who has no portal user) goes back to *silent*, so the Clients
+    page and the metrics do not count an invitation nobody can use any more. Answers how many
+    clients changed; each change is on its timeline."""
+    now = timezone.now()
+    still_open = PortalInvitation.objects.for_account(account).filter(
+        client=OuterRef("pk"), accepted_at=None, revoked_at=None, expires_at__gt=now
+    )
+    in_use = PortalAccess.objects.for_account(account).filter(client=OuterRef("pk"), active=True)
+    lapsed = (
+        Client.objects.for_account(account)
+        .filter(engagement=Engagement.ACCESS_SENT, deleted_at=None)
+        .exclude(Exists(still_open))
+        .exclude(Exists(in_use))
+        .select_for_update(of=("self",))
+        .select_related("account")
+        .order_by("pk")
+    )
+    settled = 0
+    for client in lapsed:
+        _settle_engagement(client, actor=None)
+        settled += 1
+    return settled
+
+
+@transaction.atomic
 def portal_invitation_revoke(*, invitation: PortalInvitation, actor) -> None:
     client = (
         Client.objects.for_account(invitation.account_id)

@@ -3,7 +3,7 @@ and its create, edit, renew and end (managers and above: `agreements.write`)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -14,39 +14,65 @@ from clientdesk.agreements.forms import AgreementFilters, AgreementForm, EndForm
 from clientdesk.agreements.models import State, today_for
 from clientdesk.clients.queries import get_client, live_clients
 from clientdesk.core.forms import add_errors
+from clientdesk.core.pagination import BadCursor
 from clientdesk.core.roles import can, require
 
 CAPABILITY = "agreements.write"
-LIMIT = 500
+PAGE_SIZE = 50
 
 
 @require_http_methods(["GET"])
 def agreement_list(request) -> HttpResponse:
     require(request.membership, CAPABILITY)
     filters = AgreementFilters(request.GET)
-    data = filters.cleaned_data if filters.is_valid() else {}
-    rows = list(
-        queries.agreement_list(
-            request.membership, client=data.get("client"), state=data.get("state") or None
-        )[:LIMIT]
-    )
+    valid = filters.is_valid() and "\x00" not in request.GET.get("q", "")
+    data = filters.cleaned_data if valid else {}
+    chosen = {
+        "client": data.get("client"),
+        "state": data.get("state") or None,
+        "q": data.get("q") or "",
+    }
+    try:
+        page = queries.agreement_page(
+            request.membership,
+            **chosen,
+            cursor=request.GET.get("cursor") or None,
+            before=request.GET.get("before") or None,
+            limit=PAGE_SIZE,
+        )
+    except BadCursor:  # an old or edited link: the first page
+        page = queries.agreement_page(request.membership, **chosen, limit=PAGE_SIZE)
+    rows = page.items
     used = queries.hours_used(rows)
     for agreement in rows:
         agreement.hours_used = used[agreement.pk]
+    client = None
+    if chosen["client"]:
+        client = live_clients(request.membership).filter(pk=chosen["client"]).first()
+    here = reverse("agreement_list", args=[request.account.slug])
+
+    def link(**params) -> str:
+        query = QueryDict(mutable=True)
+        query.update({k: v for k, v in ({**chosen} | params).items() if v})
+        return f"{here}?{query.urlencode()}" if query else here
+
     return render(
         request,
         "agreements/settings_list.html",
         {
             "section": "agreements",
             "agreements": rows,
-            "clients": live_clients(request.membership).order_by("name").values_list("pk", "name"),
-            "chosen_client": data.get("client"),
+            "chosen_client": client,
+            "without_client_url": link(client=None),
+            "q": chosen["q"],
+            "next_url": link(cursor=page.next) if page.next else None,
+            "previous_url": link(before=page.previous) if page.previous else None,
             "chosen_state": data.get("state") or "",
             "states": State.choices,
             "show_money": can(request.membership, "money.read"),
             "today": today_for(request.account),
         },
-        status=200 if filters.is_valid() else 400,
+        status=200 if valid else 400,
     )
 
 
@@ -86,12 +112,14 @@ def agreement_new(request) -> HttpResponse:
     raw = request.POST.get("client") or request.GET.get("client") or ""
     if not raw.isdigit():
         require(request.membership, CAPABILITY)
+        find = request.GET.get("find", "").replace("\x00", "").strip()[:200]
         return render(
             request,
             "agreements/settings_pick_client.html",
             {
                 "section": "agreements",
-                "clients": live_clients(request.membership).order_by("name")[:LIMIT],
+                "find": find,
+                "clients": queries.clients_to_pick(request.membership, find),
             },
         )
     client = get_client(membership=request.membership, pk=raw)

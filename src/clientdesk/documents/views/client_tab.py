@@ -108,6 +108,25 @@ def document_preview(request: HttpRequest, client_id: int, document_id: int) -> 
     )
 
 
+def _version(request) -> int | None:
+    """The version the page showed (the rename and share forms send it)."""
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _stale(request, exc: services.StaleDocument) -> None:
+    current = exc.current
+    if current.deleted_at is not None:
+        text = _("Someone deleted %(name)s meanwhile; nothing was changed.")
+    else:
+        text = _(
+            "Someone changed this file meanwhile (it is now %(name)s, %(shared)s); nothing was "
+            "changed. Look at it again and repeat your change if it still holds."
+        )
+    shared = _("shared with the portal") if current.shared_with_portal else _("not shared")
+    messages.error(request, text % {"name": current.name, "shared": shared})
+
+
 @require_POST
 def document_rename(request: HttpRequest, client_id: int, document_id: int) -> HttpResponse:
     client = get_client(membership=request.membership, pk=client_id)
@@ -115,8 +134,13 @@ def document_rename(request: HttpRequest, client_id: int, document_id: int) -> H
     require(request.membership, CAPABILITY)
     try:
         document = services.document_update(
-            document=document, actor=request.membership, name=request.POST.get("name", "")
+            document=document,
+            actor=request.membership,
+            version=_version(request),
+            name=request.POST.get("name", ""),
         )
+    except services.StaleDocument as exc:
+        _stale(request, exc)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -130,9 +154,16 @@ def document_share(request: HttpRequest, client_id: int, document_id: int) -> Ht
     document = _document(request, client, document_id)
     require(request.membership, CAPABILITY)
     shared = request.POST.get("shared_with_portal") in ("1", "on", "true")
-    document = services.document_update(
-        document=document, actor=request.membership, shared_with_portal=shared
-    )
+    try:
+        document = services.document_update(
+            document=document,
+            actor=request.membership,
+            version=_version(request),
+            shared_with_portal=shared,
+        )
+    except services.StaleDocument as exc:
+        _stale(request, exc)
+        return redirect(_tab_url(request, client))
     if document.shared_with_portal:
         text = _("%(name)s is shared with the portal.")
     else:
