@@ -35,6 +35,8 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "industry_rename": "account.manage",
     "industry_merge": "account.manage",
     "industry_delete": "account.manage",
+    "risk_settings": "account.manage",
+    "risk_run": "account.manage",
     # Clients
     "client_create": "clients.write",
     "client_invite_new": ("clients.write", "clients.invite"),
@@ -43,6 +45,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "client_navigator_state": ANY_MEMBER,
     "client_edit": "clients.write",
     "client_status": "clients.status",
+    "risk_dismiss": "clients.status",
     "client_subclient_add": "clients.write",
     "client_move": "clients.write",
     "client_tags": "clients.write",

@@ -75,6 +75,19 @@ class AgreementsConfig(AppConfig):
                 20,
             )
         )
+        from clientdesk.agreements import risk
+
+        registry.risk_rules.add(
+            registry.RiskRule(
+                "agreement_ending",
+                _("Agreement ending"),
+                _("The client's last agreement has ended or ends within %(n)s days."),
+                risk.agreement_ending,
+                default_threshold=30,
+                unit=_("days"),
+                order=20,
+            )
+        )
 
 
 def _demo(account, clients: int, seed: int) -> str:

@@ -16,3 +16,20 @@ class AuditConfig(AppConfig):
                 config.module, "events"
             ):
                 import_module(f"{config.name}.events")
+
+        from django.utils.translation import gettext_lazy as _
+
+        from clientdesk.audit import home
+        from clientdesk.core import registry
+
+        registry.home_panels.add(
+            registry.HomePanel(
+                "activity",
+                _("Recent activity"),
+                "audit/home_activity.html",
+                home.recent_activity,
+                url_name="activity",
+                link_capability="activity.read",
+                order=90,
+            )
+        )

@@ -230,6 +230,39 @@ class DemoStep:
     logins: Callable[..., list[tuple[str, str, str, str]]] | None = None
 
 
+@dataclass(frozen=True)
+class RiskRule:
+    """An explainable rule that flags an active client as at risk (insights runs them daily).
+    `evaluate(account, threshold, today)` → {client id: the reason, in words}, for the whole
+    account in a fixed number of queries (never one per client). `description` says what it
+    checks with `%(n)s` standing for the threshold; `unit` names the threshold ("days")."""
+
+    key: str
+    label: Any
+    description: Any
+    evaluate: Callable[..., dict[int, str]]
+    default_threshold: int = 1
+    unit: Any = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel of the account's home page: `context(request)` → what `template` needs (a
+    fixed number of queries, through the member's limits); `url_name` (taking the account's
+    slug, plus `query`) is the list it links to."""
+
+    key: str
+    label: Any
+    template: str
+    context: Callable[..., dict]
+    url_name: str | None = None
+    query: str = ""
+    order: int = 100
+    capability: str | None = None  # who sees the panel
+    link_capability: str | None = None  # who sees its link (the list may ask more)
+
+
 E = TypeVar("E")
 
 
@@ -278,3 +311,5 @@ client_quick_links = Registry[ClientQuickLink]("client_quick_links")
 settings_sections = Registry[SettingsSection]("settings_sections")
 demo_steps = Registry[DemoStep]("demo_steps")
 daily_jobs = Registry[DailyJob]("daily_jobs")
+risk_rules = Registry[RiskRule]("risk_rules")
+home_panels = Registry[HomePanel]("home_panels")

@@ -77,6 +77,41 @@ class TicketsConfig(AppConfig):
             )
         )  # fmt: skip
 
+        from clientdesk.tickets import home, risk
+
+        registry.risk_rules.add(
+            registry.RiskRule(
+                "sla_breaches",
+                _("SLA breaches"),
+                _("%(n)s or more tickets opened in the last 30 days missed their SLA."),
+                risk.sla_breaches,
+                default_threshold=3,
+                unit=_("breaches"),
+                order=10,
+            )
+        )
+        registry.risk_rules.add(
+            registry.RiskRule(
+                "quiet",
+                _("Gone quiet"),
+                _("No portal sign-in and no ticket for %(n)s days (clients active that long)."),
+                risk.quiet,
+                default_threshold=60,
+                unit=_("days"),
+                order=30,
+            )
+        )
+        registry.home_panels.add(
+            registry.HomePanel(
+                "open_work",
+                _("Open work"),
+                "tickets/home_open_work.html",
+                home.open_work,
+                url_name="ticket_list",
+                order=30,
+            )
+        )
+
         from clientdesk.tickets import report_plugin
 
         report_plugin.plug_in()

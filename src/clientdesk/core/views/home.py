@@ -1,7 +1,10 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
+from clientdesk.core import registry
 from clientdesk.core.queries import memberships_of_user
+from clientdesk.core.roles import can
 
 
 @login_required
@@ -17,4 +20,16 @@ def home(request):
 
 
 def account_home(request):
-    return render(request, "core/account_home.html")
+    """The account's home: the panels the domains add (core.registry.home_panels), each with
+    what it needs and the list it links to, for this member's role and client limits."""
+    panels, context = [], {}
+    for panel in registry.home_panels.for_member(request.membership):
+        url = None
+        if panel.url_name and (
+            panel.link_capability is None or can(request.membership, panel.link_capability)
+        ):
+            url = reverse(panel.url_name, args=[request.account.slug])
+            url += f"?{panel.query}" if panel.query else ""
+        context.update(panel.context(request))  # each panel's own names, as client_panels
+        panels.append({"panel": panel, "url": url})
+    return render(request, "core/account_home.html", {**context, "home_panels": panels})
