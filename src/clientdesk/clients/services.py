@@ -19,6 +19,7 @@ from clientdesk.clients.checks import (
     _check_parent,
     _check_prefix,
     check_at,
+    check_guards,
     check_initial,
     check_transition,
     email_domains_clean,
@@ -298,10 +299,14 @@ def client_change_status(
     to_status: str,
     reason: str = "",
     at: datetime | None = None,
+    workflow: str | None = None,
 ) -> Client:
+    """`workflow` names the domain making the move through its own workflow (the off-boarding
+    moves into and out of `offboarding`), which core.registry.status_guards lets by."""
     locked = _lock(client)
     current = locked.status
     check_transition(current, to_status)
+    check_guards(locked, to_status, actor=actor, workflow=workflow)
     given = at
     at = check_at(at=at, previous=locked.status_changed_at, actor=actor)
     _record_status(

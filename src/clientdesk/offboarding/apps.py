@@ -6,3 +6,9 @@ class OffboardingConfig(AppConfig):
 
     name = "clientdesk.offboarding"
     label = "offboarding"
+
+    def ready(self) -> None:
+        from clientdesk.offboarding import events  # noqa: F401 - declares the verbs
+        from clientdesk.offboarding.registrations import register
+
+        register()
