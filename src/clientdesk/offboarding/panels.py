@@ -34,6 +34,8 @@ def actions(request, client) -> dict:
         context["offboarding_start_form"] = StartForm()
     if found["offboarding_inactive"]:
         context["win_back_form"] = WinBackForm()
+        # The Inactive tab's *Win back* links here with ?win_back=1: the dialog opens.
+        context["win_back_open"] = request.GET.get("win_back") == "1"
     return context
 
 
