@@ -27,8 +27,12 @@ FAR = date(9999, 12, 31)
 
 
 def _open_runs():
-    return Offboarding.objects.for_account(OuterRef("account_id")).filter(
-        client_id=OuterRef("pk"), state=State.OPEN
+    """The outer client's open run, as a correlated subquery of a clients queryset: scoped by
+    that outer row (its account and id), which was itself read in a scope."""
+    return (
+        Offboarding.objects.filter(
+            account_id=OuterRef("account_id"), client_id=OuterRef("pk"), state=State.OPEN
+        )._scoped()  # type: ignore[attr-defined]
     )
 
 

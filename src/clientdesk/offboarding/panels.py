@@ -42,7 +42,7 @@ def actions(request, client) -> dict:
 def overview(request, client) -> dict:
     context = dict(facts(request, client))
     if client.status == Status.INACTIVE:
-        context["offboarding_left"] = queries.left_by_client(request.membership, [client]).get(
-            client.pk
-        )
+        from clientdesk.offboarding.columns import left_values
+
+        context["offboarding_left"] = left_values(request.membership, [client]).get(client.pk)
     return context
