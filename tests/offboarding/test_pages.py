@@ -33,7 +33,7 @@ def page(client, tail="offboarding/"):
     return f"/a/acme/clients/{client.pk}/{tail}"
 
 
-START = {"date": "2026-07-01", "reason": "price", "note": "Too dear"}
+START = {"offboarding-date": "2026-07-01", "offboarding-reason": "price", "offboarding-note": "Too"}
 
 
 def test_a_manager_starts_ticks_and_completes_from_the_client_page(cast):
@@ -68,7 +68,9 @@ def test_a_manager_starts_ticks_and_completes_from_the_client_page(cast):
 
 def test_start_with_errors_opens_the_dialog_again_with_them(cast):
     client = make_client(cast)
-    answer = web(cast.manager).post(page(client, "offboarding/start/"), {"date": "", "reason": ""})
+    answer = web(cast.manager).post(
+        page(client, "offboarding/start/"), {"offboarding-date": "", "offboarding-reason": ""}
+    )
     assert answer.status_code == 400
     html = answer.content.decode()
     assert "data-open-on-load" in html and "Give the off-boarding date." in html
@@ -133,7 +135,7 @@ def test_a_client_imported_as_offboarding_is_offered_its_checklist(cast):
 def test_overdue_is_flagged_on_the_client_page(cast):
     client = make_client(cast)
     browser = web(cast.manager)
-    browser.post(page(client, "offboarding/start/"), START | {"date": "2026-06-10"})
+    browser.post(page(client, "offboarding/start/"), START | {"offboarding-date": "2026-06-10"})
     detail = browser.get(f"/a/acme/clients/{client.pk}/").content.decode()
     assert "data-overdue" in detail
     assert "Past the date with items open" in browser.get(page(client)).content.decode()
@@ -144,12 +146,14 @@ def test_win_back(cast):
     browser = web(cast.manager)
     browser.post(page(client, "offboarding/start/"), START)
     browser.post(page(client, "offboarding/complete/"))
-    answer = browser.post(page(client, "win-back/"), {"to_status": "lead", "reason": "Called us"})
+    answer = browser.post(
+        page(client, "win-back/"), {"winback-to_status": "lead", "winback-reason": "Called us"}
+    )
     assert answer.status_code == 302
     assert Client.objects.get(pk=client.pk).status == "lead"
     last = StatusChange.objects.filter(client=client).order_by("-at", "-id").first()
     assert (last.from_status, last.to_status, last.reason) == ("inactive", "lead", "Called us")
-    bad = browser.post(page(client, "win-back/"), {"to_status": "active"})
+    bad = browser.post(page(client, "win-back/"), {"winback-to_status": "active"})
     assert bad.status_code == 400 and "Only an inactive client" in bad.content.decode()
 
 

@@ -9,6 +9,9 @@ from clientdesk.offboarding.services import NOTE_MAX, WIN_BACK_TO
 
 
 class StartForm(forms.Form):
+    # Its fields' ids stay apart from the status dialog's on the same page (id_reason).
+    prefix = "offboarding"
+
     date = forms.DateField(
         label=_("Off-boarding date"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -30,6 +33,8 @@ class StartForm(forms.Form):
 
 
 class WinBackForm(forms.Form):
+    prefix = "winback"
+
     to_status = forms.ChoiceField(
         label=_("Bring back as"),
         choices=[(s, Status(s).label) for s in WIN_BACK_TO],
