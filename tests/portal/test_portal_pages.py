@@ -391,7 +391,7 @@ def move_to(cast, client, status):
             to_status=step,
             reason="test",
             at=None,
-            workflow="offboarding",  # past off-boarding's own workflow: the portal alone here
+            held=False,  # past off-boarding's own workflow: the portal alone here
         )
 
 

@@ -190,8 +190,9 @@ class StatusGuard:
     """A domain's hold on some status changes: the off-boarding workflow alone moves a client
     into and out of `offboarding`. `refusal(client, to_status)` answers the message refusing a
     generic change (the client page's status dialog, POST /api/v1/clients/{id}/status) or None
-    to allow it. `clients.services.client_change_status(..., workflow=key)` lets its own
-    domain's moves by; the system (actor None: the demo) and imports are not held."""
+    to allow it. `clients.services.client_change_status(..., held=False)` is how the workflow
+    makes its own moves (and the demo tells its history); the system (actor None) and imports
+    are not held."""
 
     key: str
     refusal: Callable[..., Any]

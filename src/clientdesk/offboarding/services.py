@@ -2,7 +2,7 @@
 back, and the account's checklist template.
 
 Each is one transaction that records activity on the client. The client's status moves only
-through `clients.services.client_change_status(..., workflow=KEY)`, with the reason in the
+through `clients.services.client_change_status(..., held=False)`, with the reason in the
 status history: start moves an active or at-risk client to `offboarding`, complete to
 `inactive`, cancel back to `active`. The generic status change may not make those moves
 (`status_refusal`, registered in core.registry.status_guards). Completing closes the client's
@@ -165,7 +165,7 @@ def offboarding_start(
             actor=actor,
             to_status=Status.OFFBOARDING,
             reason=_status_reason(run, _("Off-boarding started")),
-            workflow=KEY,
+            held=False,
         )
     event_record(
         account=locked.account,
@@ -228,7 +228,7 @@ def offboarding_complete(*, offboarding: Offboarding, actor) -> Offboarding:
         actor=actor,
         to_status=Status.INACTIVE,
         reason=_status_reason(run, _("Off-boarding completed")),
-        workflow=KEY,
+        held=False,
     )
     _portal_close(client, actor)
     run.state, run.ended_by, run.ended_at = State.COMPLETED, actor_user(actor), timezone.now()
@@ -249,7 +249,7 @@ def offboarding_cancel(*, offboarding: Offboarding, actor) -> Offboarding:
             actor=actor,
             to_status=Status.ACTIVE,
             reason=_("Off-boarding cancelled"),
-            workflow=KEY,
+            held=False,
         )
     run.state, run.ended_by, run.ended_at = State.CANCELLED, actor_user(actor), timezone.now()
     run.save(update_fields=["state", "ended_by", "ended_at"])
