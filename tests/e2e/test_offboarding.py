@@ -59,6 +59,7 @@ def test_offboard_a_client_through_the_checklist(
             page.locator("#offboarding-checklist").get_by_role("checkbox").nth(n)
         ).to_have_attribute("aria-checked", "true")
     expect(page.locator("#offboarding-checklist [data-percent-text]")).to_have_text("100 %")
+    expect(page.locator("#offboarding-count")).to_have_text("6/6")  # the header's, too
     expect(page.locator("#offboarding-checklist")).to_contain_text(cast.manager.user.email)
     check_a11y(page)
     shot(page, "checklist-done-1440")

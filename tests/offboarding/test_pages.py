@@ -43,6 +43,7 @@ def test_a_manager_starts_ticks_and_completes_from_the_client_page(cast):
     assert "Start off-boarding" in detail and 'id="offboarding-start-dialog"' in detail
     # The status dialog no longer offers Off-boarding: the workflow does that.
     assert 'value="offboarding"' not in detail and 'value="at_risk"' in detail
+    assert "data-status-held" in detail and "Off-boarding starts with its checklist" in detail
     answer = browser.post(page(client, "offboarding/start/"), START)
     assert answer.status_code == 302 and answer["Location"].endswith(page(client))
     shown = browser.get(page(client)).content.decode()
@@ -56,6 +57,7 @@ def test_a_manager_starts_ticks_and_completes_from_the_client_page(cast):
     fragment = ticked.content.decode()
     assert fragment.lstrip().startswith("<section") and 'data-progress="1/6"' in fragment
     assert cast.manager.user.email in fragment
+    assert 'id="offboarding-count" hx-swap-oob="true">1/6<' in fragment
     assert 'aria-checked="true"' in fragment
     done = browser.post(page(client, "offboarding/complete/"))
     assert done.status_code == 302

@@ -196,12 +196,15 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, client: Client, may_backdate: bool, time_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        # Moves another domain's workflow owns (core.registry.status_guards) are not offered.
-        self.targets = [
-            (s, Status(s).label)
-            for s in rules.allowed_targets(client.status)
-            if not any(g.refusal(client, s) for g in registry.status_guards.all())
-        ]
+        # Moves another domain's workflow owns (core.registry.status_guards) are not offered;
+        # the dialog says where they are made instead.
+        self.targets, self.held = [], []
+        for target in rules.allowed_targets(client.status):
+            refusals = [g.refusal(client, target) for g in registry.status_guards.all()]
+            if any(refusals):
+                self.held.extend(r for r in refusals if r and r not in self.held)
+            else:
+                self.targets.append((target, Status(target).label))
         self.fields["to_status"].widget.choices = self.targets
         if not may_backdate:
             del self.fields["at"]

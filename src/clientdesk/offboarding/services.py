@@ -57,8 +57,8 @@ def status_refusal(client: Client, to_status: str) -> str | None:
     if to_status == Status.OFFBOARDING:
         return _(
             "Off-boarding starts with its checklist: use Start off-boarding on %(name)s's page "
-            "(or POST /api/v1/clients/%(id)s/offboarding)."
-        ) % {"name": client.name, "id": client.pk}
+            "(in the API, POST …/offboarding)."
+        ) % {"name": client.name}
     if client.status == Status.OFFBOARDING:
         return _(
             "%(name)s is being off-boarded: complete its off-boarding (it becomes inactive) or "

@@ -105,6 +105,7 @@ def offboarding_tick(request: HttpRequest, client_id: int, item_id: int) -> Http
         "client": client,
         "offboarding_overdue": queries.is_overdue(run, queries.today_for(request.account)),
         "tick_error": error,
+        "oob_count": True,  # the header's done/total follows too
     }
     return render(request, "offboarding/checklist.html", context, status=409 if error else 200)
 
