@@ -120,3 +120,21 @@ def test_an_overdue_offboarding_is_flagged_at_390(page: Page, live_server, cast,
     expect(page.locator("[data-offboarding-card] [data-overdue]")).to_be_visible()
     assert no_sideways_scroll(page)
     shot(page, "client-overdue-390")
+
+
+def test_edit_the_checklist_in_settings(page: Page, live_server, cast, sign_in, check_a11y, shot):
+    sign_in(page, live_server, cast.manager.user.email, PASSWORD)
+    for width, height in ((1440, 900), (390, 844)):
+        page.set_viewport_size({"width": width, "height": height})
+        page.goto(f"{live_server.url}/a/acme/settings/offboarding/")
+        expect(page.get_by_label("Checklist items")).to_have_value(
+            "Revoke portal access\nExport and hand over documents\nRemove monitoring agents\n"
+            "Transfer credentials and licences\nClose open tickets\nFinal invoice"
+        )
+        assert no_sideways_scroll(page)
+        check_a11y(page)
+        shot(page, f"settings-{width}")
+    page.get_by_label("Checklist items").fill("Wipe the laptops\nReturn the keys")
+    page.get_by_role("button", name="Save checklist").click()
+    expect(page.locator(".message.success")).to_contain_text("checklist was saved")
+    expect(page.get_by_label("Checklist items")).to_have_value("Wipe the laptops\nReturn the keys")

@@ -66,6 +66,10 @@ def test_a_manager_starts_ticks_and_completes_from_the_client_page(cast):
     assert "Complete off-boarding" not in after and 'data-state="completed"' in after
     detail = browser.get(f"/a/acme/clients/{client.pk}/").content.decode()
     assert "Win back" in detail and "Left on 15 Jun 2026" in detail and "Price" in detail
+    # The Inactive tab's Win back link opens the dialog on arrival.
+    assert 'id="win-back-dialog" aria-labelledby="win-back-title">' in detail
+    linked = browser.get(f"/a/acme/clients/{client.pk}/?win_back=1").content.decode()
+    assert 'id="win-back-dialog" aria-labelledby="win-back-title" data-open-on-load>' in linked
 
 
 def test_start_with_errors_opens_the_dialog_again_with_them(cast):
