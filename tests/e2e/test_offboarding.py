@@ -47,6 +47,13 @@ def test_offboard_a_client_through_the_checklist(
     bar = checklist.locator("progress")
     expect(bar).to_have_attribute("value", "0")
     expect(bar).to_have_attribute("max", "6")
+    # It is in the Clients page's Off-boarding tab now (its columns join with the list's
+    # column registry); back to the checklist from its row.
+    page.goto(f"{live_server.url}/a/acme/clients/?tab=offboarding")
+    expect(page.locator("tr[data-client='ALPHA'] .badge.status")).to_have_text("Off-boarding")
+    page.goto(f"{live_server.url}/a/acme/clients/{client.pk}/")
+    page.get_by_role("link", name="Off-boarding checklist").click()
+    checklist = page.locator("#offboarding-checklist")
     boxes = checklist.get_by_role("checkbox")
     expect(boxes).to_have_count(6)
     for n in range(6):
