@@ -127,6 +127,12 @@ def test_an_overdue_offboarding_is_flagged_at_390(page: Page, live_server, cast,
     expect(page.locator("[data-offboarding-card] [data-overdue]")).to_be_visible()
     assert no_sideways_scroll(page)
     shot(page, "client-overdue-390")
+    staying = make_client(cast, prefix="STAY", name="Staying Put Ltd")
+    page.goto(f"{live_server.url}/a/acme/clients/{staying.pk}/")
+    page.get_by_role("button", name="Start off-boarding").click()
+    expect(page.locator("#offboarding-start-dialog")).to_be_visible()
+    assert no_sideways_scroll(page)
+    shot(page, "start-dialog-390")
 
 
 def test_edit_the_checklist_in_settings(page: Page, live_server, cast, sign_in, check_a11y, shot):
