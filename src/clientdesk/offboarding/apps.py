@@ -12,3 +12,13 @@ class OffboardingConfig(AppConfig):
         from clientdesk.offboarding.registrations import register
 
         register()
+        # The Clients list's columns (issue 15), once the list's column registry is on main
+        # (clients/views/listing.py reads core.registry.client_columns):
+        # from clientdesk.core import registry
+        # from clientdesk.offboarding import columns
+        #
+        # for column in columns.client_columns():
+        #     registry.client_columns.add(column)
+        #
+        # And the home page's panel, once the home page has its registry:
+        # offboarding.home.home_panel (request → context) with offboarding/home_panel.html.

@@ -37,13 +37,6 @@ def register() -> None:
         registry.ApiRouter("offboarding", "clientdesk.offboarding.api:router", 65)
     )
     registry.demo_steps.add(registry.DemoStep("offboarding", _demo, 60))
-    # The Clients list's columns (issue 15): plugged in once the list's column registry is on
-    # main (clients/views/listing.py reads core.registry.client_columns):
-    # from clientdesk.offboarding import columns
-    # for column in columns.client_columns():
-    #     registry.client_columns.add(column)
-    # And the home page's panel (offboarding.home.home_panel, template
-    # offboarding/home_panel.html), once the home page has its registry.
 
 
 def _demo(account, clients: int, seed: int) -> str:
