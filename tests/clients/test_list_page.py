@@ -40,7 +40,8 @@ def industry(cast, name: str) -> Industry:
 
 def move(cast, client, *statuses):
     for to in statuses:
-        client = client_change_status(client=client, actor=cast.manager, to_status=to)
+        # History, past the workflows' holds (core.registry.status_guards).
+        client = client_change_status(client=client, actor=cast.manager, to_status=to, held=False)
     return client
 
 

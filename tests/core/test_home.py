@@ -67,6 +67,7 @@ def test_the_domains_fill_the_home_page_in_order():
     assert [p.key for p in registry.home_panels.all()] == [
         "status_counts",
         "at_risk",
+        "offboarding_due",
         "open_work",
         "activity",
     ]

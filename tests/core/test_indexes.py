@@ -43,6 +43,8 @@ KEPT_FOR_DELETES = {
     ("agreements_agreementcontact", "agreement_id"),
     ("agreements_agreementcontact", "contact_id"),
     ("devices_device", "client_id"),
+    ("offboarding_offboarding", "client_id"),
+    ("offboarding_offboardingitem", "client_id"),
 }
 # Looked up before the account is known: a token or link by its hash, a person's memberships
 # and portal access at sign-in, and, on tables of a few rows per person (invitations sent,

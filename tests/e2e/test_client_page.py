@@ -52,7 +52,8 @@ def test_change_a_status_with_a_reason_and_see_it_in_the_history(
     page.get_by_role("button", name="Change status").click()
     dialog = page.locator("#status-dialog")
     expect(dialog).to_be_visible()
-    expect(dialog.locator("input[name=to_status]")).to_have_count(2)  # at risk, off-boarding
+    # At risk only: off-boarding is started by its own workflow (Start off-boarding).
+    expect(dialog.locator("input[name=to_status]")).to_have_count(1)
     dialog.get_by_label("At risk").check()
     dialog.get_by_label("Reason").fill("Two missed invoices and a complaint")
     check_a11y(page)
@@ -80,7 +81,7 @@ def test_a_refused_date_keeps_the_dialog_open_with_the_rule(
     page.goto(client_url(live_server, root))
     page.get_by_role("button", name="Change status").click()
     dialog = page.locator("#status-dialog")
-    dialog.get_by_label("Off-boarding").check()
+    dialog.get_by_label("At risk").check()
     # Before the client's previous change: the service refuses and names the rule.
     dialog.get_by_label("When").evaluate("el => { el.removeAttribute('min'); }")
     dialog.get_by_label("When").fill("2020-01-01T09:00")

@@ -391,6 +391,7 @@ def move_to(cast, client, status):
             to_status=step,
             reason="test",
             at=None,
+            held=False,  # past off-boarding's own workflow: the portal alone here
         )
 
 

@@ -88,6 +88,13 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "agreement_edit": "agreements.write",
     "agreement_renew": "agreements.write",
     "agreement_end": "agreements.write",
+    # Off-boarding
+    "offboarding_start": "clients.offboard",
+    "offboarding_tick": "offboarding.tick",
+    "offboarding_complete": "clients.offboard",
+    "offboarding_cancel": "clients.offboard",
+    "client_win_back": "clients.status",
+    "offboarding_settings": "clients.offboard",  # its GET (the form) asks for it too
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -117,4 +124,8 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:document_delete": "documents.write",
     "api:agreement_post": "agreements.write",
     "api:agreement_patch": "agreements.write",
+    "api:offboarding_post": "clients.offboard",
+    "api:offboarding_item": "offboarding.tick",
+    "api:offboarding_complete": "clients.offboard",
+    "api:offboarding_cancel": "clients.offboard",
 }

@@ -17,6 +17,8 @@ from clientdesk.core.services import membership_set_client_access, staff_invite
 from clientdesk.devices.services import device_create
 from clientdesk.documents.services import document_upload
 from clientdesk.integrations.services import api_token_create
+from clientdesk.offboarding.models import OffboardingItem
+from clientdesk.offboarding.services import offboarding_start
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
 from clientdesk.tickets.models import Holiday
 from clientdesk.tickets.services import ticket_create
@@ -66,6 +68,7 @@ def victim_objects(cast):
     attachment = attachment_make(ticket)
     document = _document(client)
     agreement = _agreement(client)
+    offboarding_item = _offboarding_item(cast, client)
     device = device_create(client=client, actor=None, name="Victim device", serial="V-1")
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
     return {
@@ -75,6 +78,7 @@ def victim_objects(cast):
         "ticket_id": ticket.pk,
         "document_id": document.pk,
         "agreement_id": agreement.pk,
+        "item_id": offboarding_item.pk,
         "device_id": device.pk,
         "client_id": client.pk,
         "contact_id": contact.pk,
@@ -239,6 +243,14 @@ def _agreement(client):
     )
 
 
+def _offboarding_item(cast, client):
+    """An item of the client's off-boarding (the client moves to `offboarding`)."""
+    run = offboarding_start(
+        client=client, actor=cast.owner, on=date(2030, 1, 1), reason="price", note=""
+    )
+    return OffboardingItem.objects.filter(offboarding=run).first()
+
+
 def _with_portal(cast, client) -> dict[str, int]:
     """The client's nested objects: a contact with an open portal invitation, and a portal user."""
     n = client.prefix.lower()
@@ -257,6 +269,7 @@ def _with_portal(cast, client) -> dict[str, int]:
         "attachment_id": attachment_make(ticket).pk,
         "document_id": _document(client).pk,
         "agreement_id": _agreement(client).pk,
+        "item_id": _offboarding_item(cast, client).pk,
         "device_id": device.pk,
         "contact_id": invited.pk,
         "portal_invitation_id": invitation.pk,

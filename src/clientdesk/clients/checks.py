@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from clientdesk.clients import status as rules
 from clientdesk.clients.models import PREFIX_VALIDATOR, Client, Status
+from clientdesk.core import registry
 from clientdesk.core.actors import actor_member
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import can
@@ -166,3 +167,14 @@ def check_transition(current: str, to_status: str) -> None:
                 % {"current": Status(current).label, "allowed": allowed}
             }
         )
+
+
+def check_guards(client, to_status: str, *, actor) -> None:
+    """The holds other domains keep on status changes (core.registry.status_guards): a change a
+    person asks for outside the workflow that owns it is refused with that domain's words."""
+    if actor is None:
+        return  # the system (tasks) places clients as it must
+    for guard in registry.status_guards.all():
+        message = guard.refusal(client, to_status)
+        if message:
+            raise ValidationError({"status": message})

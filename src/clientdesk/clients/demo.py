@@ -224,6 +224,7 @@ def demo_clients_create(*, account: Account, count: int, seed: int) -> int:
                     to_status=status,
                     at=at,
                     reason=rng.choice(REASONS.get(status, [""])),
+                    held=False,  # the story's history, told as an import would
                 )
         # Made on the day its story starts (the services date a new row now).
         Client.objects.for_account(account).filter(pk=client.pk).update(created_at=times[0])

@@ -18,6 +18,7 @@ from clientdesk.clients import status as rules
 from clientdesk.clients.models import PREFIX_VALIDATOR, Client, Status
 from clientdesk.clients.queries import descendant_ids
 from clientdesk.clients.services import EDITABLE
+from clientdesk.core import registry
 
 BILLING = ("billing_email", "billing_address", "tax_id", "payment_terms", "currency")
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"  # what <input type="datetime-local"> sends and shows
@@ -195,7 +196,15 @@ class StatusForm(forms.Form):
 
     def __init__(self, *args, client: Client, may_backdate: bool, time_zone: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.targets = [(s, Status(s).label) for s in rules.allowed_targets(client.status)]
+        # Moves another domain's workflow owns (core.registry.status_guards) are not offered;
+        # the dialog says where they are made instead.
+        self.targets, self.held = [], []
+        for target in rules.allowed_targets(client.status):
+            refusals = [g.refusal(client, target) for g in registry.status_guards.all()]
+            if any(refusals):
+                self.held.extend(r for r in refusals if r and r not in self.held)
+            else:
+                self.targets.append((target, Status(target).label))
         self.fields["to_status"].widget.choices = self.targets
         if not may_backdate:
             del self.fields["at"]

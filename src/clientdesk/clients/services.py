@@ -19,6 +19,7 @@ from clientdesk.clients.checks import (
     _check_parent,
     _check_prefix,
     check_at,
+    check_guards,
     check_initial,
     check_transition,
     email_domains_clean,
@@ -298,10 +299,16 @@ def client_change_status(
     to_status: str,
     reason: str = "",
     at: datetime | None = None,
+    held: bool = True,
 ) -> Client:
+    """`held=False` lets by the holds of core.registry.status_guards: for the workflow that
+    holds the move making it itself (the off-boarding's start, complete and cancel), and for
+    history being told (the demo's story, like an import's rows)."""
     locked = _lock(client)
     current = locked.status
     check_transition(current, to_status)
+    if held:
+        check_guards(locked, to_status, actor=actor)
     given = at
     at = check_at(at=at, previous=locked.status_changed_at, actor=actor)
     _record_status(

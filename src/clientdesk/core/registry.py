@@ -219,6 +219,20 @@ class SettingsSection:
 
 
 @dataclass(frozen=True)
+class StatusGuard:
+    """A domain's hold on some status changes: the off-boarding workflow alone moves a client
+    into and out of `offboarding`. `refusal(client, to_status)` answers the message refusing a
+    generic change (the client page's status dialog, POST /api/v1/clients/{id}/status) or None
+    to allow it. `clients.services.client_change_status(..., held=False)` is how the workflow
+    makes its own moves (and the demo tells its history); the system (actor None) and imports
+    are not held."""
+
+    key: str
+    refusal: Callable[..., Any]
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class DemoStep:
     """Part of `clientdesk demo`: `make(account, clients, seed)` fills the demo account and
     answers a few words for the summary (or ""); `logins(account)`, when given, answers the
@@ -309,6 +323,7 @@ search_groups = Registry[SearchGroup]("search_groups")
 add_client_entries = Registry[AddClientEntry]("add_client_entries")
 client_quick_links = Registry[ClientQuickLink]("client_quick_links")
 settings_sections = Registry[SettingsSection]("settings_sections")
+status_guards = Registry[StatusGuard]("status_guards")
 demo_steps = Registry[DemoStep]("demo_steps")
 daily_jobs = Registry[DailyJob]("daily_jobs")
 risk_rules = Registry[RiskRule]("risk_rules")

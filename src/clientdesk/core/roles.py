@@ -19,7 +19,13 @@ class Role(models.TextChoices):
 ROLE_ORDER = [Role.OWNER, Role.ADMIN, Role.MANAGER, Role.TECHNICIAN, Role.VIEWER]
 
 _READ = {"account.read", "clients.read"}
-_TECH = _READ | {"tickets.write", "devices.write", "documents.write", "contacts.write"}
+_TECH = _READ | {
+    "tickets.write",
+    "devices.write",
+    "documents.write",
+    "contacts.write",
+    "offboarding.tick",
+}
 _MANAGER = _TECH | {
     "clients.write",
     "clients.status",

@@ -6,3 +6,17 @@ class OffboardingConfig(AppConfig):
 
     name = "clientdesk.offboarding"
     label = "offboarding"
+
+    def ready(self) -> None:
+        from clientdesk.offboarding import events  # noqa: F401 - declares the verbs
+        from clientdesk.offboarding.registrations import register
+
+        register()
+        # The Clients list's columns (issue 15), once the list's column registry is on main
+        # (clients/views/listing.py reads core.registry.client_columns):
+        # from clientdesk.core import registry
+        # from clientdesk.offboarding import columns
+        #
+        # for column in columns.client_columns():
+        #     registry.client_columns.add(column)
+        #

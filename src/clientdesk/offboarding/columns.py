@@ -1,0 +1,152 @@
+"""The Clients list's columns the off-boarding adds (issue 15), ready for the list's column
+registry (`core.registry.ClientColumn`, built on another branch; apps.py's registration is
+commented out until both are merged):
+
+- Off-boarding tab: `offboarding_date` (flagged when overdue), `offboarding_progress` (a bar,
+  done / total) and `offboarding_reason`;
+- Inactive tab: `left_on` (the day of its last move to inactive) and `left_why` (the completed
+  off-boarding's reason, else the reason kept in the status history; with *Win back* for those
+  who may change statuses).
+
+Each `values(membership, clients)` reads a whole page of clients in one query. A `sort` is an
+expression on the clients' queryset, never NULL (clients without a run sort last).
+"""
+
+from datetime import date
+
+from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from clientdesk.clients.models import Client
+from clientdesk.core.models import Membership
+from clientdesk.offboarding import queries
+from clientdesk.offboarding.models import Offboarding, State
+
+FAR = date(9999, 12, 31)
+
+
+def _open_runs():
+    """The outer client's open run, as a correlated subquery of a clients queryset: scoped by
+    that outer row (its account and id), which was itself read in a scope."""
+    return (
+        Offboarding.objects.filter(
+            account_id=OuterRef("account_id"), client_id=OuterRef("pk"), state=State.OPEN
+        )._scoped()  # type: ignore[attr-defined]
+    )
+
+
+def _runs(membership: Membership, clients: list[Client]) -> dict:
+    today = queries.today_for(membership.account)
+    return {
+        pk: {"run": run, "overdue": queries.is_overdue(run, today)}
+        for pk, run in queries.latest_by_client(membership, clients).items()
+    }
+
+
+def date_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    return _runs(membership, clients)
+
+
+def progress_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    return _runs(membership, clients)
+
+
+def reason_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    return _runs(membership, clients)
+
+
+def date_sort():
+    """The open run's date (a client without one last)."""
+    return Coalesce(Subquery(_open_runs().values("on")[:1]), Value(FAR))
+
+
+def progress_sort():
+    """Done per thousand of the open run's items (a client without one last)."""
+    share = _open_runs().annotate(share=F("done_count") * 1000 / F("total_count"))
+    return Coalesce(Subquery(share.filter(total_count__gt=0).values("share")[:1]), Value(1001))
+
+
+def reason_sort():
+    return Coalesce(Subquery(_open_runs().values("reason")[:1]), Value("~"))
+
+
+def left_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    """When and why each inactive client of the page left: its last move to inactive, and the
+    reason of the off-boarding that ended it (else the one kept in the history)."""
+    changes = queries.left_by_client(membership, clients)
+    gone = [c for c in clients if c.pk in changes]
+    runs = queries.latest_by_client(membership, gone)
+    values = {}
+    for pk, change in changes.items():
+        run = runs.get(pk)
+        completed = run is not None and run.state == State.COMPLETED
+        values[pk] = {
+            "at": change.at,
+            "reason": run.get_reason_display() if completed else change.reason,
+            "note": run.note if completed else "",
+        }
+    return values
+
+
+def left_sort():
+    # The last status change of an inactive client is its move to inactive.
+    return F("status_changed_at")
+
+
+def _column(**fields):
+    from clientdesk.core import registry
+
+    return registry.ClientColumn(**fields)  # type: ignore[attr-defined]
+
+
+def client_columns() -> list:
+    """The columns as `core.registry.ClientColumn`s, for apps.py once the registry exists."""
+    return [
+        _column(
+            key="offboarding_date",
+            label=_("Off-boarding date"),
+            template="offboarding/col_date.html",
+            values=date_values,
+            order=60,
+            numeric=True,
+            sort=date_sort,
+            tabs=("offboarding",),
+        ),
+        _column(
+            key="offboarding_progress",
+            label=_("Progress"),
+            template="offboarding/col_progress.html",
+            values=progress_values,
+            order=61,
+            sort=progress_sort,
+            tabs=("offboarding",),
+        ),
+        _column(
+            key="offboarding_reason",
+            label=_("Reason"),
+            template="offboarding/col_reason.html",
+            values=reason_values,
+            order=62,
+            sort=reason_sort,
+            tabs=("offboarding",),
+        ),
+        _column(
+            key="left_on",
+            label=_("Left on"),
+            template="offboarding/col_left_on.html",
+            values=left_values,
+            order=63,
+            numeric=True,
+            sort=left_sort,
+            tabs=("inactive",),
+        ),
+        _column(
+            key="left_why",
+            label=_("Why"),
+            template="offboarding/col_left_why.html",
+            values=left_values,
+            order=64,
+            tabs=("inactive",),
+        ),
+    ]
