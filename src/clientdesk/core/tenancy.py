@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q
 from django.http import Http404
 
 _unscoped = contextvars.ContextVar("clientdesk_unscoped", default=False)
@@ -107,6 +107,13 @@ class TenantQuerySet(models.QuerySet):
     def for_client(self, client) -> "TenantQuerySet":
         """The rows of one client (of a client-owned model), itself read in a scope."""
         return self.filter(account_id=client.account_id, client_id=client.pk)._scoped()
+
+    def of_outer_client(self) -> "TenantQuerySet":
+        """The rows of the client of the outer row, as a correlated subquery of a query on
+        clients (`Subquery(Model.objects.of_outer_client()…)` annotated on a clients
+        queryset): scoped by that outer client's account and id, which was itself read in a
+        scope."""
+        return self.filter(account_id=OuterRef("account_id"), client_id=OuterRef("pk"))._scoped()
 
     def of_user(self, user) -> "TenantQuerySet":
         """One person's rows across their accounts (memberships, portal accesses): how the

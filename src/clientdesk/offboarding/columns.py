@@ -14,7 +14,7 @@ expression on the clients' queryset, never NULL (clients without a run sort last
 
 from datetime import date
 
-from django.db.models import F, OuterRef, Subquery, Value
+from django.db.models import F, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -29,11 +29,7 @@ FAR = date(9999, 12, 31)
 def _open_runs():
     """The outer client's open run, as a correlated subquery of a clients queryset: scoped by
     that outer row (its account and id), which was itself read in a scope."""
-    return (
-        Offboarding.objects.filter(
-            account_id=OuterRef("account_id"), client_id=OuterRef("pk"), state=State.OPEN
-        )._scoped()  # type: ignore[attr-defined]
-    )
+    return Offboarding.objects.of_outer_client().filter(state=State.OPEN)
 
 
 def _runs(membership: Membership, clients: list[Client]) -> dict:
