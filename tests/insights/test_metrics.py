@@ -20,7 +20,9 @@ def ranges(account, rng: random.Random, n: int = 6) -> list[tuple[date, date]]:
     out = [(today - timedelta(days=364), today), (today - timedelta(days=29), today)]
     for _ in range(n):
         start = today - timedelta(days=rng.randint(0, 450))
-        out.append((start, min(today + timedelta(days=3), start + timedelta(days=rng.randint(0, 120)))))
+        out.append(
+            (start, min(today + timedelta(days=3), start + timedelta(days=rng.randint(0, 120))))
+        )
     return out
 
 
@@ -52,9 +54,7 @@ def check(membership, history, rng) -> None:
             assert seen == expected, (status, day)
 
 
-@pytest.mark.parametrize(
-    "zone", ["Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata", "UTC"]
-)
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata", "UTC"])
 def test_metrics_agree_with_the_history_in_every_zone_and_after_a_rebuild(cast, zone):
     cast.account.time_zone = zone
     cast.account.save(update_fields=["time_zone"])
