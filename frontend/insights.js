@@ -55,7 +55,9 @@ function chart(box) {
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(4, Math.ceil(max * 1.08))] } },
     axes: [
       { stroke: cssVar("--muted"), grid: { stroke: cssVar("--border"), width: 1 }, ticks: { show: false } },
-      { stroke: cssVar("--muted"), grid: { stroke: cssVar("--border"), width: 1 }, ticks: { show: false }, size: 48 },
+      { stroke: cssVar("--muted"), grid: { stroke: cssVar("--border"), width: 1 }, ticks: { show: false }, size: 48,
+        // whole clients only: no 2.5 on the axis
+        incrs: [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1e3, 2e3, 2500, 5e3, 1e4, 2e4, 25e3, 5e4, 1e5, 2e5, 5e5, 1e6] },
     ],
     series: [
       {},
@@ -136,6 +138,12 @@ function rangeForm(form) {
   select?.addEventListener("change", () => {
     if (select.value === "custom") form.querySelector("input[name=start]")?.focus();
     else form.requestSubmit();
+  });
+  // A preset names its own days: only a custom range sends them (a shorter link to share).
+  form.addEventListener("submit", () => {
+    if (select && select.value !== "custom") {
+      form.querySelectorAll("input[type=date]").forEach((input) => (input.disabled = true));
+    }
   });
   form.querySelectorAll("input[type=date]").forEach((input) =>
     input.addEventListener("change", () => {

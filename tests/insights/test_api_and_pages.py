@@ -167,14 +167,14 @@ def test_the_day_panel_view_details_and_the_csv(generated):
     assert numbers == expected
     panel = http.get("/a/acme/insights/day/", {"day": day.isoformat(), "range": "30d"})
     assert f"date={day.isoformat()}&amp;status=active" in panel.content.decode()
-    listing = http.get("/a/acme/insights/clients/", {"date": day.isoformat(), "status": "active"})
+    listing = http.get("/a/acme/insights/details/", {"date": day.isoformat(), "status": "active"})
     assert listing.status_code == 200
     shown = {c.pk for c in listing.context["page"].items}
     assert shown == oracle.drill_down(history, "active", day)
     for pk in shown:
         assert f'href="/a/acme/clients/{pk}/"' in listing.content.decode()
     assert (
-        http.get("/a/acme/insights/clients/", {"date": "nope", "status": "active"}).status_code
+        http.get("/a/acme/insights/details/", {"date": "nope", "status": "active"}).status_code
         == 400
     )
     answer = http.get("/a/acme/insights/evolution.csv", {"range": "30d"})

@@ -1,4 +1,4 @@
-"""View details (/a/<slug>/insights/clients/?date=&status=): the clients with a status at the
+"""View details (/a/<slug>/insights/details/?date=&status=): the clients with a status at the
 end of a day, the list behind a point of the chart; the day and the status are in the URL, so
 the list can be shared. A page at a time (keyset), each client linking to its page."""
 
@@ -20,11 +20,13 @@ PAGE_SIZE = 50
 @require_GET
 def insights_clients(request: HttpRequest) -> HttpResponse:
     form: RangeForm = _form(request)
-    status = request.GET.get("status", "")
+    # Without a day or a status: today's active clients.
+    status = request.GET.get("status", "") or Status.ACTIVE
+    text = request.GET.get("date", "")
     errors: dict[str, str] = {}
     day = None
     try:
-        day = day_check("date", request.GET.get("date", ""))
+        day = day_check("date", text) if text else local_today(request.account)
     except ValidationError as exc:
         errors["date"] = exc.message_dict["date"][0]
     if status not in Status.values:

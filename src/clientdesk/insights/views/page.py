@@ -9,7 +9,8 @@ import csv
 from datetime import date
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -123,7 +124,7 @@ def insights_page(request: HttpRequest) -> HttpResponse:
         if text:
             try:
                 day = day_check("day", text)
-            except Exception:  # a bad day in a shared link: no panel, as if it were absent
+            except ValidationError:  # a bad day in a shared link: no panel, as if it were absent
                 day = None
             if day and chosen.start <= day <= chosen.end:
                 context["day"] = day
@@ -133,12 +134,14 @@ def insights_page(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def insights_day(request: HttpRequest) -> HttpResponse:
-    """The panel of one day's numbers (the chart's click), each with its View details link."""
+    """The panel of one day's numbers (the chart's click), each with its View details link;
+    today's without a day."""
     form = _form(request)
+    text = request.GET.get("day", "")
     try:
-        day = day_check("day", request.GET.get("day", ""))
-    except Exception:
-        raise Http404 from None
+        day = day_check("day", text) if text else local_today(request.account)
+    except ValidationError as exc:
+        return HttpResponse(" ".join(exc.messages), status=400, content_type="text/plain")
     chosen = form.chosen() if form.is_valid() else None
     context = {
         "day": day,
