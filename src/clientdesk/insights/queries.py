@@ -285,7 +285,12 @@ def summary(membership: Membership, start: date, end: date) -> Summary:
         if c.but:
             hidden = ServicePeriod.objects.for_account(c.account_id).filter(client_id__in=c.but)
             less = _spells(hidden, "service_period_client_idx", start, end)
-            figures = tuple(a - b for a, b in zip(figures, less, strict=True))
+            figures = (
+                figures[0] - less[0],
+                figures[1] - less[1],
+                figures[2] - less[2],
+                figures[3] - less[3],
+            )
     else:
         index = "service_period_client_idx" if c.only is not None else None
         figures = _spells(_periods(c), index, start, end)
