@@ -182,3 +182,36 @@ def test_the_day_panel_view_details_and_the_csv(generated):
     assert rows[0][0] == "Day" and len(rows) == 31
     evolution = oracle.evolution(history, today - timedelta(days=29), today)
     assert [[int(n) for n in r[1:]] for r in rows[1:]] == [list(c.values()) for _, c in evolution]
+
+
+def test_on_the_demo_data_the_page_the_api_and_the_apis_history_agree(db):
+    from django.core.management import call_command
+
+    from clientdesk.core.models import Account, Membership
+
+    call_command("demo", stdout=io.StringIO())
+    account = Account.objects.get(slug="demo")
+    owner = Membership.objects.filter(account=account, role="owner").first()
+    api = Api(owner)
+    history = history_from_api(api)
+    today = local_today(account)
+    for days in (30, 90, 365, 540):
+        start = today - timedelta(days=days - 1)
+        q = {"start": start.isoformat(), "end": today.isoformat()}
+        summary = api.get("/api/v1/metrics/summary", **q).json()
+        assert summary == {**q, **oracle.summary(history, start, today)}, days
+        evo = api.get("/api/v1/metrics/evolution", **q).json()["days"]
+        assert [(d["date"], d["counts"]) for d in evo] == [
+            (d.isoformat(), c) for d, c in oracle.evolution(history, start, today)
+        ]
+    assert summary["total"] > 10 and summary["churned"] > 0
+    page = signed_in(owner).get("/a/demo/insights/", {"range": "365d"})
+    q = {"start": (today - timedelta(days=364)).isoformat(), "end": today.isoformat()}
+    summary = api.get("/api/v1/metrics/summary", **q).json()
+    cards = {c["key"]: c["value"] for c in page.context["cards"]}
+    assert (cards["total"], cards["new"], cards["churned"], cards["permanence"]) == (
+        summary["total"],
+        summary["new"],
+        summary["churned"],
+        summary["average_permanence_days"],
+    )
