@@ -264,10 +264,15 @@ def _as_date(value) -> date:
 
 
 def summary(membership: Membership, start: date, end: date) -> Summary:
-    """Total, new, churned and the permanence of the clients in service over [start, end], in
-    one pass over the service periods that begin by `end`, without grouping by client.
+    """Total, new, churned and the permanence of the clients in service over [start, end]."""
+    return summaries(membership, [(start, end)])[0]
 
-    A client in service during the range has exactly one *last* spell that reaches into it:
+
+def summaries(membership: Membership, ranges: list[tuple[date, date]]) -> list[Summary]:
+    """The summary of each range, in one pass over the service periods that begin by the last
+    `end` (the page's range and the one before it), without grouping by client.
+
+    A client in service during a range has exactly one *last* spell that reaches into it:
     the spell that overlaps the range and is not followed by another starting by `end`
     (`next_start_day`). Counting those counts each client once; its `first_day` says whether
     it is new, and its end (or `end`) less `first_day` is the client's permanence.
@@ -281,43 +286,43 @@ def summary(membership: Membership, start: date, end: date) -> Summary:
     if c.by_deltas:
         # Every client's spells, less those of the few set aside (read through their own
         # index): cheaper than asking each spell whether its client is one of them.
-        figures = _spells(ServicePeriod.objects.for_account(c.account_id), None, start, end)
+        figures = _spells(ServicePeriod.objects.for_account(c.account_id), None, ranges)
         if c.but:
             hidden = ServicePeriod.objects.for_account(c.account_id).filter(client_id__in=c.but)
-            less = _spells(hidden, "service_period_client_idx", start, end)
-            figures = (
-                figures[0] - less[0],
-                figures[1] - less[1],
-                figures[2] - less[2],
-                figures[3] - less[3],
-            )
+            less = _spells(hidden, "service_period_client_idx", ranges)
+            figures = [
+                (a[0] - b[0], a[1] - b[1], a[2] - b[2], a[3] - b[3])
+                for a, b in zip(figures, less, strict=True)
+            ]
     else:
         index = "service_period_client_idx" if c.only is not None else None
-        figures = _spells(_periods(c), index, start, end)
-    total, new, churned, days = figures
-    return Summary(
-        start=start,
-        end=end,
-        total=int(total),
-        new=int(new),
-        churned=int(churned),
-        permanence_days_sum=int(days),
-    )
+        figures = _spells(_periods(c), index, ranges)
+    return [
+        Summary(
+            start=start,
+            end=end,
+            total=total,
+            new=new,
+            churned=churned,
+            permanence_days_sum=days,
+        )
+        for (start, end), (total, new, churned, days) in zip(ranges, figures, strict=True)
+    ]
 
 
 def _spells(
-    qs: QuerySet[ServicePeriod], index: str | None, start: date, end: date
-) -> tuple[int, int, int, int]:
-    """(total, new, churned, permanence days) of the clients whose spells `qs` holds."""
-    inner = qs.filter(start_day__lte=end)
+    qs: QuerySet[ServicePeriod], index: str | None, ranges: list[tuple[date, date]]
+) -> list[tuple[int, int, int, int]]:
+    """(total, new, churned, permanence days) over each range of the clients whose spells
+    `qs` holds, in one statement."""
+    inner = qs.filter(start_day__lte=max(end for _, end in ranges))
     inner_sql, inner_params = inner.values_list(
-        "client_id", "first_day", "end_day", "next_start_day"
+        "client_id", "start_day", "first_day", "end_day", "next_start_day"
     ).query.sql_with_params()
     if index and connection.vendor == "sqlite":
         table = f'FROM "{ServicePeriod._meta.db_table}"'
         inner_sql = inner_sql.replace(table, f'{table} INDEXED BY "{index}"', 1)
     day = connection.ops.adapt_datefield_value
-    before, last = start - timedelta(days=1), end - timedelta(days=1)
     if connection.vendor == "postgresql":
         spell = "(LEAST(COALESCE(p.end_day, %s), %s) - p.first_day)"
     else:
@@ -325,33 +330,40 @@ def _spells(
             "CAST(julianday(MIN(COALESCE(p.end_day, %s), %s)) - julianday(p.first_day) AS INTEGER)"
         )
     reaches = (
-        "(p.end_day IS NULL OR p.end_day >= %s) "
+        "p.start_day <= %s AND (p.end_day IS NULL OR p.end_day >= %s) "
         "AND (p.next_start_day IS NULL OR p.next_start_day > %s)"
     )
-    outer = (
-        "SELECT "
+    one = (
         "COALESCE(SUM(CASE WHEN {reaches} THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN {reaches} AND p.first_day >= %s THEN 1 ELSE 0 END), 0), "
         "COUNT(DISTINCT CASE WHEN p.end_day >= %s AND p.end_day <= %s THEN p.client_id END), "
-        "COALESCE(SUM(CASE WHEN {reaches} THEN {spell} ELSE 0 END), 0) "
-        "FROM ({inner}) p"
+        "COALESCE(SUM(CASE WHEN {reaches} THEN {spell} ELSE 0 END), 0)"
     )
-    params = [
-        *(day(start), day(end)),  # total
-        *(day(start), day(end), day(start)),  # new
-        *(day(before), day(last)),  # churned
-        *(day(start), day(end), day(end), day(end)),  # permanence
-    ]
     if connection.vendor == "postgresql":
         # The parameters typed as dates (they meet date columns in CASE and LEAST).
-        outer, reaches, spell = (part.replace("%s", "%s::date") for part in (outer, reaches, spell))
-    sql = (
-        outer.replace("{reaches}", reaches).replace("{spell}", spell).replace("{inner}", inner_sql)
-    )
+        one, reaches, spell = (part.replace("%s", "%s::date") for part in (one, reaches, spell))
+    one = one.replace("{reaches}", reaches).replace("{spell}", spell)
+    params: list = []
+    for start, end in ranges:
+        before, last = start - timedelta(days=1), end - timedelta(days=1)
+        reach = [day(end), day(start), day(end)]
+        params += [
+            *reach,  # total
+            *reach,
+            day(start),  # new
+            *(day(before), day(last)),  # churned
+            *reach,
+            *(day(end), day(end)),  # permanence
+        ]
+    sql = "SELECT {columns} FROM ({inner}) p".replace("{columns}", ", ".join([one] * len(ranges)))
+    sql = sql.replace("{inner}", inner_sql)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *inner_params])
-        total, new, churned, days = cursor.fetchone()
-    return int(total), int(new), int(churned), int(days)
+        row = cursor.fetchone()
+    return [
+        (int(row[k]), int(row[k + 1]), int(row[k + 2]), int(row[k + 3]))
+        for k in range(0, len(row), 4)
+    ]
 
 
 def previous_range(start: date, end: date) -> tuple[date, date]:
