@@ -56,7 +56,7 @@ def is_interval_query(sql: str) -> bool:
 
 
 def is_summary_query(sql: str) -> bool:
-    return "AS last_day" in sql
+    return "COUNT(DISTINCT CASE WHEN" in sql
 
 
 def is_drill_page(sql: str) -> bool:

@@ -91,7 +91,7 @@ def _table_body(evolution: queries.Evolution, query: str) -> SafeString:
     rows = []
     for day, counts in evolution.days:
         iso = day.isoformat()
-        cells = "".join(f'<td class="num">{counts[s]}</td>' for s in Status.values)
+        cells = "".join(f'<td class="num">{counts[s]}</td>' for s in queries.STATUSES)
         rows.append(
             f'<tr><th scope="row"><a href="?{query}&amp;day={iso}#day-panel">{iso}</a></th>'
             f"{cells}</tr>"
@@ -184,5 +184,5 @@ def insights_csv(request: HttpRequest) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([_("Day"), *(str(label) for _, label in Status.choices)])
     for day, counts in evolution.days:
-        writer.writerow([day.isoformat(), *(counts[s] for s in Status.values)])
+        writer.writerow([day.isoformat(), *(counts[s] for s in queries.STATUSES)])
     return response
