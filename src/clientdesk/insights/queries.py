@@ -1,15 +1,16 @@
 """The metrics of DESIGN §3, read from the derived status tables the clients' status service
 keeps with the history (clients.models: StatusDayDelta, ServicePeriod, StatusInterval).
 
-A few aggregate queries per figure, never a loop over clients:
+A few aggregate queries per figure, never a loop over clients (docs/insights.md):
+- which clients count (`counted`): all the account's but a list (the few set aside, archived
+  or deleted, and a deny-list's), or only a list (an allow-list's);
 - evolution: the account's day deltas as a running sum from a baseline (the deltas before the
-  range), less the few clients set aside (archived or deleted), read from their intervals;
-- summary: one row per client out of the service periods, aggregated again in the database;
-- drill-down: the status intervals that hold the end of the day.
-
-A member limited to some clients (an allow-list or a deny-list) cannot use the per-account
-day deltas: their evolution is counted from the status intervals of the clients they see (two
-grouped queries), their summary from those clients' service periods.
+  range), less the same counted from the status intervals of the listed clients; for an
+  allow-list, those clients' intervals alone (the per-account deltas cannot serve it);
+- summary: one pass over the service periods, without grouping by client (each client's last
+  spell reaching into the range counts it), less the listed clients' own figures;
+- drill-down: the count is one day's evolution; the page, the clients whose interval of the
+  status holds the end of the day, by name.
 
 Days are the account's calendar days; the status "at the end of day D" is the interval with
 valid_from ≤ D < valid_to (valid_to null: still).
