@@ -433,10 +433,13 @@ def drill_down_page(
 
 
 def _client_index_hint(execute, sql, params, many, context):
+    return execute(client_index_hinted(sql), params, many, context)
+
+
+def client_index_hinted(sql: str) -> str:
     """SQLite, without statistics, asks each client's question through the covering index by
     status (every interval of the status, for each client: 1.5 s at 100,000 clients); named,
     the client's own index answers it (0.2 ms for the first page of `active`, 34 ms for a
     status one client in a hundred holds)."""
     table = f'"{StatusInterval._meta.db_table}" U0 '
-    hint = f'{table}INDEXED BY "status_interval_client_idx" '
-    return execute(sql.replace(table, hint, 1), params, many, context)
+    return sql.replace(table, f'{table}INDEXED BY "status_interval_client_idx" ', 1)
