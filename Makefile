@@ -64,6 +64,9 @@ bench: setup
 	@echo "=== devices tab, list API and counts at 1,000,000 devices (bench/results/devices-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/devices.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/devices.py
+	@echo "=== insights: the metrics API and the page at 100,000 clients (bench/results/insights-*.md)"
+	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/insights.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/insights.py
 	@echo "=== imports: 100,000 clients from CSV and XLSX, then 1,000,000 for memory (bench/results/imports-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/imports.py --million
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/imports.py --million

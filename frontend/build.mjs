@@ -25,7 +25,8 @@ const ICONS = [
 ];
 
 await build({
-  entryPoints: { app: join(root, "frontend/main.js") },
+  // insights: the Insights page's chart (uPlot), loaded by that page alone (docs/insights.md).
+  entryPoints: { app: join(root, "frontend/main.js"), insights: join(root, "frontend/insights.js") },
   bundle: true, minify: true, format: "iife", target: "es2020", outdir: out, logLevel: "warning",
 });
 await build({

@@ -8,6 +8,28 @@ class InsightsConfig(AppConfig):
     label = "insights"
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy as _
+
+        from clientdesk.core import registry
+
+        # The Insights page, its chart and View details; every staff role reads it.
+        registry.nav.add(
+            registry.NavItem(
+                "insights",
+                _("Insights"),
+                "insights",
+                "chart-column",
+                40,
+                capability="clients.read",
+                section="account_slug>/insights/",
+            )
+        )
+        registry.account_urls.add(
+            registry.AccountUrls("insights", "insights/", "clientdesk.insights.urls", 50)
+        )
+        registry.api_routers.add(
+            registry.ApiRouter("metrics", "clientdesk.insights.api:router", 60)
+        )
         _risk_ready()
 
 
