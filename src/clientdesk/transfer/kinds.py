@@ -14,6 +14,8 @@ from clientdesk.clients.models import Engagement, Industry, Status
 from clientdesk.core.models import Account
 
 TEXT, DATE, EMAIL, BOOL, LIST, CHOICE = "text", "date", "email", "bool", "list", "choice"
+# Money or hours: read with a decimal point or a decimal comma (transfer.dates.read_decimal).
+DECIMAL = "decimal"
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,7 @@ def _locked(job: ImportJob) -> ImportJob:
 def _clear_result(job: ImportJob) -> None:
     """Forget how far the job got and what it found (its rejected rows too), to run it again."""
     job.state, job.progress, job.rows_done, job.deferred = State.QUEUED, 0, 0, []
-    job.counts, job.failure, job.finished_at = {}, "", None
+    job.counts, job.failure, job.finished_at, job.dates = {}, "", None, {}
     ImportRowError.objects.for_account(job.account_id).filter(job=job).delete()
 
 
