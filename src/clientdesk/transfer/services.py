@@ -26,7 +26,8 @@ from clientdesk.clients.models import Client
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import can
 from clientdesk.transfer import engine, mapping, queries
-from clientdesk.transfer.kinds import KINDS
+from clientdesk.transfer.dates import ORDERS
+from clientdesk.transfer.kinds import DATE, KINDS
 from clientdesk.transfer.models import ImportJob, ImportRowError, Mode, State
 from clientdesk.transfer.readers import UnreadableFile, estimate_records, open_sheet
 
@@ -247,6 +248,30 @@ def import_check_again(*, job: ImportJob, membership: Membership) -> ImportJob:
 
 
 @transaction.atomic
+def import_date_order(
+    *, job: ImportJob, membership: Membership, field: str, order: str
+) -> ImportJob:
+    """Read a date column of a finished check with the other order of day and month, and
+    check the file again with it (the check page's switch)."""
+    _check_choice(job.kind, job.mode, membership)
+    job = _locked(job)
+    if not (job.dry_run and job.state in (State.DONE, State.FAILED)):
+        raise ValidationError({"state": [_("Only a finished check can be read again.")]})
+    kind = KINDS[job.kind]
+    dated = {c.name for c in kind.columns if c.type == DATE}
+    if field not in dated or field not in job.mapping:
+        raise ValidationError({"field": [_("This file has no such date column.")]})
+    if order not in ORDERS:
+        raise ValidationError({"order": [_("Choose day first or month first.")]})
+    job.date_orders = {**(job.date_orders or {}), field: order}
+    _clear_result(job)
+    job.started_at, job.started_by = timezone.now(), membership.user
+    job.save()
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
 def import_columns_again(*, job: ImportJob, membership: Membership) -> ImportJob:
     """Choose the columns anew (from the ones chosen last time): a finished check goes back
     to its columns as the same job; a run that wrote rows stays in the history as it is, and
@@ -259,6 +284,7 @@ def import_columns_again(*, job: ImportJob, membership: Membership) -> ImportJob
         return import_again(job=locked, membership=membership, dry_run=True)
     _clear_result(locked)
     locked.started_at = locked.started_by = None
+    locked.date_orders = {}  # the columns may change: their dates are read afresh
     locked.save()
     return locked
 
