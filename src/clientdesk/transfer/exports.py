@@ -35,6 +35,7 @@ from openpyxl.utils import get_column_letter
 
 from clientdesk.clients import queries as client_queries
 from clientdesk.clients.models import Client, ClientTag, Engagement, Status
+from clientdesk.clients.status import IMPORTED_ONLY
 from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Account, Membership
 from clientdesk.transfer.import_templates import BOM, CONTENT_TYPES, FORMATS
@@ -286,6 +287,10 @@ def _client_rows(chunks, account, zone, labels, membership) -> Iterator[Row]:
                 "description": c.description,
                 "status": statuses.get(c.status, c.status),
                 "status_since": _day(c.status_changed_at, zone),
+                # The day service started, for the clients an import brings in with it.
+                "client_since": (
+                    _day(c.activated_at, zone) if c.status in IMPORTED_ONLY else None
+                ),
                 "engagement": engagements.get(c.engagement, c.engagement),
                 "industry": c.industry.name if c.industry else "",
                 "manager_email": c.manager.email if c.manager else "",
