@@ -201,10 +201,11 @@ def _attach_tags(account_id: int, clients: list[Client]) -> None:
     rows = (
         ClientTag.objects.for_account(account_id)
         .filter(client_id__in=by_client)
-        .select_related("tag")
+        .order_by("tag__name")
+        .values_list("client_id", "tag__name")  # plain pairs: an export reads 100,000 of them
     )
-    for row in rows.order_by("tag__name"):
-        by_client[row.client_id].append(row.tag.name)
+    for client_id, name in rows:
+        by_client[client_id].append(name)
     for client in clients:
         client.tag_names = by_client[client.pk]  # type: ignore[attr-defined]
 

@@ -212,8 +212,9 @@ def _client_rows(chunks, account, zone, labels, membership) -> Iterator[Row]:
             client_queries.hide_unseen_parents(membership, chunk)
         tags = _tags_of(account, chunk)
         primary = _primary_contacts(account, chunk)
+        empty = ("", "", "", "")
         for c in chunk:
-            contact = primary.get(c.pk)
+            first_name, last_name, email, phone = primary.get(c.pk, empty)
             values = {
                 "prefix": c.prefix,
                 "name": c.name,
@@ -233,34 +234,39 @@ def _client_rows(chunks, account, zone, labels, membership) -> Iterator[Row]:
                 "payment_terms": c.payment_terms,
                 "currency": c.currency,
                 "tags": ", ".join(tags.get(c.pk, ())),
-                "contact_first_name": contact.first_name if contact else "",
-                "contact_last_name": contact.last_name if contact else "",
-                "contact_email": contact.email if contact else "",
-                "contact_phone": contact.phone if contact else "",
+                "contact_first_name": first_name,
+                "contact_last_name": last_name,
+                "contact_email": email,
+                "contact_phone": phone,
             }
             yield [values[column.name] for column in CLIENTS.columns]
 
 
 def _tags_of(account: Account, clients: list[Client]) -> dict[int, list[str]]:
-    """Each client's tag names, sorted ignoring case, in one query for the chunk."""
+    """Each client's tag names, sorted ignoring case: those the list's page attached
+    (clients.queries.client_page), else in one query for the chunk."""
     found: dict[int, list[str]] = {}
-    rows = (
-        ClientTag.objects.for_account(account)
-        .filter(client_id__in=[c.pk for c in clients])
-        .values_list("client_id", "tag__name")
-    )
-    for client_id, name in rows:
-        found.setdefault(client_id, []).append(name)
-    return {k: sorted(v, key=str.casefold) for k, v in found.items()}
+    if clients and all(hasattr(c, "tag_names") for c in clients):
+        found = {c.pk: c.tag_names for c in clients}  # type: ignore[attr-defined]
+    else:
+        rows = (
+            ClientTag.objects.for_account(account)
+            .filter(client_id__in=[c.pk for c in clients])
+            .values_list("client_id", "tag__name")
+        )
+        for client_id, name in rows:
+            found.setdefault(client_id, []).append(name)
+    return {k: sorted(v, key=str.casefold) for k, v in found.items() if v}
 
 
-def _primary_contacts(account: Account, clients: list[Client]) -> dict[int, Contact]:
+def _primary_contacts(account: Account, clients: list[Client]) -> dict[int, tuple]:
+    """Each client's primary contact as (first name, last name, email, phone), in one query."""
     rows = (
         Contact.objects.for_account(account)
         .filter(client_id__in=[c.pk for c in clients], is_primary=True, deleted_at=None)
-        .only("client_id", "first_name", "last_name", "email", "phone")
+        .values_list("client_id", "first_name", "last_name", "email", "phone")
     )
-    return {contact.client_id: contact for contact in rows}
+    return {client_id: rest for client_id, *rest in rows}
 
 
 def contact_rows_for_import(queryset: QuerySet[Contact], account: Account) -> Iterator[Row]:
