@@ -83,12 +83,15 @@ def import_create(
     dry_run: bool = False,
     start: bool = False,
     client: Client | None = None,
+    date_order: str | None = None,
 ) -> ImportJob:
     """Store the upload as a queued job with the headers found and the mapping guessed, and
     with `start`, start it with that mapping (the API); a file that cannot start leaves no job.
 
     With `client` (a client the member may see; the caller looked it up), every row is that
     client's: the file needs no client column, and a row naming another client is rejected.
+    `date_order` ("dmy" or "mdy") reads every date column in that order instead of the one its
+    values or the account settle.
 
     The file is read (its header, and a workbook's shared strings) before any transaction:
     that can take a while, and nobody's writes should wait for it."""
@@ -122,9 +125,14 @@ def import_create(
         size=upload.size,
         client=client,
     )
+    if date_order is not None and date_order not in ORDERS:
+        raise ValidationError({"date_order": [_("Choose day first or month first.")]})
     job.file.save(name, upload, save=False)
     try:
         _describe(job, job.file.path)
+        if date_order:
+            dated = {c.name for c in KINDS[kind].columns if c.type == DATE}
+            job.date_orders = {f: date_order for f in job.mapping if f in dated}
         with transaction.atomic():
             job.save()
             if start:
