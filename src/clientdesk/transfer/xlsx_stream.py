@@ -219,7 +219,7 @@ def xlsx_chunks(
 ) -> Iterator[bytes]:
     """The workbook as byte blocks: the first one before any row is read, then one each time
     about FLUSH_BYTES of compressed sheet have gathered. Deflate level 1: at level 6 the file
-    is about 10 % smaller and takes twice as long to compress (docs/speed.md)."""
+    is about 6 % smaller and takes half as long again to write (docs/speed.md)."""
     sink = _Sink()
     columns = [_letters(i) for i in range(1, max(len(header), 1) + 1)]
     names = [_sheet_name(title, 1)]
