@@ -556,3 +556,26 @@ def test_rows_past_excels_limit_go_on_in_a_next_sheet(monkeypatch):
         [("N",), (3,), (4,), (5,)],
         [("N",), (6,)],
     ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_import_columns_export_costs_the_same_queries_for_3_clients_or_30(cast, fmt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    legal = Industry.objects.get(account=cast.account, name="Legal")
+    parent = make_client(cast, prefix="HQ", name="HQ")
+    http = signed_in(cast.manager)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body(http.get(EXPORT, {"columns": "import", "format": fmt}))
+        return len(captured)
+
+    for _n in range(2):
+        make_client(cast, industry=legal, parent=parent, manager=cast.manager.user)
+    queries()  # the first request of a session reads what later ones have cached
+    few = queries()
+    for _n in range(27):
+        make_client(cast, industry=legal, parent=parent, manager=cast.manager.user)
+    assert queries() == few

@@ -174,7 +174,10 @@ def client_page(
     cursor: str | None = None,
     limit: int = 50,
     before: str | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> Page:
+    """One keyset page of the Clients list. `only`: the fields to load, for a reader of many
+    pages that needs few of them (the exports: Django makes the objects faster)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     qs = (
         filtered(membership, filters)
@@ -182,6 +185,8 @@ def client_page(
         .annotate(**{f"sort_{sort}": SORTS[sort]})
         .select_related("industry", "manager", "parent")
     )
+    if only:
+        qs = qs.only(*only)
     prefix = "-" if descending else ""
     page = keyset_page(
         qs,

@@ -117,6 +117,7 @@ def listed_client_chunks(
     sort: str = client_queries.DEFAULT_SORT,
     descending: bool = False,
     size: int | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> Iterator[list[Client]]:
     """The Clients list's rows in its order, page after keyset page of the list's own query
     (clients.queries.client_page): the same scope, filters, tags and hidden parents as the
@@ -130,6 +131,7 @@ def listed_client_chunks(
             descending=descending,
             cursor=cursor,
             limit=size or CHUNK,
+            only=only,
         )
         if page.items:
             yield page.items
@@ -169,6 +171,30 @@ def client_rows_as_shown(
 
 
 # Import columns ------------------------------------------------------------------------------
+
+
+# The fields the import columns read of a client and its relations (listed_client_chunks).
+IMPORT_FIELDS = (
+    "id",
+    "account_id",
+    "prefix",
+    "name",
+    "description",
+    "status",
+    "status_changed_at",
+    "activated_at",
+    "engagement",
+    "license",
+    "billing_email",
+    "billing_address",
+    "tax_id",
+    "payment_terms",
+    "currency",
+    "industry__name",
+    "manager__email",
+    "parent__prefix",
+    "parent__name",
+)
 
 
 def import_header(kind: Kind) -> list[str]:
