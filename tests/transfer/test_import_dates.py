@@ -288,3 +288,26 @@ def test_the_switch_is_refused_for_a_column_that_holds_no_dates(cast, finish):
     assert job.date_orders == {}
     page = http.get(f"{URL}{job.pk}/")
     assert "This file has no such date column." in page.text
+
+
+def test_a_money_or_hours_column_settles_its_decimal_comma_from_its_values(cast, tmp_path):
+    from clientdesk.transfer.kinds import DECIMAL, Column, Kind
+    from clientdesk.transfer.parse import RowParser
+    from clientdesk.transfer.readers import open_sheet
+
+    hours = Kind(
+        name="hours",
+        label="Hours",
+        key=("ref",),
+        writer="",
+        columns=(Column("ref", "Ref"), Column("hours", "Hours", type=DECIMAL)),
+    )
+    path = tmp_path / "hours.csv"
+    # "1.234" alone could be either; "12,5" further down says: a decimal comma.
+    path.write_text('Ref;Hours\r\nA;1.234\r\nB;"1.234,50"\r\nC;12,5\r\n', encoding="utf-8")
+    parser = RowParser(hours, cast.account, ["ref", "hours"])
+    for column in parser.decimals.values():
+        column.scan = lambda: open_sheet(path)
+    with open_sheet(path) as sheet:
+        read = [parser.parse(values)[0]["hours"] for _n, values in sheet.rows()]
+    assert read == [Decimal("1234"), Decimal("1234.50"), Decimal("12.5")]
