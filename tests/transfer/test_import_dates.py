@@ -311,3 +311,18 @@ def test_a_money_or_hours_column_settles_its_decimal_comma_from_its_values(cast,
     with open_sheet(path) as sheet:
         read = [parser.parse(values)[0]["hours"] for _n, values in sheet.rows()]
     assert read == [Decimal("1234"), Decimal("1234.50"), Decimal("12.5")]
+
+
+def test_a_workbook_reads_ahead_for_the_value_that_settles_its_text_dates(cast, tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Prefix", "Name", "Status since"])
+    sheet.append(["FIRST", "First", "02/03/2024"])  # ambiguous: read ahead
+    sheet.append(["CELL", "A date cell", dt.date(2024, 2, 15)])
+    sheet.append(["LAST", "Last", "12/31/2023"])  # month first
+    path = tmp_path / "ahead.xlsx"
+    book.save(path)
+    job = _run(cast, tmp_path, path.read_bytes(), name="ahead.xlsx")
+    assert job.counts["created"] == 3, _errors(job)
+    assert _days(cast)["FIRST"] == dt.date(2024, 2, 3)
+    assert job.dates["status_since"]["evidence"] == "12/31/2023"
