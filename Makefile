@@ -70,6 +70,9 @@ bench: setup
 	@echo "=== imports: 100,000 clients from CSV and XLSX, then 1,000,000 for memory (bench/results/imports-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/imports.py --million
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/imports.py --million
+	@echo "=== exports of 100,000 clients as CSV and XLSX: first byte, time, memory (bench/results/exports-*.md)"
+	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/exports.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/exports.py
 	@echo "=== web servers (bench/results/servers.md)"
 	$(BIN)/python bench/servers.py
 

@@ -148,3 +148,37 @@ def test_the_template_path_is_not_taken_for_an_import_id(cast, manager):
     response = manager.http.get(f"{URL}/template", {"kind": "clients", "format": "csv"})
     assert response.status_code == 200, response.content
     assert response["Content-Type"].startswith("text/csv")
+
+
+DATED = "Prefix,Name,Status since\r\nAPR,April,03/04/2024\r\nMAR,March,25/03/2024\r\n"
+
+
+def test_the_job_says_how_its_dates_were_read(cast, manager, finish):
+    response = finish(manager.post, DATED)
+    body = manager.get(response.json()["id"]).json()
+    assert body["dates"] == [
+        {
+            "field": "status_since",
+            "order": "dmy",
+            "source": "file",
+            "evidence": "25/03/2024",
+            "ambiguous": 1,
+            "samples": [
+                {"text": "03/04/2024", "read": "2024-04-03"},
+                {"text": "25/03/2024", "read": "2024-03-25"},
+            ],
+        }
+    ]
+
+
+def test_date_order_reads_every_date_column_so(cast, manager, finish):
+    text = "Prefix,Name,Status since\r\nAPR,April,03/04/2024\r\n"
+    response = finish(manager.post, text, date_order="mdy")
+    body = manager.get(response.json()["id"]).json()
+    assert body["dates"][0]["order"] == "mdy" and body["dates"][0]["source"] == "chosen"
+    april = ClientModel.objects.get(prefix="APR")
+    assert april.status_changed_at.date().isoformat() == "2024-03-04"
+
+
+def test_an_unknown_date_order_is_a_422(cast, manager):
+    assert manager.post(GOOD, date_order="ymd").status_code == 422

@@ -101,6 +101,7 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "import_run": "clients.import",
     "import_recheck": "clients.import",
     "import_check": "clients.import",
+    "import_dates": "clients.import",
     # The API
     "api:clients_create": "clients.write",
     "api:client_patch": "clients.write",

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 import pytest
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.test import Client
 
 from clientdesk.clients.models import Client as ClientModel
@@ -24,9 +24,9 @@ from clientdesk.transfer.exports import (
     client_rows_for_import,
     contact_rows_for_import,
     csv_chunks,
-    xlsx_file,
 )
 from clientdesk.transfer.kinds import CLIENTS, CONTACTS
+from clientdesk.transfer.xlsx_stream import xlsx_chunks
 from tests.clients.factories import make_client
 
 EXPORT = "/a/acme/transfer/export/clients/"
@@ -52,9 +52,13 @@ def csv_rows(response) -> list[list[str]]:
 
 
 def xlsx_rows(response) -> list[tuple]:
-    assert isinstance(response, FileResponse)
+    assert isinstance(response, StreamingHttpResponse)
     data = body(response)
     return list(openpyxl.load_workbook(io.BytesIO(data)).active.values)
+
+
+def xlsx_file(header: list[str], rows: list, *, title: str) -> io.BytesIO:
+    return io.BytesIO(b"".join(xlsx_chunks(header, rows, title=title)))
 
 
 def sheet_xml(data: bytes) -> str:
@@ -320,6 +324,7 @@ def test_the_import_columns_export_holds_what_the_importer_reads(cast, roster):
         "Description": "Line one\nline two",
         "Status": "Active",
         "Status since": datetime(2024, 3, 2),
+        "Client since": None,  # an active client's start is its Status since
         "Engagement": "Silent",
         "Industry": "Legal",
         "Manager email": cast.manager.user.email,
@@ -497,3 +502,80 @@ def test_the_contacts_tab_offers_exports_carrying_its_search(cast, people):
         "csv": f"{contacts_url(people)}?format=csv&q=ana",
         "xlsx": f"{contacts_url(people)}?format=xlsx&q=ana",
     }
+
+
+# Streaming ----------------------------------------------------------------------------------
+
+
+def test_the_xlsx_download_starts_before_the_first_row_is_read():
+    read = []
+
+    def rows():
+        for i in range(3):
+            read.append(i)
+            yield [f"R{i}"]
+
+    chunks = xlsx_chunks(["A"], rows(), title="Clients")
+    first = next(chunks)
+    assert first.startswith(b"PK\x03\x04") and read == []  # a zip entry begins, no row read
+    rest = b"".join(chunks)
+    assert read == [0, 1, 2]
+    rows_read = list(openpyxl.load_workbook(io.BytesIO(first + rest)).active.values)
+    assert rows_read == [("A",), ("R0",), ("R1",), ("R2",)]
+
+
+def test_the_xlsx_writer_holds_one_block_of_rows_in_memory_however_many():
+    import tracemalloc
+
+    def rows(count):
+        return (
+            [f"P{i}", f"Client {i} Ltd", "Some text", date(2024, 1, 1), i] for i in range(count)
+        )
+
+    def peak(count: int) -> int:
+        tracemalloc.start()
+        for _chunk in xlsx_chunks(["A", "B", "C", "D", "E"], rows(count), title="X"):
+            pass
+        top = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        return top
+
+    small, large = peak(2_000), peak(40_000)
+    assert large < 2 * small + 512 * 1024, (small, large)  # flat: not 20 times more
+
+
+def test_rows_past_excels_limit_go_on_in_a_next_sheet(monkeypatch):
+    from clientdesk.transfer import xlsx_stream
+
+    monkeypatch.setattr(xlsx_stream, "EXCEL_ROWS", 4)  # the header and 3 rows per sheet
+    data = b"".join(xlsx_chunks(["N"], ([i] for i in range(7)), title="Clients"))
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames == ["Clients", "Clients (2)", "Clients (3)"]
+    assert [list(s.values) for s in book.worksheets] == [
+        [("N",), (0,), (1,), (2,)],
+        [("N",), (3,), (4,), (5,)],
+        [("N",), (6,)],
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_import_columns_export_costs_the_same_queries_for_3_clients_or_30(cast, fmt):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    legal = Industry.objects.get(account=cast.account, name="Legal")
+    parent = make_client(cast, prefix="HQ", name="HQ")
+    http = signed_in(cast.manager)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body(http.get(EXPORT, {"columns": "import", "format": fmt}))
+        return len(captured)
+
+    for _n in range(2):
+        make_client(cast, industry=legal, parent=parent, manager=cast.manager.user)
+    queries()  # the first request of a session reads what later ones have cached
+    few = queries()
+    for _n in range(27):
+        make_client(cast, industry=legal, parent=parent, manager=cast.manager.user)
+    assert queries() == few

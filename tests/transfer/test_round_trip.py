@@ -12,10 +12,10 @@ from clientdesk.transfer.exports import (
     contact_rows_for_import,
     csv_chunks,
     import_header,
-    xlsx_file,
 )
 from clientdesk.transfer.kinds import CLIENTS, CONTACTS
 from clientdesk.transfer.services import import_file
+from clientdesk.transfer.xlsx_stream import xlsx_chunks
 from tests.clients.factories import make_client
 
 
@@ -24,8 +24,7 @@ def _write(tmp_path, fmt: str, header, rows, name: str):
     if fmt == "csv":
         path.write_bytes(b"".join(csv_chunks(header, rows)))
     else:
-        with xlsx_file(header, rows, title=name) as handle:
-            path.write_bytes(handle.read())
+        path.write_bytes(b"".join(xlsx_chunks(header, rows, title=name)))
     return path
 
 

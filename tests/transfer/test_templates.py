@@ -113,7 +113,11 @@ def test_the_columns_sheet_explains_every_column(cast):
     assert list(explained) == [str(c.label) for c in CLIENTS.columns]
     assert explained["Prefix"][1:4] == ("yes", str(CLIENTS.column("prefix").help), "ACME")
     assert explained["Status since"][1] == "no"
-    assert "YYYY-MM-DD" in explained["Status since"][2]
+    # Dates as people write them.
+    assert all(
+        f in explained["Status since"][2] for f in ("2024-03-01", "01/03/2024", "1 Mar 2024")
+    )
+    assert "inactive" in explained["Client since"][2]
     assert explained["Status"][4].startswith("Lead, Prospect, Invited")
     assert explained["Primary contact phone"][3] == "+44 20 7946 0000"
     # A column without help of its own still says what it holds.

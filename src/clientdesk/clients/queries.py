@@ -174,7 +174,10 @@ def client_page(
     cursor: str | None = None,
     limit: int = 50,
     before: str | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> Page:
+    """One keyset page of the Clients list. `only`: the fields to load, for a reader of many
+    pages that needs few of them (the exports: Django makes the objects faster)."""
     sort = sort if sort in SORTS else DEFAULT_SORT
     qs = (
         filtered(membership, filters)
@@ -182,6 +185,8 @@ def client_page(
         .annotate(**{f"sort_{sort}": SORTS[sort]})
         .select_related("industry", "manager", "parent")
     )
+    if only:
+        qs = qs.only(*only)
     prefix = "-" if descending else ""
     page = keyset_page(
         qs,
@@ -201,10 +206,11 @@ def _attach_tags(account_id: int, clients: list[Client]) -> None:
     rows = (
         ClientTag.objects.for_account(account_id)
         .filter(client_id__in=by_client)
-        .select_related("tag")
+        .order_by("tag__name")
+        .values_list("client_id", "tag__name")  # plain pairs: an export reads 100,000 of them
     )
-    for row in rows.order_by("tag__name"):
-        by_client[row.client_id].append(row.tag.name)
+    for client_id, name in rows:
+        by_client[client_id].append(name)
     for client in clients:
         client.tag_names = by_client[client.pk]  # type: ignore[attr-defined]
 

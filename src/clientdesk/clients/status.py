@@ -20,6 +20,9 @@ ALLOWED: dict[str, tuple[str, ...]] = {
 }
 # A client is created in one of these (the API's default is active).
 INITIAL = (S.LEAD, S.PROSPECT, S.INVITED, S.WAITING, S.ACTIVE)
+# An import (never the client form or the API's create) may also bring former and troubled
+# clients in, with the day that status began and, optionally, the day service started.
+IMPORTED_ONLY = (S.AT_RISK, S.OFFBOARDING, S.INACTIVE)
 ORDER = list(Status.values)
 
 

@@ -55,6 +55,12 @@ class ImportIn(Strict):
         description="kind=contacts only: the id of a client you may see; every row becomes its "
         "contact, the file needs no client column, and a row naming another client is rejected.",
     )
+    date_order: Literal["dmy", "mdy"] | None = Field(
+        None,
+        description="How to read dates such as 03/04/2024 in every date column: dmy (day "
+        "first) or mdy (month first). Default: a value whose first part is over 12 settles a "
+        "column, else the account's time zone's country (month first in the United States).",
+    )
 
 
 # A form field is text or absent, never null: `client` is an integer when it is sent.
@@ -63,6 +69,11 @@ FORM_FIELDS["client"] = {
     "type": "integer",
     "minimum": 1,
     "description": FORM_FIELDS["client"]["description"],
+}
+FORM_FIELDS["date_order"] = {
+    "type": "string",
+    "enum": ["dmy", "mdy"],
+    "description": FORM_FIELDS["date_order"]["description"],
 }
 
 # The form is read in the handler, after the role check (a missing right is a 403 whatever the
@@ -110,6 +121,23 @@ class ColumnOut(Schema):
     field: str = Field(description="The field it fills; empty when the column is ignored.")
 
 
+class DateSampleOut(Schema):
+    text: str = Field(description="The value as the file holds it.")
+    read: str = Field(description="The day (YYYY-MM-DD) or moment it was read as.")
+
+
+class DateReadingOut(Schema):
+    field: str
+    order: Literal["dmy", "mdy"] = Field(description="Day first or month first.")
+    source: Literal["file", "locale", "chosen"] = Field(
+        description="file: a value of the column settled it (`evidence`); locale: the account's "
+        "time zone's country; chosen: date_order, or the check page's switch."
+    )
+    evidence: str
+    ambiguous: int = Field(description="Values that read differently in the other order.")
+    samples: list[DateSampleOut] = Field(description="The column's first values, as read.")
+
+
 class ImportOut(Schema):
     id: int
     kind: str
@@ -131,6 +159,9 @@ class ImportOut(Schema):
     )
     filename: str
     columns: list[ColumnOut]
+    dates: list[DateReadingOut] = Field(
+        description="How each date column was read, once the check or run has read the file."
+    )
     rows_done: int
     rows_total: int | None = Field(description="Estimated until the job is done.")
     created_at: datetime
@@ -165,6 +196,17 @@ def import_out(job: ImportJob) -> dict:
         "columns": [
             {"header": header, "field": job.mapping[i] if i < len(job.mapping) else ""}
             for i, header in enumerate(job.headers)
+        ],
+        "dates": [
+            {
+                "field": name,
+                "order": r.get("order"),
+                "source": r.get("source"),
+                "evidence": r.get("evidence", ""),
+                "ambiguous": r.get("ambiguous", 0),
+                "samples": [{"text": t, "read": iso} for t, iso, _hung in r.get("samples", [])],
+            }
+            for name, r in (job.dates or {}).items()
         ],
         "rows_done": job.rows_done,
         "rows_total": job.rows_total,
@@ -203,6 +245,7 @@ def imports_create(request):
         dry_run=form.dry_run,
         start=True,
         client=client,
+        date_order=form.date_order,
     )
     job.refresh_from_db()
     return Answer(202, import_out(job))

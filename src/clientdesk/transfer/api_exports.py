@@ -70,7 +70,8 @@ def clients_export(
     """Every client matching the filters of `GET /api/v1/clients`, in the clients import
     template's columns (headers are its labels), so that the file imports back unchanged.
 
-    Streamed: CSV as it is read, XLSX once written to disk. Managers and above.
+    Streamed, CSV and XLSX alike: the file starts at once and comes as it is read. Managers
+    and above.
     """
     require(request.membership, "clients.export")
     account = request.account
@@ -90,7 +91,11 @@ def clients_export(
         iter(())
         if filters is None
         else exports.listed_client_chunks(
-            membership=request.membership, filters=filters, sort=sort, descending=descending
+            membership=request.membership,
+            filters=filters,
+            sort=sort,
+            descending=descending,
+            only=exports.IMPORT_FIELDS,
         )
     )
     return exports.export_response(

@@ -16,6 +16,7 @@ Every record read is accounted for: the job ends done only when the rows read eq
 updated + unchanged + rejected, and fails with the numbers otherwise.
 """
 
+import functools
 import logging
 import time
 from collections.abc import Iterator
@@ -69,7 +70,7 @@ class _Run:
             mode=job.mode,
             dry_run=job.dry_run,
         )
-        self.parser = RowParser(kind, job.account, job.mapping)
+        self.parser = RowParser(kind, job.account, job.mapping, orders=job.date_orders)
         # Imported into one client: its column, if the file has one, only confirms the client.
         self.client_field = CLIENT_FIELD.get(kind.name) if client is not None else None
         self.key_slots = [
@@ -192,6 +193,9 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
     job = run.job
     resumed = set(job.deferred)
     run.batch_rows, run.most = min(BATCH_FIRST, batch_size), batch_size
+    # A date column whose order no value has settled yet reads ahead in the file, once.
+    for column in (*run.parser.dates.values(), *run.parser.decimals.values()):
+        column.scan = functools.partial(open_sheet, path, job.filename)
     with open_sheet(path, job.filename) as sheet:
         batch: list[Pending] = []
         rejected: list[Failed] = []
@@ -231,7 +235,15 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
                 _commit(run, batch, rejected, read)
                 batch, rejected, size = [], [], 0
         _commit(run, batch, rejected, read)
+    _keep_readings(run)
     _settle_deferred(run, read)
+
+
+def _keep_readings(run: _Run) -> None:
+    """How the date columns were read, for the check page (before the job says it is done)."""
+    job = run.job
+    job.dates = run.parser.readings()
+    ImportJob.objects.for_account(job.account_id).filter(pk=job.pk).update(dates=job.dates)
 
 
 def _settle_deferred(run: _Run, read: int) -> None:

@@ -72,6 +72,7 @@ def clients_export(request: HttpRequest) -> HttpResponse:
         filters=state.filters,
         sort=state.sort,
         descending=state.descending,
+        only=exports.IMPORT_FIELDS if columns == "import" else None,
     )
     account = request.account
     if columns == "shown":

@@ -5,8 +5,8 @@ Rows are read a chunk at a time (keyset pages of the list's own query, or a quer
 iterator) and turned into lists of plain values; the writers turn those into files:
 - CSV is a generator of byte chunks (UTF-8 with a BOM, so Excel reads accents) served with
   StreamingHttpResponse; a text cell that a spreadsheet would run as a formula gets a `'`.
-- XLSX is written row by row by openpyxl's write-only workbook into a temporary file, served
-  with FileResponse; every text cell is a string cell, never a formula.
+- XLSX is streamed too (`transfer.xlsx_stream`): the sheet goes into the zip as its rows
+  come, each compressed block out at once; every text cell is a string cell, never a formula.
 
 `client_rows_for_import` and `contact_rows_for_import` give the values in exactly the shape
 the importer reads (labels, dates, emails, prefixes), so an export imported again in upsert
@@ -15,34 +15,28 @@ mode changes nothing.
 
 import csv
 import io
-import tempfile
 import zoneinfo
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date, datetime
-from typing import IO, Any
+from typing import Any
 
 from django.db.models import QuerySet
-from django.http import FileResponse, StreamingHttpResponse
-from django.http.response import HttpResponseBase
+from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import content_disposition_header
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from clientdesk.clients import queries as client_queries
 from clientdesk.clients.models import Client, ClientTag, Engagement, Status
+from clientdesk.clients.status import IMPORTED_ONLY
 from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Account, Membership
 from clientdesk.transfer.import_templates import BOM, CONTENT_TYPES, FORMATS
 from clientdesk.transfer.kinds import CLIENTS, CONTACTS, Kind
+from clientdesk.transfer.xlsx_stream import xlsx_chunks
 
 CHUNK = 2000  # rows read from the database at a time
 CSV_ROWS_PER_WRITE = 500  # rows per bytes chunk handed to the web server
-FILE_BLOCK = 64 * 1024  # bytes per chunk of an XLSX file handed to the web server
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 Row = list[Any]
@@ -82,74 +76,14 @@ def csv_chunks(header: list[str], rows: Iterable[Row]) -> Iterator[bytes]:
         yield buffer.getvalue().encode()
 
 
-def xlsx_file(header: list[str], rows: Iterable[Row], *, title: str) -> IO[bytes]:
-    """The workbook in a temporary file (deleted when closed), rewound to its start.
-
-    The write-only workbook keeps no rows in memory: each is written to disk as it comes.
-    """
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31])
-    sheet.freeze_panes = "A2"
-    for index, label in enumerate(header, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = min(max(len(label) + 4, 12), 40)
-    bold = Font(bold=True)
-    head = []
-    for label in header:
-        cell = WriteOnlyCell(sheet, label)
-        cell.data_type, cell.font = "s", bold
-        head.append(cell)
-    sheet.append(head)
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-    file = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - FileResponse closes it
-    try:
-        book.save(file)
-    except BaseException:
-        file.close()
-        raise
-    file.seek(0)
-    return file
-
-
-def _cell(sheet, value: Any) -> Any:
-    """What to append for one value: the value itself (openpyxl makes the cell, dates get the
-    yyyy-mm-dd format), or a cell forced to a string when openpyxl would take the text for a
-    formula ("=…") or an error ("#N/A"). Building cells only for those keeps the writer fast:
-    openpyxl fills one reused cell per row with plain values."""
-    if not isinstance(value, str):
-        return value
-    if "\r" in value:
-        # A CR becomes the LF a spreadsheet uses for a line break (XML turns a bare CR into
-        # an LF on reading anyway).
-        value = value.replace("\r\n", "\n").replace("\r", "\n")
-    if ILLEGAL_CHARACTERS_RE.search(value):
-        # Characters XML cannot hold are dropped: openpyxl would refuse the whole file.
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    if value.startswith("=") or value in ERROR_CODES:
-        cell = WriteOnlyCell(sheet, value)
-        cell.data_type = "s"  # shown as written, never run
-        return cell
-    return value
-
-
 def export_response(fmt: str, *, filename: str, header: list[str], rows: Iterable[Row], title: str):
-    """A download of `rows` as CSV (streamed) or XLSX (a file on disk, streamed)."""
+    """A download of `rows` as CSV or XLSX, streamed: the first bytes go out before the first
+    row is read, and memory holds one chunk of rows."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
-    response: HttpResponseBase
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_chunks(header, rows), content_type=CONTENT_TYPES["csv"]
-        )
-        response["Content-Disposition"] = content_disposition_header(True, f"{filename}.csv") or ""
-    else:
-        response = FileResponse(
-            xlsx_file(header, rows, title=title),
-            as_attachment=True,
-            filename=f"{filename}.xlsx",
-            content_type=CONTENT_TYPES["xlsx"],
-        )
-        response.block_size = FILE_BLOCK  # read lazily, as the file is streamed
+    chunks = csv_chunks(header, rows) if fmt == "csv" else xlsx_chunks(header, rows, title=title)
+    response = StreamingHttpResponse(chunks, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, f"{filename}.{fmt}") or ""
     patch_cache_control(response, private=True, no_store=True)
     return response
 
@@ -183,6 +117,7 @@ def listed_client_chunks(
     sort: str = client_queries.DEFAULT_SORT,
     descending: bool = False,
     size: int | None = None,
+    only: tuple[str, ...] | None = None,
 ) -> Iterator[list[Client]]:
     """The Clients list's rows in its order, page after keyset page of the list's own query
     (clients.queries.client_page): the same scope, filters, tags and hidden parents as the
@@ -196,6 +131,7 @@ def listed_client_chunks(
             descending=descending,
             cursor=cursor,
             limit=size or CHUNK,
+            only=only,
         )
         if page.items:
             yield page.items
@@ -235,6 +171,30 @@ def client_rows_as_shown(
 
 
 # Import columns ------------------------------------------------------------------------------
+
+
+# The fields the import columns read of a client and its relations (listed_client_chunks).
+IMPORT_FIELDS = (
+    "id",
+    "account_id",
+    "prefix",
+    "name",
+    "description",
+    "status",
+    "status_changed_at",
+    "activated_at",
+    "engagement",
+    "license",
+    "billing_email",
+    "billing_address",
+    "tax_id",
+    "payment_terms",
+    "currency",
+    "industry__name",
+    "manager__email",
+    "parent__prefix",
+    "parent__name",
+)
 
 
 def import_header(kind: Kind) -> list[str]:
@@ -278,14 +238,17 @@ def _client_rows(chunks, account, zone, labels, membership) -> Iterator[Row]:
             client_queries.hide_unseen_parents(membership, chunk)
         tags = _tags_of(account, chunk)
         primary = _primary_contacts(account, chunk)
+        empty = ("", "", "", "")
         for c in chunk:
-            contact = primary.get(c.pk)
+            first_name, last_name, email, phone = primary.get(c.pk, empty)
             values = {
                 "prefix": c.prefix,
                 "name": c.name,
                 "description": c.description,
                 "status": statuses.get(c.status, c.status),
                 "status_since": _day(c.status_changed_at, zone),
+                # The day service started, for the clients an import brings in with it.
+                "client_since": (_day(c.activated_at, zone) if c.status in IMPORTED_ONLY else None),
                 "engagement": engagements.get(c.engagement, c.engagement),
                 "industry": c.industry.name if c.industry else "",
                 "manager_email": c.manager.email if c.manager else "",
@@ -297,34 +260,39 @@ def _client_rows(chunks, account, zone, labels, membership) -> Iterator[Row]:
                 "payment_terms": c.payment_terms,
                 "currency": c.currency,
                 "tags": ", ".join(tags.get(c.pk, ())),
-                "contact_first_name": contact.first_name if contact else "",
-                "contact_last_name": contact.last_name if contact else "",
-                "contact_email": contact.email if contact else "",
-                "contact_phone": contact.phone if contact else "",
+                "contact_first_name": first_name,
+                "contact_last_name": last_name,
+                "contact_email": email,
+                "contact_phone": phone,
             }
             yield [values[column.name] for column in CLIENTS.columns]
 
 
 def _tags_of(account: Account, clients: list[Client]) -> dict[int, list[str]]:
-    """Each client's tag names, sorted ignoring case, in one query for the chunk."""
+    """Each client's tag names, sorted ignoring case: those the list's page attached
+    (clients.queries.client_page), else in one query for the chunk."""
     found: dict[int, list[str]] = {}
-    rows = (
-        ClientTag.objects.for_account(account)
-        .filter(client_id__in=[c.pk for c in clients])
-        .values_list("client_id", "tag__name")
-    )
-    for client_id, name in rows:
-        found.setdefault(client_id, []).append(name)
-    return {k: sorted(v, key=str.casefold) for k, v in found.items()}
+    if clients and all(hasattr(c, "tag_names") for c in clients):
+        found = {c.pk: c.tag_names for c in clients}  # type: ignore[attr-defined]
+    else:
+        rows = (
+            ClientTag.objects.for_account(account)
+            .filter(client_id__in=[c.pk for c in clients])
+            .values_list("client_id", "tag__name")
+        )
+        for client_id, name in rows:
+            found.setdefault(client_id, []).append(name)
+    return {k: sorted(v, key=str.casefold) for k, v in found.items() if v}
 
 
-def _primary_contacts(account: Account, clients: list[Client]) -> dict[int, Contact]:
+def _primary_contacts(account: Account, clients: list[Client]) -> dict[int, tuple]:
+    """Each client's primary contact as (first name, last name, email, phone), in one query."""
     rows = (
         Contact.objects.for_account(account)
         .filter(client_id__in=[c.pk for c in clients], is_primary=True, deleted_at=None)
-        .only("client_id", "first_name", "last_name", "email", "phone")
+        .values_list("client_id", "first_name", "last_name", "email", "phone")
     )
-    return {contact.client_id: contact for contact in rows}
+    return {client_id: rest for client_id, *rest in rows}
 
 
 def contact_rows_for_import(queryset: QuerySet[Contact], account: Account) -> Iterator[Row]:

@@ -124,7 +124,7 @@ def _explain(sheet, columns: tuple[Column, ...], account: Account) -> None:
 def _described(column: Column) -> str:
     """A line for the columns that carry no help of their own, from their type."""
     return {
-        DATE: _("A date, YYYY-MM-DD."),
+        DATE: _("A date: 2024-03-01, 01/03/2024, 03/01/2024, 1 Mar 2024 or a date cell."),
         EMAIL: _("An email address."),
         BOOL: _("yes or no."),
         LIST: _("Values separated by commas."),

@@ -14,6 +14,8 @@ from clientdesk.clients.models import Engagement, Industry, Status
 from clientdesk.core.models import Account
 
 TEXT, DATE, EMAIL, BOOL, LIST, CHOICE = "text", "date", "email", "bool", "list", "choice"
+# Money or hours: read with a decimal point or a decimal comma (transfer.dates.read_decimal).
+DECIMAL = "decimal"
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,8 @@ CLIENTS = Kind(
             synonyms=("stage", "lifecycle", "lifecycle status", "client status"),
             choices=_statuses,
             help=_(
-                "A new client starts as lead, prospect, invited, waiting or active (the default);"
+                "A new client starts as lead, prospect, invited, waiting or active (the default),"
+                " or, brought over with its Status since, as at risk, off-boarding or inactive;"
                 " an existing one moves only along the allowed changes."
             ),
             example="Active",
@@ -124,12 +127,31 @@ CLIENTS = Kind(
             "status_since",
             _("Status since"),
             type=DATE,
-            synonyms=("since", "status date", "status changed", "client since", "start date"),
+            synonyms=("since", "status date", "status changed", "date of status"),
             help=_(
-                "The date the client entered that status (YYYY-MM-DD), for history brought over:"
-                " not in the future, not before its previous change. Empty: today."
+                "The day the client entered that status (2024-03-01, 01/03/2024, 1 Mar 2024…),"
+                " for history brought over: not in the future, not before its previous change."
+                " Empty: today; required for at risk, off-boarding and inactive."
             ),
             example="2024-03-01",
+        ),
+        Column(
+            "client_since",
+            _("Client since"),
+            type=DATE,
+            synonyms=(
+                "customer since",
+                "start date",
+                "service start",
+                "service started",
+                "first day",
+                "onboarded",
+            ),
+            help=_(
+                "For a new client at risk, off-boarding or inactive: the day its service"
+                " started (active from then until Status since). Ignored for existing clients."
+            ),
+            example="2021-09-01",
         ),
         Column(
             "engagement",

@@ -66,6 +66,11 @@ class ImportJob(TenantModel):
     check_started_at = models.DateTimeField(null=True, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     check_counts = models.JSONField(default=dict, blank=True)
+    # Dates: the order of day and month the person chose per date column on the check page
+    # ({field: "dmy" | "mdy"}), and how each date column was read by the last check or run
+    # ({field: {order, source, evidence, samples, ambiguous}}, transfer.dates.DateColumn).
+    date_orders = models.JSONField(default=dict, blank=True)
+    dates = models.JSONField(default=dict, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["account", "-created_at", "id"], name="import_job_idx")]

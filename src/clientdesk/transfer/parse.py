@@ -8,6 +8,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from datetime import date, datetime
 from typing import Any
 
@@ -15,12 +16,12 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext as _
 
 from clientdesk.core.models import Account
-from clientdesk.transfer.kinds import BOOL, CHOICE, DATE, EMAIL, LIST, Kind
+from clientdesk.transfer.dates import DateColumn, DateError, DecimalColumn, locale_order
+from clientdesk.transfer.kinds import BOOL, CHOICE, DATE, DECIMAL, EMAIL, LIST, Kind
 
 YES = {"yes", "y", "true", "1", "x", "oui", "ja", "si", "sí"}
 NO = {"no", "n", "false", "0", "non", "nein", ""}
 NEUTRALISED = ("=", "+", "-", "@", "\t", "\r")
-_DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
 
 
 class CellError(ValueError):
@@ -61,25 +62,16 @@ def fold(value: str) -> str:
     )
 
 
-def _date(value: Any) -> date | datetime | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime | date):
-        return value
-    if isinstance(value, str):
-        raw = value.strip()
-        if len(raw) == 10:
-            try:
-                return date.fromisoformat(raw)
-            except ValueError:
-                pass
-        for fmt in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(raw, fmt)
-            except ValueError:
-                continue
-            return parsed.date() if len(raw) <= 10 else parsed
-    raise CellError(_("Write the date as YYYY-MM-DD (or use a date cell)."))
+def _cells(read: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """A column's reader whose refusals are the cell's errors."""
+
+    def convert(value: Any) -> Any:
+        try:
+            return read(value)
+        except DateError as exc:
+            raise CellError(str(exc)) from None
+
+    return convert
 
 
 def _bool(value: Any) -> bool | None:
@@ -117,19 +109,47 @@ def _email(value: Any) -> str:
 
 
 class RowParser:
-    """Turns a record's cells into {field: value}, given the job's mapping (field per position)."""
+    """Turns a record's cells into {field: value}, given the job's mapping (field per position).
 
-    def __init__(self, kind: Kind, account: Account, mapping: list[str]):
+    Each date column reads its day-and-month order as its values settle it, or as `orders`
+    (the person's choice on the check page) says; `readings()` tells how each one was read."""
+
+    def __init__(
+        self,
+        kind: Kind,
+        account: Account,
+        mapping: list[str],
+        *,
+        orders: dict[str, str] | None = None,
+        scan: Callable[[], AbstractContextManager] | None = None,
+    ):
+        self.dates: dict[str, DateColumn] = {}
+        self.decimals: dict[str, DecimalColumn] = {}
         self.slots: list[tuple[int, str, Callable[[Any], Any]]] = []
+        default = locale_order(account.time_zone)
         for position, name in enumerate(mapping):
-            if name:
-                self.slots.append((position, name, self._converter(kind, account, name)))
+            if not name:
+                continue
+            column = kind.column(name)
+            if column.type == DATE:
+                dates = self.dates[name] = DateColumn(name, default, scan=scan, position=position)
+                if (orders or {}).get(name):
+                    dates.choose(orders[name])  # type: ignore[index]
+                convert = _cells(dates.read)
+            elif column.type == DECIMAL:
+                number = self.decimals[name] = DecimalColumn(name, scan=scan, position=position)
+                convert = _cells(number.read)
+            else:
+                convert = self._converter(kind, account, name)
+            self.slots.append((position, name, convert))
+
+    def readings(self) -> dict[str, dict]:
+        """How each date column was read: {field: {order, source, evidence, samples, …}}."""
+        return {name: column.reading() for name, column in self.dates.items()}
 
     @staticmethod
     def _converter(kind: Kind, account: Account, name: str) -> Callable[[Any], Any]:
         column = kind.column(name)
-        if column.type == DATE:
-            return _date
         if column.type == BOOL:
             return _bool
         if column.type == LIST:

@@ -26,7 +26,8 @@ from clientdesk.clients.models import Client
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import can
 from clientdesk.transfer import engine, mapping, queries
-from clientdesk.transfer.kinds import KINDS
+from clientdesk.transfer.dates import ORDERS
+from clientdesk.transfer.kinds import DATE, KINDS
 from clientdesk.transfer.models import ImportJob, ImportRowError, Mode, State
 from clientdesk.transfer.readers import UnreadableFile, estimate_records, open_sheet
 
@@ -82,12 +83,15 @@ def import_create(
     dry_run: bool = False,
     start: bool = False,
     client: Client | None = None,
+    date_order: str | None = None,
 ) -> ImportJob:
     """Store the upload as a queued job with the headers found and the mapping guessed, and
     with `start`, start it with that mapping (the API); a file that cannot start leaves no job.
 
     With `client` (a client the member may see; the caller looked it up), every row is that
     client's: the file needs no client column, and a row naming another client is rejected.
+    `date_order` ("dmy" or "mdy") reads every date column in that order instead of the one its
+    values or the account settle.
 
     The file is read (its header, and a workbook's shared strings) before any transaction:
     that can take a while, and nobody's writes should wait for it."""
@@ -121,9 +125,14 @@ def import_create(
         size=upload.size,
         client=client,
     )
+    if date_order is not None and date_order not in ORDERS:
+        raise ValidationError({"date_order": [_("Choose day first or month first.")]})
     job.file.save(name, upload, save=False)
     try:
         _describe(job, job.file.path)
+        if date_order:
+            dated = {c.name for c in KINDS[kind].columns if c.type == DATE}
+            job.date_orders = {f: date_order for f in job.mapping if f in dated}
         with transaction.atomic():
             job.save()
             if start:
@@ -191,7 +200,7 @@ def _locked(job: ImportJob) -> ImportJob:
 def _clear_result(job: ImportJob) -> None:
     """Forget how far the job got and what it found (its rejected rows too), to run it again."""
     job.state, job.progress, job.rows_done, job.deferred = State.QUEUED, 0, 0, []
-    job.counts, job.failure, job.finished_at = {}, "", None
+    job.counts, job.failure, job.finished_at, job.dates = {}, "", None, {}
     ImportRowError.objects.for_account(job.account_id).filter(job=job).delete()
 
 
@@ -247,6 +256,30 @@ def import_check_again(*, job: ImportJob, membership: Membership) -> ImportJob:
 
 
 @transaction.atomic
+def import_date_order(
+    *, job: ImportJob, membership: Membership, field: str, order: str
+) -> ImportJob:
+    """Read a date column of a finished check with the other order of day and month, and
+    check the file again with it (the check page's switch)."""
+    _check_choice(job.kind, job.mode, membership)
+    job = _locked(job)
+    if not (job.dry_run and job.state in (State.DONE, State.FAILED)):
+        raise ValidationError({"state": [_("Only a finished check can be read again.")]})
+    kind = KINDS[job.kind]
+    dated = {c.name for c in kind.columns if c.type == DATE}
+    if field not in dated or field not in job.mapping:
+        raise ValidationError({"field": [_("This file has no such date column.")]})
+    if order not in ORDERS:
+        raise ValidationError({"order": [_("Choose day first or month first.")]})
+    job.date_orders = {**(job.date_orders or {}), field: order}
+    _clear_result(job)
+    job.started_at, job.started_by = timezone.now(), membership.user
+    job.save()
+    _enqueue(job)
+    return job
+
+
+@transaction.atomic
 def import_columns_again(*, job: ImportJob, membership: Membership) -> ImportJob:
     """Choose the columns anew (from the ones chosen last time): a finished check goes back
     to its columns as the same job; a run that wrote rows stays in the history as it is, and
@@ -259,6 +292,7 @@ def import_columns_again(*, job: ImportJob, membership: Membership) -> ImportJob
         return import_again(job=locked, membership=membership, dry_run=True)
     _clear_result(locked)
     locked.started_at = locked.started_by = None
+    locked.date_orders = {}  # the columns may change: their dates are read afresh
     locked.save()
     return locked
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:import_id>/columns/", views.import_mapping, name="import_mapping"),
     path("<int:import_id>/run/", views.import_run, name="import_run"),
     path("<int:import_id>/check/", views.import_check, name="import_check"),
+    path("<int:import_id>/dates/", views.import_dates, name="import_dates"),
     path("<int:import_id>/again/", views.import_recheck, name="import_recheck"),
     path("<int:import_id>/errors.csv", views.import_error_report, name="import_error_report"),
 ]

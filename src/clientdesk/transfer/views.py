@@ -13,6 +13,7 @@ write goes through transfer.services; reads through transfer.queries. Every impo
 background task, with the visibility of the member who started it.
 """
 
+from datetime import date, datetime
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +32,7 @@ from clientdesk.core.forms import add_errors
 from clientdesk.core.pagination import BadCursor, keyset_page
 from clientdesk.core.roles import require
 from clientdesk.transfer import exports, queries, services
+from clientdesk.transfer.dates import CHOSEN, DMY, FROM_FILE, MDY, order_label
 from clientdesk.transfer.forms import KEY_HELP, MappingForm, UploadForm
 from clientdesk.transfer.kinds import KINDS, Kind
 from clientdesk.transfer.models import ImportJob, State
@@ -192,6 +194,22 @@ def import_check(request: HttpRequest, import_id: int) -> HttpResponse:
 
 
 @require_POST
+def import_dates(request: HttpRequest, import_id: int) -> HttpResponse:
+    """The check page's switch: read a date column with the other order, and check again."""
+    job = _job(request, import_id)
+    try:
+        services.import_date_order(
+            job=job,
+            membership=request.membership,
+            field=request.POST.get("field", ""),
+            order=request.POST.get("order", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect(_job_url(request, job))
+
+
+@require_POST
 def import_recheck(request: HttpRequest, import_id: int) -> HttpResponse:
     """Choose the columns anew (from the ones chosen last time): the same job after a check,
     a new one over the same file after a run."""
@@ -272,10 +290,56 @@ def _status_context(request: HttpRequest, job: ImportJob) -> dict:
         context["errors"] = [_error_row(job, e) for e in shown[:ERRORS_SHOWN]]
         context["more_errors"] = len(shown) > ERRORS_SHOWN
         context["errors_shown"] = ERRORS_SHOWN
+    if over and job.dates:
+        context["dates"] = date_readings(job, kind)
     if job.dry_run and job.state == State.DONE:
         context["outdated"] = queries.check_outdated(job)
         context["plan"] = "" if context["outdated"] else plan(job, kind)
     return context
+
+
+def date_readings(job: ImportJob, kind: Kind) -> list[dict]:
+    """How each date column was read, in words, with its first values and their days."""
+    found = []
+    header_of = {name: job.headers[i] for i, name in enumerate(job.mapping) if name}
+    for name, reading in job.dates.items():
+        if name not in header_of:
+            continue
+        order = reading.get("order", DMY)
+        other = MDY if order == DMY else DMY
+        source = reading.get("source")
+        if source == CHOSEN:
+            why = _("as you chose.")
+        elif source == FROM_FILE:
+            why = _("the column holds %(value)s, which can only be read so.") % {
+                "value": reading.get("evidence", "")
+            }
+        else:
+            why = _("as dates are written where your account is: no value of the column tells.")
+        found.append(
+            {
+                "field": name,
+                "header": header_of[name],
+                "order": order,
+                "order_label": order_label(order),
+                "why": why,
+                "ambiguous": int(reading.get("ambiguous") or 0),
+                "samples": [
+                    {"text": raw, "day": _day_of(iso), "hung": hung}
+                    for raw, iso, hung in reading.get("samples", [])
+                ],
+                "other": other,
+                "other_label": order_label(other),
+            }
+        )
+    return found
+
+
+def _day_of(iso: str) -> str:
+    """A date as the page writes it (15 February 2024), with its time if it has one."""
+    if len(iso) > 10:
+        return date_format(datetime.fromisoformat(iso), "j F Y, H:i")
+    return date_format(date.fromisoformat(iso), "j F Y")
 
 
 def _counts(job: ImportJob) -> dict[str, int]:

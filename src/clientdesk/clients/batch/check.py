@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clientdesk.clients import status as rules
 from clientdesk.clients.batch.rows import (
     CONTACT,
     CREATE,
@@ -155,7 +156,8 @@ def _lookups(ctx: Context, data: dict, values: dict) -> dict[str, list[str]]:
 
 def _plan_create(ctx: Context, plan: Plan, data: dict, values: dict) -> None:
     status = data.get("status") or Status.ACTIVE
-    check_initial(status)
+    if status not in rules.IMPORTED_ONLY:
+        check_initial(status)
     engagement = data.get("engagement") or Engagement.SILENT
     if engagement not in (Engagement.SILENT, Engagement.ENGAGED):
         raise ValidationError({"engagement": _("A new client is either silent or engaged.")})
@@ -167,16 +169,70 @@ def _plan_create(ctx: Context, plan: Plan, data: dict, values: dict) -> None:
                 {"contact_email": _("An engaged client needs its primary contact's email.")}
             )
         plan.invite = True
-    at = check_at(at=_instant(ctx, data.get("status_since")), previous=None, actor=ctx.membership)
+    since, at = _first_days(ctx, status, data)
     plan.outcome.action = CREATE
     plan.fields = values
     plan.status_to, plan.status_at = status, at
+    if since is not None:
+        plan.earlier = [(Status.ACTIVE, since)]
     plan.parent_prefix = normalize_prefix(data.get("parent_prefix") or "") or None
     plan.tags = data.get("tags")
     plan.changes = {"status": [None, status], "engagement": [None, Engagement.SILENT]}
 
 
-def _instant(ctx: Context, value) -> datetime | None:
+def _first_days(ctx: Context, status: str, data: dict) -> tuple[datetime | None, datetime]:
+    """A new client's *Client since* (the day service started, when it differs from the
+    status's own day) and *Status since*, checked as back-dated changes are.
+
+    A client imported at risk, off-boarding or inactive needs the day that status began; with
+    a *Client since* before it, its history reads active from that day, then that status."""
+    status_since = _instant(ctx, data.get("status_since"))
+    client_since = _instant(ctx, data.get("client_since"), field="client_since")
+    label = Status(status).label
+    if status in rules.IMPORTED_ONLY and status_since is None:
+        raise ValidationError(
+            {
+                "status_since": _(
+                    "Give the day the client became %(status)s: a client is imported as"
+                    " %(status)s with its Status since."
+                )
+                % {"status": label}
+            }
+        )
+    if client_since is None:
+        at = check_at(at=status_since, previous=None, actor=ctx.membership)
+        return None, at
+    if status not in (Status.ACTIVE, *rules.IMPORTED_ONLY):
+        raise ValidationError(
+            {
+                "client_since": _(
+                    "A client that is %(status)s has not started service yet: leave Client"
+                    " since empty."
+                )
+                % {"status": label}
+            }
+        )
+    try:
+        since = check_at(at=client_since, previous=None, actor=ctx.membership)
+    except ValidationError as exc:
+        raise ValidationError({"client_since": exc.message_dict["at"]}) from None
+    if status == Status.ACTIVE:
+        if status_since is not None and status_since != client_since:
+            raise ValidationError(
+                {
+                    "client_since": _(
+                        "An active client's Client since is its Status since: give one date,"
+                        " or the same in both."
+                    )
+                }
+            )
+        return None, since
+    if status_since is not None and status_since <= client_since:
+        raise ValidationError({"client_since": _("Client since must be before Status since.")})
+    return since, check_at(at=status_since, previous=since, actor=ctx.membership)
+
+
+def _instant(ctx: Context, value, field: str = "status_since") -> datetime | None:
     """A date from the file is that day's start in the account's zone (a datetime stays)."""
     if value in (None, ""):
         return None
@@ -190,7 +246,7 @@ def _instant(ctx: Context, value) -> datetime | None:
         return timezone.make_aware(
             datetime.combine(value, time.min), ZoneInfo(ctx.account.time_zone)
         )
-    raise ValidationError({"status_since": _("Write the date as YYYY-MM-DD.")})
+    raise ValidationError({field: _("Write the date as YYYY-MM-DD.")})
 
 
 def _plan_update(

@@ -84,6 +84,9 @@ class Plan:
     status_from: str | None = None
     status_to: str | None = None
     status_at: datetime | None = None
+    # A new client's history before status_to, oldest first, as (status, at): a former client
+    # imported with its *Client since* was active from that day.
+    earlier: list[tuple[str, datetime]] = field(default_factory=list)
     tags: list[str] | None = None
     contact: dict[str, str] | None = None
     invite: bool = False

@@ -121,10 +121,18 @@ def _insert_clients(
                 None,
                 1,
                 now,
-                at if plan.status_to == Status.ACTIVE else None,
+                _activated_at(plan),
             )
         )
     insert(Client, CLIENT_COLUMNS, rows)
+
+
+def _activated_at(plan: Plan) -> datetime | None:
+    """When a new client first became active: its status's own day, or its *Client since*."""
+    for status, at in plan.earlier:
+        if status == Status.ACTIVE:
+            return at
+    return plan.status_at if plan.status_to == Status.ACTIVE else None
 
 
 def _update_clients(ctx: Context, plans: list[Plan], existing: dict[str, Client]) -> None:
@@ -175,25 +183,31 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
     reasons = {True: _("Created"), False: _("Imported")}
     for plan in plans:
         creating = plan.outcome.action == CREATE
-        day = rules.local_day(plan.status_at, tz)
-        rows.append(
-            (
-                account_id,
-                plan.client_id,
-                plan.status_from,
-                plan.status_to,
-                plan.status_at,
-                actor_id,
-                reasons[creating],
-                now,
+        for from_status, to_status, at in _steps(plan):
+            rows.append(
+                (
+                    account_id,
+                    plan.client_id,
+                    from_status,
+                    to_status,
+                    at,
+                    actor_id,
+                    reasons[creating],
+                    now,
+                )
             )
-        )
-        for d, status, delta in rules.day_deltas(plan.status_from, plan.status_to, day):
-            deltas[(d, status)] += delta
+            for d, status, delta in rules.day_deltas(
+                from_status, to_status, rules.local_day(at, tz)
+            ):
+                deltas[(d, status)] += delta
         if not creating:
             changed.append(plan.client_id)
             continue
+        if plan.earlier:  # history brought over: the spans of its few changes
+            _new_client_spans(account_id, plan, tz, intervals, periods)
+            continue
         # A new client has one change: one open interval, and a period if in service.
+        day = rules.local_day(plan.status_at, tz)
         intervals.append((account_id, plan.client_id, plan.status_to, day, None))
         if plan.status_to in IN_SERVICE:
             periods.append((account_id, plan.client_id, day, None, day, None))
@@ -206,6 +220,37 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
     insert(StatusInterval, INTERVAL_COLUMNS, intervals)
     insert(ServicePeriod, PERIOD_COLUMNS, periods)
     _derived_rebuild(ctx, changed)
+
+
+def _steps(plan: Plan) -> list[tuple[str | None, str, datetime]]:
+    """The history rows of a plan, oldest first: (from, to, at)."""
+    steps, before = [], plan.status_from
+    for status, at in plan.earlier:
+        steps.append((before, status, at))
+        before = status
+    steps.append((before, plan.status_to, plan.status_at))
+    return steps
+
+
+def _new_client_spans(account_id: int, plan: Plan, tz: str, intervals: list, periods: list):
+    """The intervals and service periods of a new client with more than one change."""
+    changes = [rules.Change(to, rules.local_day(at, tz)) for _from, to, at in _steps(plan)]
+    intervals += [(account_id, plan.client_id, *span) for span in rules.intervals(changes)]
+    periods += _periods(account_id, plan.client_id, rules.service_periods(changes))
+
+
+def _periods(account_id: int, client_id: int, spells: list) -> list[tuple]:
+    return [
+        (
+            account_id,
+            client_id,
+            start,
+            end,
+            spells[0][0],
+            spells[i + 1][0] if i + 1 < len(spells) else None,
+        )
+        for i, (start, end) in enumerate(spells)
+    ]
 
 
 INTERVAL_COLUMNS = ("account", "client", "status", "valid_from", "valid_to")
@@ -230,18 +275,7 @@ def _derived_rebuild(ctx: Context, ids: list[int]) -> None:
     for client_id in ids:
         changes = rules.changes_of(history[client_id], tz)
         intervals += [(account_id, client_id, *span) for span in rules.intervals(changes)]
-        spells = rules.service_periods(changes)
-        periods += [
-            (
-                account_id,
-                client_id,
-                start,
-                end,
-                spells[0][0],
-                spells[i + 1][0] if i + 1 < len(spells) else None,
-            )
-            for i, (start, end) in enumerate(spells)
-        ]
+        periods += _periods(account_id, client_id, rules.service_periods(changes))
     insert(StatusInterval, INTERVAL_COLUMNS, intervals)
     insert(ServicePeriod, PERIOD_COLUMNS, periods)
 

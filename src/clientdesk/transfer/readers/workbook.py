@@ -83,7 +83,13 @@ class XlsxSheet(Sheet):
         self.limits = limits()
         try:
             self._zip = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zipfile.LargeZipFile,
+            OSError,
+            ValueError,
+            NotImplementedError,
+        ) as exc:
             raise UnreadableFile(_("This file is not CSV or XLSX.")) from exc
         self._strings: _SharedStrings | None = None
         self.headers = []
