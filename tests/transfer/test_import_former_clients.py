@@ -177,3 +177,23 @@ def test_the_client_form_still_cannot_create_a_former_client(cast):
             name="Form",
             status="inactive",
         )
+
+
+def test_the_insights_numbers_count_imported_former_clients_right(cast, tmp_path):
+    from clientdesk.insights import queries as metrics
+
+    job = _run(
+        cast,
+        tmp_path,
+        "GONE,Gone Ltd,Inactive,15/06/2024,01/09/2021\r\n"
+        "SHKY,Shaky Ltd,At risk,01/03/2024,10/01/2023\r\n",
+    )
+    assert job.counts["created"] == 2, _errors(job)
+    first_half = metrics.summary(cast.owner, D(2024, 1, 1), D(2024, 6, 30))
+    # Both in service in the range, neither new (both began before it), one churned in it.
+    assert (first_half.total, first_half.new, first_half.churned) == (2, 0, 1)
+    assert metrics.summary(cast.owner, D(2021, 9, 1), D(2021, 12, 31)).new == 1
+    assert metrics.summary(cast.owner, D(2024, 7, 1), D(2024, 7, 31)).total == 1
+    days = dict(metrics.evolution(cast.owner, D(2024, 6, 14), D(2024, 6, 15)).days)
+    assert days[D(2024, 6, 14)]["active"] == 1 and days[D(2024, 6, 14)]["at_risk"] == 1
+    assert days[D(2024, 6, 15)]["inactive"] == 1 and days[D(2024, 6, 15)]["active"] == 0
