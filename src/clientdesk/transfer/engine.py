@@ -39,7 +39,7 @@ from clientdesk.transfer.parse import RowParser, text
 from clientdesk.transfer.readers import UnreadableFile, open_sheet
 
 log = logging.getLogger(__name__)
-BATCH_SIZE = 2000
+BATCH_SIZE = 4000
 BATCH_MIN = 50
 BATCH_FIRST = 250  # the first batch measures the pace; the next ones double up to BATCH_SIZE
 BATCH_BYTES = 4 << 20  # of text in a batch's values: rows may hold 2 MB each (readers.limits)
