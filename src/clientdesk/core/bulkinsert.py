@@ -12,6 +12,7 @@ import json
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from itertools import chain
 from typing import Any
 
 from django.db import connection, models
@@ -85,13 +86,13 @@ def ids_reserve(model: type[models.Model], count: int) -> list[int]:
 def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Sequence]) -> int:
     """Insert `rows` (tuples in `columns` order) into the model's table; answers the count."""
     convert = [(i, c) for i, c in enumerate(_converters(model, columns)) if c is not None]
-    if convert:
-        rows = (_converted(row, convert) for row in rows)
     table = connection.ops.quote_name(model._meta.db_table)
     names = ", ".join(connection.ops.quote_name(c) for c in _attnames(model, columns))
     count = 0
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            if convert:
+                rows = (_converted(row, convert) for row in rows)
             with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -110,13 +111,13 @@ def insert(model: type[models.Model], columns: Sequence[str], rows: Iterable[Seq
         for row in rows:
             batch.append(row)
             if len(batch) == per_statement:
-                count += _insert_values(raw, head, one, batch)
+                count += _insert_values(raw, head, one, batch, convert)
                 batch = []
         # The rest in power-of-two pieces: sqlite3 keeps up to 128 prepared statements per
         # connection, and a statement per remainder length would fill it with large ones.
         while batch:
             size = 1 << (len(batch).bit_length() - 1)
-            count += _insert_values(raw, head, one, batch[:size])
+            count += _insert_values(raw, head, one, batch[:size], convert)
             batch = batch[size:]
         return count
 
@@ -126,7 +127,10 @@ def _values_sql(head: str, one: str, rows: int) -> str:
     return head + ", ".join([one] * rows)
 
 
-def _insert_values(raw, head: str, one: str, batch: list) -> int:
-    params = [value for row in batch for value in row]
+def _insert_values(raw, head: str, one: str, batch: list, convert: list) -> int:
+    params = list(chain.from_iterable(batch))
+    width = len(params) // len(batch)
+    for i, c in convert:  # a column at a time, over the statement's values
+        params[i::width] = map(c, params[i::width])
     sqlite3.Cursor.execute(raw, _values_sql(head, one, len(batch)), params)
     return len(batch)

@@ -226,7 +226,10 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
                 rejected.append((row, values, errors))
             else:
                 batch.append((row, values))
-            size += sum(len(v) for v in values if type(v) is str)
+            try:  # a delimited file's cells are all text
+                size += sum(map(len, values))
+            except TypeError:  # a workbook's are also numbers, dates and blanks
+                size += sum(len(v) for v in values if type(v) is str)
             if len(batch) + len(rejected) >= run.batch_rows or size >= BATCH_BYTES:
                 _commit(run, batch, rejected, read)
                 batch, rejected, size = [], [], 0
