@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 
-from django.db import connection, transaction
+from django.db import OperationalError, connection, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -192,7 +192,12 @@ def _sqlite_import_settings() -> Iterator[None]:
         with connection.cursor() as cursor:
             cursor.execute(f"PRAGMA cache_size={int(before)}")
             cursor.execute(f"PRAGMA wal_autocheckpoint={int(checkpoint)}")
-            cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        if not connection.in_atomic_block:  # a checkpoint runs outside any transaction
+            try:
+                with connection.cursor() as cursor:
+                    cursor.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except OperationalError:  # the database busy: the next writer's commit does it
+                log.info("import: checkpoint left to the next writer", exc_info=True)
 
 
 def _fail(job: ImportJob, message: str) -> None:
