@@ -57,7 +57,7 @@ bench: setup
 	@echo "=== devices tab, list API and counts at 1,000,000 devices (bench/results/devices-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/devices.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/devices.py
-	@echo "=== imports: 100,000 clients from CSV and XLSX, then 1,000,000 for memory (bench/results/imports-*.md)"
+	@echo "=== imports: 100,000 clients from CSV and XLSX beside django-import-export and the floor, then 1,000,000 for memory and pace (bench/results/imports-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/imports.py --million
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/imports.py --million
 	@echo "=== web servers (bench/results/servers.md)"
