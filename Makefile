@@ -67,7 +67,7 @@ bench: setup
 	@echo "=== insights: the metrics API and the page at 100,000 clients (bench/results/insights-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/insights.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/insights.py
-	@echo "=== imports: 100,000 clients from CSV and XLSX, then 1,000,000 for memory (bench/results/imports-*.md)"
+	@echo "=== imports: 100,000 clients from CSV and XLSX beside django-import-export and the floor, then 1,000,000 for memory and pace (bench/results/imports-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/imports.py --million
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/imports.py --million
 	@echo "=== exports of 100,000 clients as CSV and XLSX: first byte, time, memory (bench/results/exports-*.md)"

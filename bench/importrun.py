@@ -195,18 +195,62 @@ def _peak_mb() -> float:
     return _status_mb("VmHWM")
 
 
+# Where an engine row's time goes: each stage is the cumulative time of the functions named
+# (file suffix, function), as cProfile measured them; SQL run inside a stage counts in it.
+STAGES = [
+    ("read (the file's records)", [("transfer/readers/delimited.py", "rows"),
+                                   ("transfer/readers/workbook.py", "rows")]),
+    ("parse (cells to values)", [("transfer/parse.py", "parse")]),
+    ("key and repeats", [("transfer/engine.py", "key"), ("core/seenkeys.py", "get"),
+                         ("core/seenkeys.py", "setdefault")]),
+    ("validate: client rules (checks, lookups)", [("clients/batch/check.py", "_plan_row"),
+                                                  ("clients/batch/check.py", "_check_parents")]),
+    ("validate: existing prefixes (one query a batch)", [("clients/batch/check.py", "_existing")]),
+    ("validate: primary contact", [("contacts/primary_batch.py", "primary_contacts_check")]),
+    ("write clients_client", [("clients/batch/write.py", "_insert_clients")]),
+    ("write history and derived tables", [("clients/batch/write.py", "_history")]),
+    ("write tags", [("clients/batch/write.py", "_set_tags")]),
+    ("write contacts_contact", [("contacts/primary_batch.py", "primary_contacts_write")]),
+    ("write activity", [("clients/batch/write.py", "_client_activities"),
+                        ("audit/events.py", "events_record")]),
+    ("job progress and rejected rows", [("transfer/engine.py", "_record")]),
+    ("commit", [("~", "<method 'commit' of 'sqlite3.Connection' objects>"),
+                ("psycopg/connection.py", "commit")]),
+    ("whole import", [("transfer/engine.py", "_run")]),
+]  # fmt: skip
+
+
+def stages(stats) -> str:
+    """A table of STAGES: seconds (cumulative, under cProfile) and share of the whole."""
+    found: dict[str, float] = {}
+    for (path, _line, name), (_cc, _nc, _tt, cumulative, _callers) in stats.stats.items():
+        for stage, functions in STAGES:
+            if any(path.endswith(suffix) and name == fn for suffix, fn in functions):
+                found[stage] = found.get(stage, 0.0) + cumulative
+    whole = found.get("whole import") or 1.0
+    lines = ["| stage | seconds (cProfile) | share |", "| --- | ---: | ---: |"]
+    for stage, _functions in STAGES:
+        seconds = found.get(stage, 0.0)
+        lines.append(f"| {stage} | {seconds:.2f} | {100 * seconds / whole:.0f} % |")
+    return "\n".join(lines)
+
+
 def _profiled(fn: Callable[[], dict], out: Path) -> dict:
     """Run fn under cProfile; its 40 costliest functions (own time, then cumulative) to out."""
     import cProfile
     import io
     import pstats
 
-    profile = cProfile.Profile()
+    # Wall time by default (on PostgreSQL a stage's time includes the server's); with
+    # `--profile-cpu`, this process's CPU time, which other work on the machine stretches less.
+    cpu = os.environ.get("BENCH_PROFILE_CLOCK") == "cpu"
+    profile = cProfile.Profile(time.process_time) if cpu else cProfile.Profile()
     try:
         return profile.runcall(fn)
     finally:
         text = io.StringIO()
         stats = pstats.Stats(profile, stream=text)
+        text.write(stages(stats) + "\n\n")
         stats.sort_stats("tottime").print_stats(40)
         stats.sort_stats("cumulative").print_stats(40)
         out.write_text(text.getvalue())

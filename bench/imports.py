@@ -288,12 +288,20 @@ def main() -> int:
         help="run each contender under cProfile (slower: results go to var/bench/, with "
         "profile-<contender>-<format>-<rows>.txt beside them)",
     )
+    parser.add_argument(
+        "--profile-cpu",
+        action="store_true",
+        help="--profile, timed by the process's CPU time instead of the wall clock",
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--fmt", help=argparse.SUPPRESS)
     parser.add_argument("--result", help=argparse.SUPPRESS)
     parser.add_argument("--profile-to", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.profile_cpu:
+        args.profile = True
+        os.environ["BENCH_PROFILE_CLOCK"] = "cpu"  # the children inherit it
     if args.child:
         from bench.importrun import child
 

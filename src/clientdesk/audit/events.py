@@ -175,8 +175,12 @@ COLUMNS = (
 def events_record(*, account, actor, entries: Sequence[Pending], at: datetime | None = None) -> int:
     """Record a batch of entries as plain rows (core.bulkinsert), all at `at`; subscribers hear
     of each on commit. Answers the count."""
+    checked: set[tuple] = set()  # a batch repeats a few shapes of entry: each checked once
     for entry in entries:
-        _checked(entry.verb, entry.verb.target, entry.changes)
+        shape = (id(entry.verb), *(entry.changes or ()))
+        if shape not in checked:
+            _checked(entry.verb, entry.verb.target, entry.changes)
+            checked.add(shape)
     if not entries:
         return 0
     at = at or timezone.now()

@@ -20,7 +20,7 @@ def fields_check(model: type[models.Model], values: dict[str, Any]) -> dict[str,
         known = fields.get(name)
         if known is None:
             continue
-        model_field, plain_limit = known
+        model_field, plain_limit, direct = known
         if model_field.blank and value in model_field.empty_values:
             continue  # an empty value of a field that may be blank passes every check
         if (
@@ -30,6 +30,8 @@ def fields_check(model: type[models.Model], values: dict[str, Any]) -> dict[str,
             and "\x00" not in value
         ):
             continue  # what a plain CharField or TextField takes as it is
+        if direct is not None and type(value) is str and value and _passes(direct, value):
+            continue  # a text its field's validators take (all Field.clean would run)
         try:
             model_field.clean(value, None)
         except ValidationError as exc:
@@ -40,7 +42,7 @@ def fields_check(model: type[models.Model], values: dict[str, Any]) -> dict[str,
 
 
 _BUILT_IN = (validators.MaxLengthValidator, validators.ProhibitNullCharactersValidator)
-_cache: dict[type, dict[str, tuple[models.Field, int | None]]] = {}
+_cache: dict[type, dict[str, tuple[models.Field, int | None, tuple | None]]] = {}
 _UNLIMITED = 1 << 62
 
 
@@ -55,10 +57,30 @@ def _plain_limit(model_field: models.Field) -> int | None:
     return model_field.max_length or _UNLIMITED
 
 
-def _fields(model: type[models.Model]) -> dict[str, tuple[models.Field, int | None]]:
+def _passes(checks: tuple, value: str) -> bool:
+    try:
+        for check in checks:
+            check(value)
+    except ValidationError:
+        return False  # Field.clean then says why, in its words
+    return True
+
+
+def _direct(model_field: models.Field) -> tuple | None:
+    """The validators alone, for a text field whose `clean` of a non-empty text is just them:
+    a CharField (EmailField, …) without choices takes a text as it is (to_python) and
+    `validate` refuses only an empty one. Else None: Field.clean decides."""
+    if type(model_field) not in (models.CharField, models.EmailField) or model_field.choices:
+        return None
+    return tuple(model_field.validators)
+
+
+def _fields(
+    model: type[models.Model],
+) -> dict[str, tuple[models.Field, int | None, tuple | None]]:
     if model not in _cache:
         _cache[model] = {
-            f.name: (f, _plain_limit(f))
+            f.name: (f, _plain_limit(f), _direct(f))
             for f in model._meta.concrete_fields
             if not f.is_relation and not f.primary_key
         }

@@ -39,6 +39,23 @@ def clients_import_batch(
 
     The caller runs each batch in its own transaction.
     """
+    existing, visible_ids = _existing(ctx, rows)
+    plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
+    _check_parents(ctx, plans, existing, visible_ids)
+    if steps.check:
+        steps.check(plans)
+    if not ctx.dry_run:
+        write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing, steps)
+    else:
+        for p in plans:
+            if p.outcome.action == CREATE:
+                ctx.planned.setdefault(p.fields["prefix"], p.row.number)
+    return [p.outcome for p in plans]
+
+
+def _existing(ctx: Context, rows: list[Row]) -> tuple[dict[str, Client], set[int]]:
+    """The account's clients the rows name (by prefix or as parent), and which of them and
+    their parents the member may see: one query each for the batch."""
     prefixes = {normalize_prefix(r.data.get("prefix", "")) for r in rows}
     parents = {normalize_prefix(r.data.get("parent_prefix") or "") for r in rows} - {""}
     visible = clients_visible(ctx.membership)
@@ -52,17 +69,7 @@ def clients_import_batch(
     existing = {c.prefix: c for c in found}
     known = {c.pk for c in existing.values()} | {c.parent_id for c in existing.values()}
     visible_ids = set(visible.filter(pk__in=known - {None}).values_list("pk", flat=True))
-    plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
-    _check_parents(ctx, plans, existing, visible_ids)
-    if steps.check:
-        steps.check(plans)
-    if not ctx.dry_run:
-        write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing, steps)
-    else:
-        for p in plans:
-            if p.outcome.action == CREATE:
-                ctx.planned.setdefault(p.fields["prefix"], p.row.number)
-    return [p.outcome for p in plans]
+    return existing, visible_ids
 
 
 def reject(plan: Plan, exc: ValidationError | dict) -> Plan:
