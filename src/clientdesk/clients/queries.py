@@ -2,6 +2,7 @@
 (`Client.objects.for_member`: the account, the client limits, not deleted)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
@@ -19,6 +20,7 @@ from clientdesk.clients.models import (
     Tag,
 )
 from clientdesk.clients.search import search
+from clientdesk.core import registry
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
 from clientdesk.core.tenancy import client_rule, get_for
@@ -50,6 +52,24 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
+def sorts(membership: Membership | None = None) -> dict[str, Any]:
+    """SORTS plus the sortable columns other domains add (core.registry.client_columns), those
+    the member may see when a member is given."""
+    columns = (
+        registry.client_columns.all()
+        if membership is None
+        else registry.client_columns.for_member(membership)
+    )
+    return SORTS | {c.key: c.sort() for c in columns if c.sort is not None}
+
+
+def extra_filters(membership: Membership | None = None) -> list[registry.ClientFilter]:
+    """The filters other domains add (core.registry.client_filters), those the member may use."""
+    if membership is None:
+        return registry.client_filters.all()
+    return registry.client_filters.for_member(membership)
+
+
 @dataclass
 class ClientFilters:
     tab: str = "all"
@@ -61,6 +81,8 @@ class ClientFilters:
     tag: int | None = None
     parent: int | None = None
     archived: bool | None = None  # None: follow the tab (the Archived tab shows archived only)
+    # The other domains' filters (core.registry.client_filters): key → parsed value.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def clients_visible(membership: Membership) -> QuerySet[Client]:
@@ -162,6 +184,10 @@ def filtered(
     if f.parent:
         # Only below a parent this person sees: else the answer confirms a hidden client's id.
         qs = qs.filter(client_rule(membership, "parent__"), parent_id=f.parent)
+    if f.extra:
+        for entry in extra_filters(membership):
+            if f.extra.get(entry.key) is not None:
+                qs = entry.apply(membership, qs, f.extra[entry.key])
     return search(qs, f.q)
 
 
@@ -175,11 +201,12 @@ def client_page(
     limit: int = 50,
     before: str | None = None,
 ) -> Page:
-    sort = sort if sort in SORTS else DEFAULT_SORT
+    available = sorts(membership)
+    sort = sort if sort in available else DEFAULT_SORT
     qs = (
         filtered(membership, filters)
         # Named after the sort, so a cursor made for one sort is refused by another.
-        .annotate(**{f"sort_{sort}": SORTS[sort]})
+        .annotate(**{f"sort_{sort}": available[sort]})
         .select_related("industry", "manager", "parent")
     )
     prefix = "-" if descending else ""
