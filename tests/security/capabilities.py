@@ -85,6 +85,13 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "agreement_edit": "agreements.write",
     "agreement_renew": "agreements.write",
     "agreement_end": "agreements.write",
+    # Software: the catalog (Settings › Applications) and the client's Apps tab
+    "application_new": "apps.catalog",
+    "application_edit": "apps.catalog",
+    "application_delete": "apps.catalog",
+    "client_app_add": "apps.write",
+    "client_app_edit": "apps.write",
+    "client_app_remove": "apps.write",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -114,4 +121,10 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:document_delete": "documents.write",
     "api:agreement_post": "agreements.write",
     "api:agreement_patch": "agreements.write",
+    "api:application_post": "apps.catalog",
+    "api:application_patch": "apps.catalog",
+    "api:application_remove": "apps.catalog",
+    "api:client_app_post": "apps.write",
+    "api:client_app_patch": "apps.write",
+    "api:client_app_delete": "apps.write",
 }

@@ -153,13 +153,11 @@ def client_out(
         "archived": client.archived,
         "version": client.version,
         "counts": counts,
-        # Nothing computes opportunities yet (the software catalog): unknown, not "0.00".
-        "opportunity": {
-            "missing_apps": [],
-            "problematic_apps": [],
-            "project": None,
-            "revenue": None,
-        },
+        # Kept by the software domain (core.registry.client_fields); without it, unknown.
+        "opportunity": fields.get(
+            "opportunity",
+            {"missing_apps": [], "problematic_apps": [], "project": None, "revenue": None},
+        ),
     }
 
 

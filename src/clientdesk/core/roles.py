@@ -19,7 +19,13 @@ class Role(models.TextChoices):
 ROLE_ORDER = [Role.OWNER, Role.ADMIN, Role.MANAGER, Role.TECHNICIAN, Role.VIEWER]
 
 _READ = {"account.read", "clients.read"}
-_TECH = _READ | {"tickets.write", "devices.write", "documents.write", "contacts.write"}
+_TECH = _READ | {
+    "tickets.write",
+    "devices.write",
+    "documents.write",
+    "contacts.write",
+    "apps.write",
+}
 _MANAGER = _TECH | {
     "clients.write",
     "clients.status",
@@ -30,6 +36,7 @@ _MANAGER = _TECH | {
     "clients.offboard",
     "money.read",
     "agreements.write",
+    "apps.catalog",
 }
 _ADMIN = _MANAGER | {
     "account.manage",

@@ -1,0 +1,111 @@
+"""The software columns and filters of the Clients list (core.registry.client_columns and
+client_filters): the app stack and missing apps indicators, the two opportunities (sortable),
+the problematic-apps filter and the project-opportunity filter."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.db.models import DecimalField, F, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from clientdesk.software import queries
+from clientdesk.software.models import ClientOpportunity
+
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def indicator_values(membership, clients) -> dict[int, dict]:
+    """Each row's stack, missing and problematic names (the indicators and their lists)."""
+    return queries.stack_names(membership.account_id, clients)
+
+
+def _kept(field: str):
+    def values(membership, clients) -> dict[int, Decimal]:
+        rows = (
+            ClientOpportunity.objects.for_account(membership.account_id)
+            .filter(client_id__in=[c.pk for c in clients])
+            .values_list("client_id", field)
+        )
+        found = dict.fromkeys((c.pk for c in clients), Decimal("0.00"))
+        found.update(dict(rows))
+        return found
+
+    return values
+
+
+project_values = _kept("project")
+revenue_values = _kept("revenue")
+
+
+def project_sort():
+    # A client without a kept row yet (no catalog) has no opportunity: 0.
+    return Coalesce(F("opportunity__project"), Value(Decimal("0.00")), output_field=MONEY)
+
+
+def revenue_sort():
+    return Coalesce(F("opportunity__revenue"), Value(Decimal("0.00")), output_field=MONEY)
+
+
+def export_names(value) -> str:
+    return ", ".join(value["stack"]) if value else ""
+
+
+def export_missing(value) -> str:
+    return ", ".join(value["missing"]) if value else ""
+
+
+def export_money(value) -> str:
+    return "" if value is None else str(value)
+
+
+# Filters ------------------------------------------------------------------------------------
+
+
+def parse_yes_no(raw: str) -> bool | None:
+    value = raw.strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off"):
+        return False
+    raise ValueError(_("Give true or false."))
+
+
+def apply_has_problematic(membership, clients, value: bool):
+    has = queries.problematic_clients(membership, None)
+    return clients.filter(has) if value else clients.exclude(has)
+
+
+def parse_app(raw: str) -> int | str | None:
+    """ "any", or an application's id."""
+    value = raw.strip().lower()
+    if value == "any":
+        return "any"
+    if value.isdigit() and 0 < int(value) < 2**63:
+        return int(value)
+    raise ValueError(_("Give an application's id, or any."))
+
+
+def apply_problematic_app(membership, clients, value):
+    return clients.filter(
+        queries.problematic_clients(membership, None if value == "any" else value)
+    )
+
+
+def app_choices(membership):
+    return list(queries.applications(account=membership.account_id).values_list("pk", "name"))
+
+
+def parse_amount(raw: str) -> Decimal | None:
+    try:
+        amount = Decimal(raw.strip().replace(",", ""))
+    except InvalidOperation:
+        raise ValueError(_("Give an amount, such as 1000 or 1000.50.")) from None
+    if not amount.is_finite() or amount < 0 or amount > Decimal("999999999999.99"):
+        raise ValueError(_("Give an amount from 0 to 999999999999.99."))
+    return amount
+
+
+def apply_min_project(membership, clients, value: Decimal):
+    if value <= 0:
+        return clients
+    return clients.filter(opportunity__project__gte=value)
