@@ -114,6 +114,13 @@ class ClientAppPatchIn(Strict):
     note: str = Field(None, max_length=500)  # type: ignore[assignment]
 
 
+def _body(schema, request):
+    """The PATCH body, which must be there (its fields are all optional)."""
+    if not request.body.strip():
+        raise ValidationError({"body": _("Send a JSON object with the fields to change.")})
+    return read_body(schema, request)
+
+
 def application_out(membership: Membership, apps: list[Application]) -> list[dict]:
     money = can(membership, "money.read")
     return [
@@ -206,7 +213,7 @@ def application_patch(request, application_id: Id):
     client's opportunity. A stale `version` answers 409."""
     app = _one_application(request, application_id)
     require(request.membership, "apps.catalog")
-    payload = read_body(ApplicationPatchIn, request)
+    payload = _body(ApplicationPatchIn, request)
     given = payload.model_fields_set - {"version"}
     _money_given(request.membership, given)
     fields: dict = {
@@ -297,7 +304,7 @@ def client_app_patch(request, client_id: Id, application_id: Id):
     client = get_client(membership=request.membership, pk=client_id)
     row = queries.get_client_app(client=client, application_id=application_id)
     require(request.membership, "apps.write")
-    payload = read_body(ClientAppPatchIn, request)
+    payload = _body(ClientAppPatchIn, request)
     services.client_app_update(
         row=row, actor=request.membership, problematic=payload.problematic, note=payload.note
     )
