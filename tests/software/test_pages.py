@@ -93,7 +93,7 @@ def test_the_details_panel_shows_the_opportunity_alone_and_with_sub_clients(cast
 
 def test_the_active_tab_shows_the_software_columns_and_filters(cast):
     apps = worked_catalog(cast)
-    big = make_client(cast, prefix="BIG", industry=industry(cast, "Legal"))
+    make_client(cast, prefix="BIG", industry=industry(cast, "Legal"))
     mid = make_client(cast, prefix="MID")
     client_app_add(client=mid, actor=None, application=apps["A"], problematic=True)
     client_app_add(client=mid, actor=None, application=apps["C"])
