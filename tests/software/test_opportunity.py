@@ -7,7 +7,6 @@ import pytest
 
 from clientdesk.clients.services import client_delete, client_update
 from clientdesk.contacts.services import contact_create, contact_delete
-from clientdesk.software.models import ClientOpportunity
 from clientdesk.software.queries import opportunity_of
 from clientdesk.software.services import (
     application_delete,
@@ -120,10 +119,12 @@ def test_opportunities_roll_up_over_sub_clients_at_any_depth(cast):
     assert kept(root).sub_project == Decimal("0.00")
 
 
-def test_an_account_without_a_catalog_keeps_nothing(cast):
+def test_every_client_keeps_a_row_even_without_a_catalog(cast):
+    """The Clients list sorts through the kept rows (an INNER JOIN): a client without one
+    would drop out of that sort."""
     from clientdesk.software.models import Application
 
     Application.objects.filter(account=cast.account).delete()
     client = make_client(cast, prefix="BARE")
-    assert not ClientOpportunity.objects.filter(client=client).exists()
-    assert opportunity_of(client=client)["project"] == Decimal("0.00")
+    assert kept(client).project == Decimal("0.00")
+    assert opportunity_of(client=client)["missing"] == []

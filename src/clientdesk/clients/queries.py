@@ -203,11 +203,16 @@ def client_page(
 ) -> Page:
     available = sorts(membership)
     sort = sort if sort in available else DEFAULT_SORT
+    qs = filtered(membership, filters)
+    for column in registry.client_columns.all():
+        if column.key == sort and column.sort_rows is not None:
+            qs = column.sort_rows(membership, qs)
     qs = (
-        filtered(membership, filters)
+        qs
         # Named after the sort, so a cursor made for one sort is refused by another.
-        .annotate(**{f"sort_{sort}": available[sort]})
-        .select_related("industry", "manager", "parent")
+        .annotate(**{f"sort_{sort}": available[sort]}).select_related(
+            "industry", "manager", "parent"
+        )
     )
     prefix = "-" if descending else ""
     page = keyset_page(

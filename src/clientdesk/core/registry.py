@@ -125,6 +125,10 @@ class ClientColumn:
     order: int = 100
     numeric: bool = False  # right-aligned
     sort: Callable[[], Any] | None = None
+    # `sort_rows(membership, clients)`: sorting by it first narrows the clients' queryset
+    # this way (e.g. to an INNER JOIN of the table that keeps the value, named by its account,
+    # so the keyset page walks that table's index); it must keep every client.
+    sort_rows: Callable[[Any, Any], Any] | None = None
     tabs: tuple[str, ...] = ()
     export: Callable[[Any], Any] | None = None
     capability: str | None = None  # e.g. "money.read": others neither see nor sort by it

@@ -134,11 +134,6 @@ def changes_heard(events: list[Event]) -> None:
     for account_id in whole:
         opportunities_recompute(account_id, None)
     for account_id, ids in clients.items():
-        if account_id not in whole and _has_catalog(account_id):
+        if account_id not in whole:
+            # Every live client keeps a row, catalog or not: the list sorts through it.
             opportunities_recompute(account_id, ids)
-
-
-def _has_catalog(account_id: int) -> bool:
-    """Without a catalog every figure is zero: nothing to keep (and an import of clients into
-    such an account pays nothing)."""
-    return Application.objects.for_account(account_id).exists()

@@ -4,19 +4,22 @@ the problematic-apps filter and the project-opportunity filter."""
 
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import DecimalField, F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from clientdesk.software import queries
 from clientdesk.software.models import ClientOpportunity
 
-MONEY = DecimalField(max_digits=14, decimal_places=2)
-
 
 def indicator_values(membership, clients) -> dict[int, dict]:
-    """Each row's stack, missing and problematic names (the indicators and their lists)."""
-    return queries.stack_names(membership.account_id, clients)
+    """Each row's stack, missing and problematic names (the indicators and their lists); the
+    two indicator columns of one page share one reading."""
+    ids = tuple(c.pk for c in clients)
+    cached = getattr(membership, "_software_names", None)
+    if cached is None or cached[0] != ids:
+        cached = (ids, queries.stack_names(membership.account_id, clients))
+        membership._software_names = cached
+    return cached[1]
 
 
 def _kept(field: str):
@@ -38,12 +41,18 @@ revenue_values = _kept("revenue")
 
 
 def project_sort():
-    # A client without a kept row yet (no catalog) has no opportunity: 0.
-    return Coalesce(F("opportunity__project"), Value(Decimal("0.00")), output_field=MONEY)
+    return F("opportunity__project")
 
 
 def revenue_sort():
-    return Coalesce(F("opportunity__revenue"), Value(Decimal("0.00")), output_field=MONEY)
+    return F("opportunity__revenue")
+
+
+def kept_rows(membership, clients):
+    """Every live client has its kept row (made with the client, software.events): an INNER
+    JOIN, named by its account too, which lets the keyset page walk opportunity_project_idx /
+    _revenue_idx (account_id, value, client_id) instead of sorting every client."""
+    return clients.filter(opportunity__account_id=membership.account_id)
 
 
 def export_names(value) -> str:
