@@ -139,7 +139,7 @@ def application_create(
     monthly_price_per_user: Any = 0,
     baseline: bool = False,
     baseline_industries: Iterable | None = None,
-    recompute: bool = True,
+    recompute: bool = True,  # False: the caller recomputes once for many (an import batch)
 ) -> Application:
     app = Application(
         account=account,
@@ -179,6 +179,7 @@ def application_update(
     actor,
     version: int | None = None,
     baseline_industries: Iterable | str | None = "unchanged",
+    recompute: bool = True,  # False: the caller recomputes once for many (an import batch)
     **fields,
 ) -> Application:
     unknown = set(fields) - set(EDITABLE)
@@ -219,9 +220,12 @@ def application_update(
     event_record(
         account=app.account, actor=actor, verb=APPLICATION_UPDATED, target=app, changes=changes
     )
-    if {"project_value", "monthly_price_per_user", "baseline", "baseline_industries"} & set(
-        changes
-    ):
+    if recompute and {
+        "project_value",
+        "monthly_price_per_user",
+        "baseline",
+        "baseline_industries",
+    } & set(changes):
         opportunities_recompute(app.account_id, None)
     return app
 
