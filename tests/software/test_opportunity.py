@@ -128,3 +128,20 @@ def test_every_client_keeps_a_row_even_without_a_catalog(cast):
     client = make_client(cast, prefix="BARE")
     assert kept(client).project == Decimal("0.00")
     assert opportunity_of(client=client)["missing"] == []
+
+
+def test_a_large_accounts_catalog_change_is_recomputed_by_a_task(
+    cast, monkeypatch, run_tasks, django_capture_on_commit_callbacks
+):
+    from clientdesk.software import opportunity
+
+    apps = worked_catalog(cast)
+    clients = [make_client(cast, prefix=f"BIG{i}") for i in range(3)]
+    monkeypatch.setattr(opportunity, "SYNC_LIMIT", 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        application_update(
+            application=apps["A"], actor=cast.manager, project_value=Decimal("99.00")
+        )
+    assert kept(clients[0]).project == Decimal("1000.00")  # not yet: the worker's job
+    run_tasks()
+    assert [kept(c).project for c in clients] == [Decimal("99.00")] * 3

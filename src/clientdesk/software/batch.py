@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
 from clientdesk.software.models import Application, Category
-from clientdesk.software.opportunity import opportunities_recompute
+from clientdesk.software.opportunity import catalog_changed
 from clientdesk.software.services import _industries, application_create, application_update
 
 __all__ = ["Context", "applications_import_batch"]
@@ -115,7 +115,7 @@ def applications_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]
             changed = changed or outcome.action in (CREATE, UPDATE)
             outcomes.append(outcome)
         if changed and not ctx.dry_run:
-            opportunities_recompute(ctx.account.pk, None)
+            catalog_changed(ctx.account.pk)
     return outcomes
 
 

@@ -106,7 +106,7 @@ ACCOUNT_VERBS = {"industry.merged", "industry.deleted"}  # clients' industries c
 def changes_heard(events: list[Event]) -> None:
     """Inside the writer's transaction: recompute the opportunities its entries touch."""
     from clientdesk.contacts.models import Contact
-    from clientdesk.software.opportunity import opportunities_recompute
+    from clientdesk.software.opportunity import catalog_changed, opportunities_recompute
 
     clients: dict[int, set[int]] = defaultdict(set)
     contacts: dict[int, set[int]] = defaultdict(set)
@@ -132,7 +132,7 @@ def changes_heard(events: list[Event]) -> None:
         rows = Contact.objects.for_account(account_id).filter(pk__in=ids)
         clients[account_id] |= set(rows.values_list("client_id", flat=True))
     for account_id in whole:
-        opportunities_recompute(account_id, None)
+        catalog_changed(account_id)
     for account_id, ids in clients.items():
         if account_id not in whole:
             # Every live client keeps a row, catalog or not: the list sorts through it.

@@ -25,7 +25,7 @@ from clientdesk.software.events import (
     CLIENT_APP_UPDATED,
 )
 from clientdesk.software.models import Application, Category, ClientApp
-from clientdesk.software.opportunity import opportunities_recompute
+from clientdesk.software.opportunity import catalog_changed, opportunities_recompute
 
 EDITABLE = ("name", "category", "vendor", "project_value", "monthly_price_per_user", "baseline")
 MAX_MONEY = Decimal("999999999999.99")
@@ -168,7 +168,7 @@ def application_create(
         changes={"category": [None, app.category]},
     )
     if recompute and app.baseline:
-        opportunities_recompute(account.pk, None)
+        catalog_changed(account.pk)
     return app
 
 
@@ -226,7 +226,7 @@ def application_update(
         "baseline",
         "baseline_industries",
     } & set(changes):
-        opportunities_recompute(app.account_id, None)
+        catalog_changed(app.account_id)
     return app
 
 
@@ -237,7 +237,7 @@ def application_delete(*, application: Application, actor) -> None:
     event_record(account=app.account, actor=actor, verb=APPLICATION_DELETED, target=app)
     ClientApp.objects.for_account(app.account_id).filter(application=app).delete()
     app.delete()
-    opportunities_recompute(application.account_id, None)
+    catalog_changed(application.account_id)
 
 
 @transaction.atomic
@@ -265,7 +265,7 @@ def catalog_seed(*, account, actor=None) -> int:
         app.baseline_industries.set(known)
         made += 1
     if made and Client.objects.for_account(account).exists():
-        opportunities_recompute(account.pk, None)
+        catalog_changed(account.pk)
     return made
 
 
