@@ -75,10 +75,17 @@ class ClientApp(ClientOwnedModel):
             )
         ]
         indexes = [
-            # The problematic-apps filter: the clients with this (or any) app flagged.
+            # The problematic-apps filter: has this client this app flagged (a seek per client
+            # of the page's walk) …
             models.Index(
                 fields=["account", "application", "client"],
                 name="client_app_problem_idx",
+                condition=models.Q(problematic=True),
+            ),
+            # … or any app flagged.
+            models.Index(
+                fields=["account", "client"],
+                name="client_app_any_problem_idx",
                 condition=models.Q(problematic=True),
             ),
         ]
