@@ -22,6 +22,7 @@ const ICONS = [
   "ticket", "kanban", "wrench", "clock", "message-square", "lock", "timer", "chart-column", "flag-triangle-right", // tickets
   "file-text", // documents
   "monitor", "external-link", // devices
+  "app-window", "package-plus", "circle-alert", // software
 ];
 
 await build({

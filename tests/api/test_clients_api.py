@@ -129,11 +129,20 @@ def test_create_answers_201_with_the_whole_client(cast, manager):
             "contacts_in_agreement": 0,
             "contacts_out_of_agreement": 1,
         },
+        # The starter catalog's baseline for a legal firm (software.services.STARTER_CATALOG),
+        # one contact: 66.00 a user and month × 1 × 12.
         "opportunity": {
-            "missing_apps": [],
+            "missing_apps": [
+                "Cloud backup",
+                "Email security",
+                "Endpoint protection",
+                "Microsoft 365",
+                "Password manager",
+                "Practice management",
+            ],
             "problematic_apps": [],
-            "project": None,  # no software catalog computes it yet
-            "revenue": None,
+            "project": "6100.00",
+            "revenue": "792.00",
         },
     }
     assert body["activated_at"] is not None
@@ -663,10 +672,11 @@ def test_the_list_costs_the_same_queries_whatever_its_length(
     # token, membership, one page (industry, manager, parent joined), the page's tags, the
     # page's own contact counts, one query per tree level below the page (here: one, finding
     # no sub-clients), the same two for the device counts, the page's own SLA times, and its
-    # contacts in and out of agreement
-    with django_assert_num_queries(10):
+    # contacts in and out of agreement, and the opportunity (the catalog, its baseline
+    # industries, the page's stacks and counted contacts)
+    with django_assert_num_queries(14):
         assert len(ids(manager.get("/api/v1/clients", limit=2))) == 2
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(14):
         assert len(ids(manager.get("/api/v1/clients", limit=30, order="-industry"))) == 30
 
 
@@ -741,9 +751,10 @@ def test_the_list_costs_the_same_queries_with_a_deep_tree_of_contacts(
     manager.get("/api/v1/account")
     # One query per level of the tree below the page's rows, whatever the number of rows:
     # two rows at the top of a 12-deep chain read 11 levels; all twelve read just one. The
-    # contact counts and the device counts each walk the levels (and read the rows' own).
+    # contact counts and the device counts each walk the levels (and read the rows' own); the
+    # opportunity reads four more, whatever the rows.
     for limit, levels in ((2, 11), (12, 1)):
-        with django_assert_num_queries(8 + 2 * levels):
+        with django_assert_num_queries(12 + 2 * levels):
             body = manager.get("/api/v1/clients", limit=limit, order="prefix").json()
     assert body["items"][0]["counts"]["contacts_with_subclients"] == 12
     assert body["items"][-1]["counts"]["contacts_with_subclients"] == 1

@@ -45,6 +45,8 @@ KEPT_FOR_DELETES = {
     ("devices_device", "client_id"),
     ("offboarding_offboarding", "client_id"),
     ("offboarding_offboardingitem", "client_id"),
+    ("software_clientapp", "client_id"),
+    ("software_clientapp", "application_id"),  # removing an app from the catalog
 }
 # Looked up before the account is known: a token or link by its hash, a person's memberships
 # and portal access at sign-in, and, on tables of a few rows per person (invitations sent,

@@ -95,6 +95,13 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "offboarding_cancel": "clients.offboard",
     "client_win_back": "clients.status",
     "offboarding_settings": "clients.offboard",  # its GET (the form) asks for it too
+    # Software: the catalog (Settings › Applications) and the client's Apps tab
+    "application_new": "apps.catalog",
+    "application_edit": "apps.catalog",
+    "application_delete": "apps.catalog",
+    "client_app_add": "apps.write",
+    "client_app_edit": "apps.write",
+    "client_app_remove": "apps.write",
     # Imports
     "imports": "clients.import",
     "import_mapping": "clients.import",
@@ -129,4 +136,10 @@ WRITES: dict[str, str | tuple[str, ...]] = {
     "api:offboarding_item": "offboarding.tick",
     "api:offboarding_complete": "clients.offboard",
     "api:offboarding_cancel": "clients.offboard",
+    "api:application_post": "apps.catalog",
+    "api:application_patch": "apps.catalog",
+    "api:application_remove": "apps.catalog",
+    "api:client_app_post": "apps.write",
+    "api:client_app_patch": "apps.write",
+    "api:client_app_delete": "apps.write",
 }

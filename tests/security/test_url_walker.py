@@ -20,6 +20,8 @@ from clientdesk.integrations.services import api_token_create
 from clientdesk.offboarding.models import OffboardingItem
 from clientdesk.offboarding.services import offboarding_start
 from clientdesk.portal.services import portal_invitation_accept, portal_invite
+from clientdesk.software.models import Application
+from clientdesk.software.services import client_app_add
 from clientdesk.tickets.models import Holiday
 from clientdesk.tickets.services import ticket_create
 from clientdesk.transfer.services import import_create
@@ -71,7 +73,10 @@ def victim_objects(cast):
     offboarding_item = _offboarding_item(cast, client)
     device = device_create(client=client, actor=None, name="Victim device", serial="V-1")
     holiday = Holiday.objects.create(account=cast.account, day=date(2026, 12, 25), name="Xmas")
+    application = Application.objects.for_account(cast.account).order_by("pk").first()
+    client_app_add(client=client, actor=None, application=application)
     return {
+        "application_id": application.pk,
         "holiday_id": holiday.pk,
         "attachment_id": attachment.pk,
         "import_id": job.pk,

@@ -81,6 +81,7 @@ ACCOUNT_OBJECTS = frozenset(
         "import_id",
         "industry_id",
         "holiday_id",
+        "application_id",  # the catalog's (a client's stack names it too, below its client)
     }
 )
 # Routes that name a client in their query string rather than their path: the limit walk sends

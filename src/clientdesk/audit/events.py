@@ -3,7 +3,8 @@
 Every service records what it did with `event_record(...)` inside its own transaction, naming a
 verb its domain declared (audit.verbs); bulk writers (imports) hand a batch to `events_record`.
 After the transaction commits, each subscriber gets an `Event` per entry; a rolled-back write
-tells nobody. Notifications and webhooks are meant to be subscribers: `subscribe(fn)` at start-up
+tells nobody. A watcher (`watch(fn)`) hears of the entries inside the transaction instead, for
+what must change with the write itself. Notifications and webhooks are meant to be subscribers: `subscribe(fn)` at start-up
 (an AppConfig.ready), and `fn(event)` queues a task for anything slow, since it runs in the
 request (or the import) that made the change.
 """
@@ -85,8 +86,31 @@ def subscribers_muted() -> Iterator[None]:
         _muted.reset(token)
 
 
+Watcher = Callable[[list[Event]], None]
+_watchers: list[Watcher] = []
+
+
+def watch(fn: Watcher) -> Watcher:
+    """Call `fn(events)` inside the writer's transaction, right after the entries are written
+    (all of a batch at once): for what must change with the write itself — a figure another
+    domain keeps from these rows (software's opportunities). An error there undoes the write.
+    Keep it to a few queries per call: it runs in every write that records these verbs."""
+    if fn not in _watchers:
+        _watchers.append(fn)
+    return fn
+
+
+def unwatch(fn: Watcher) -> None:
+    if fn in _watchers:
+        _watchers.remove(fn)
+
+
 def _publish(events: list[Event]) -> None:
-    if _subscribers and events and not _muted.get():
+    if not events:
+        return
+    for fn in list(_watchers):  # in the transaction, muted or not: kept figures stay right
+        fn(events)
+    if _subscribers and not _muted.get():
         transaction.on_commit(lambda: _deliver(events))
 
 
@@ -202,7 +226,7 @@ def events_record(*, account, actor, entries: Sequence[Pending], at: datetime | 
         for pk, e in zip(ids, entries, strict=True)
     ]
     insert(Activity, COLUMNS, rows)
-    if _subscribers:
+    if _subscribers or _watchers:
         _publish(
             [
                 Event(

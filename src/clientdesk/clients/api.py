@@ -52,7 +52,6 @@ from clientdesk.core.api_schemas import (
     documented_body,
     id_from_text,
     read_body,
-    sort_order,
 )
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can, require
@@ -80,11 +79,17 @@ BILLING_FIELD = {
     "currency": "currency",
 }
 REPEATABLE = "Repeat it or give a comma list."
-ORDER_HELP = "One of " + ", ".join(queries.SORTS) + "; a leading - sorts descending."
+ORDER_HELP = (
+    "One of "
+    + ", ".join(queries.SORTS)
+    + " (and the columns other parts add: project_opportunity, revenue_opportunity, …);"
+    " a leading - sorts descending."
+)
 # The list filters, as GET /clients and its export take them (and the document says).
 StatusFilter = list[Annotated[str, StringConstraints(pattern=choices_list(Status.values))]]
 EngagementFilter = list[Annotated[str, StringConstraints(pattern=choices_list(Engagement.values))]]
-ClientOrder = sort_order(queries.SORTS)
+# Checked against queries.sorts() when asked: other domains add sorts at start-up.
+ORDER_PATTERN = r"^-?[a-z_]{1,40}$"
 Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
 
 
@@ -148,13 +153,11 @@ def client_out(
         "archived": client.archived,
         "version": client.version,
         "counts": counts,
-        # Nothing computes opportunities yet (the software catalog): unknown, not "0.00".
-        "opportunity": {
-            "missing_apps": [],
-            "problematic_apps": [],
-            "project": None,
-            "revenue": None,
-        },
+        # Kept by the software domain (core.registry.client_fields); without it, unknown.
+        "opportunity": fields.get(
+            "opportunity",
+            {"missing_apps": [], "problematic_apps": [], "project": None, "revenue": None},
+        ),
     }
 
 
@@ -196,11 +199,44 @@ def _manager_id(account, email: str):
     )
 
 
+def extra_filter_values(request) -> dict:
+    """The other domains' filters (core.registry.client_filters) of the query string, parsed;
+    a value a filter refuses is a 422 naming it. A filter the member may not use (its
+    capability) is ignored, as on the page."""
+    found = {}
+    for entry in queries.extra_filters(request.membership):
+        raw = request.GET.get(entry.key, "").strip()
+        if not raw:
+            continue
+        if "\x00" in raw:
+            raise ValidationError({entry.key: NUL_MESSAGE})
+        try:
+            value = entry.parse(raw)
+        except ValueError as exc:
+            raise ValidationError({entry.key: str(exc)}) from None
+        if value is not None:
+            found[entry.key] = value
+    return found
+
+
 def client_filters(
-    account, *, status, engagement, industry, manager, parent, q, archived, tag, order
+    account,
+    *,
+    status,
+    engagement,
+    industry,
+    manager,
+    parent,
+    q,
+    archived,
+    tag,
+    order,
+    membership: Membership | None = None,
+    extra: dict | None = None,
 ) -> tuple[queries.ClientFilters | None, str, bool]:
     """The list filters of GET /api/v1/clients (and its export), checked: (filters, sort,
-    descending); filters is None when one names nothing in this account (no client matches)."""
+    descending); filters is None when one names nothing in this account (no client matches).
+    `extra` holds the other domains' filters (`extra_filter_values`)."""
     for name, value in (("q", q), ("industry", industry), ("manager", manager), ("tag", tag)):
         if value and "\x00" in value:
             raise ValidationError({name: NUL_MESSAGE})
@@ -208,9 +244,15 @@ def client_filters(
     _check_choices("status", statuses, Status.values)
     _check_choices("engagement", engagements, Engagement.values)
     sort, descending = order.removeprefix("-"), order.startswith("-")
-    _check_choices("order", [sort], list(queries.SORTS))
+    _check_choices("order", [sort], list(queries.sorts(membership)))
     filters = queries.ClientFilters(
-        tab="all", q=q, status=statuses, engagement=engagements, parent=parent, archived=archived
+        tab="all",
+        q=q,
+        status=statuses,
+        engagement=engagements,
+        parent=parent,
+        archived=archived,
+        extra=extra or {},
     )
     for name, value, lookup in (
         ("industry", industry, lambda v: _id_or_name(Industry, account, v)),
@@ -238,11 +280,17 @@ def clients_list(
     q: Annotated[str, Query(pattern=NO_NUL, description="Searches name and prefix.")] = "",
     archived: Annotated[bool, Query(description="true: the archived clients only.")] = False,
     tag: Annotated[Text | None, Query(description="The tag's id or name.")] = None,
-    order: Annotated[ClientOrder, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,  # type: ignore[valid-type]
+    order: Annotated[str, Query(pattern=ORDER_PATTERN, description=ORDER_HELP)] = (
+        queries.DEFAULT_SORT
+    ),
     cursor: Cursor = None,
     limit: Limit = 50,
 ):
-    """The clients the token's person may see, `limit` at a time; pass `next` as `cursor`."""
+    """The clients the token's person may see, `limit` at a time; pass `next` as `cursor`.
+
+    Other parts add filters (`has_problematic_apps`, `problematic_app`,
+    `min_project_opportunity`: docs/api.md) and sorts (`project_opportunity`,
+    `revenue_opportunity`)."""
     filters, sort, descending = client_filters(
         request.account,
         status=status,
@@ -254,6 +302,8 @@ def clients_list(
         archived=archived,
         tag=tag,
         order=order,
+        membership=request.membership,
+        extra=extra_filter_values(request),
     )
     if filters is None:
         return {"items": [], "next": None}

@@ -2,9 +2,22 @@
 (`Client.objects.for_member`: the account, the client limits, not deleted)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
@@ -19,6 +32,7 @@ from clientdesk.clients.models import (
     Tag,
 )
 from clientdesk.clients.search import search
+from clientdesk.core import registry
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
 from clientdesk.core.tenancy import client_rule, get_for
@@ -50,6 +64,24 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
+def sorts(membership: Membership | None = None) -> dict[str, Any]:
+    """SORTS plus the sortable columns other domains add (core.registry.client_columns), those
+    the member may see when a member is given."""
+    columns = (
+        registry.client_columns.all()
+        if membership is None
+        else registry.client_columns.for_member(membership)
+    )
+    return SORTS | {c.key: c.sort() for c in columns if c.sort is not None}
+
+
+def extra_filters(membership: Membership | None = None) -> list[registry.ClientFilter]:
+    """The filters other domains add (core.registry.client_filters), those the member may use."""
+    if membership is None:
+        return registry.client_filters.all()
+    return registry.client_filters.for_member(membership)
+
+
 @dataclass
 class ClientFilters:
     tab: str = "all"
@@ -61,6 +93,8 @@ class ClientFilters:
     tag: int | None = None
     parent: int | None = None
     archived: bool | None = None  # None: follow the tab (the Archived tab shows archived only)
+    # The other domains' filters (core.registry.client_filters): key → parsed value.
+    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def clients_visible(membership: Membership) -> QuerySet[Client]:
@@ -137,18 +171,30 @@ def deleted_page(
 
 
 def filtered(
-    membership: Membership, f: ClientFilters, *, with_tab: bool = True
+    membership: Membership,
+    f: ClientFilters,
+    *,
+    with_tab: bool = True,
+    status_unindexed: bool = False,
 ) -> QuerySet[Client]:
+    """The member's clients under these filters. `status_unindexed` writes the status
+    conditions as `+status IN (…)` (SQLite only), so that SQLite, which has no statistics,
+    does not take client_status_name_idx for them and sort the whole tab, but walks the index
+    of the sort (another domain's kept value, `ClientColumn.sort_rows`)."""
     qs = live_clients(membership)
     archived = f.archived
     if archived is None:
         archived = with_tab and f.tab == "archived"
     if with_tab or f.archived is not None:
         qs = qs.filter(archived=archived)
+    status = "status"
+    if status_unindexed:
+        qs = qs.alias(status_plain=Func(F("status"), template="+%(expressions)s"))
+        status = "status_plain"
     if with_tab and TABS.get(f.tab):
-        qs = qs.filter(status__in=TABS[f.tab])
+        qs = qs.filter(**{f"{status}__in": TABS[f.tab]})
     if f.status:
-        qs = qs.filter(status__in=f.status)
+        qs = qs.filter(**{f"{status}__in": f.status})
     if f.engagement:
         qs = qs.filter(engagement__in=f.engagement)
     if f.industry:
@@ -162,6 +208,10 @@ def filtered(
     if f.parent:
         # Only below a parent this person sees: else the answer confirms a hidden client's id.
         qs = qs.filter(client_rule(membership, "parent__"), parent_id=f.parent)
+    if f.extra:
+        for entry in extra_filters(membership):
+            if f.extra.get(entry.key) is not None:
+                qs = entry.apply(membership, qs, f.extra[entry.key])
     return search(qs, f.q)
 
 
@@ -178,12 +228,21 @@ def client_page(
 ) -> Page:
     """One keyset page of the Clients list. `only`: the fields to load, for a reader of many
     pages that needs few of them (the exports: Django makes the objects faster)."""
-    sort = sort if sort in SORTS else DEFAULT_SORT
+    available = sorts(membership)
+    sort = sort if sort in available else DEFAULT_SORT
+    walked = [c.sort_rows for c in registry.client_columns.all() if c.key == sort and c.sort_rows]
+    qs = filtered(
+        membership, filters, status_unindexed=bool(walked) and connection.vendor == "sqlite"
+    )
+    for narrow in walked:
+        if narrow is not None:
+            qs = narrow(membership, qs)
     qs = (
-        filtered(membership, filters)
+        qs
         # Named after the sort, so a cursor made for one sort is refused by another.
-        .annotate(**{f"sort_{sort}": SORTS[sort]})
-        .select_related("industry", "manager", "parent")
+        .annotate(**{f"sort_{sort}": available[sort]}).select_related(
+            "industry", "manager", "parent"
+        )
     )
     if only:
         qs = qs.only(*only)

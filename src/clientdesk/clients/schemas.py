@@ -167,12 +167,12 @@ class OpportunityOut(Schema):
     missing_apps: list[str]
     problematic_apps: list[str]
     project: str | None = Field(
-        description="Money, as a decimal string; null without money.read, and null (unknown) "
-        "until the software catalog computes it."
+        description="One-off: the project value of the missing and problematic apps, in the "
+        "account's currency, as a decimal string; null without money.read."
     )
     revenue: str | None = Field(
-        description="Money, as a decimal string; null without money.read, and null (unknown) "
-        "until the software catalog computes it."
+        description="A year: the monthly price per user of the missing apps × contacts × 12, "
+        "in the account's currency, as a decimal string; null without money.read."
     )
 
 
@@ -199,7 +199,9 @@ class ClientOut(Schema):
     archived: bool
     version: int
     counts: CountsOut = Field(description="Counts a domain keeps; null where none does yet.")
-    opportunity: OpportunityOut = Field(description="Empty until the software catalog lands.")
+    opportunity: OpportunityOut = Field(
+        description="What the client's app stack leaves open (DESIGN §4)."
+    )
 
 
 class ClientPage(Schema):

@@ -109,6 +109,52 @@ class ClientField:
 
 
 @dataclass(frozen=True)
+class ClientColumn:
+    """A column another domain adds to the Clients list (the page, its column chooser and its
+    export as shown). `values(membership, clients)` → {client id: value} for the page's rows in
+    a fixed number of queries; `template` renders the cell with `client` and `value`; `sort`,
+    when given, answers the expression the list sorts on (never NULL: the keyset cursor
+    compares it), read from the client's queryset; `tabs` are the tabs where the column shows
+    by default (besides the person's own choice); `export` turns a value into the export's cell
+    (None: `str(value)`, or "" for None)."""
+
+    key: str  # its name in the URL (the column chooser's `columns`, `sort=`) and the API's order
+    label: Any
+    template: str
+    values: Callable[..., dict[int, Any]]
+    order: int = 100
+    numeric: bool = False  # right-aligned
+    sort: Callable[[], Any] | None = None
+    # `sort_rows(membership, clients)`: sorting by it first narrows the clients' queryset
+    # this way (e.g. to an INNER JOIN of the table that keeps the value, named by its account,
+    # so the keyset page walks that table's index); it must keep every client.
+    sort_rows: Callable[[Any, Any], Any] | None = None
+    tabs: tuple[str, ...] = ()
+    export: Callable[[Any], Any] | None = None
+    capability: str | None = None  # e.g. "money.read": others neither see nor sort by it
+
+
+@dataclass(frozen=True)
+class ClientFilter:
+    """A filter another domain adds to the Clients list, the same in the page's URL, its
+    export and GET /api/v1/clients (and its export). `parse(raw)` → the value, or None to
+    ignore it; a ValueError's message is the API's 422 (the page ignores the parameter).
+    `apply(membership, clients, value)` narrows the member's queryset of clients. `template`
+    is the filter row's control, rendered with `filter`, `value` (the raw text) and `choices`
+    (`choices(membership)`, when given); None: the API and the URL only."""
+
+    key: str  # the query parameter, e.g. "has_problematic_apps"
+    label: Any
+    parse: Callable[[str], Any]
+    apply: Callable[..., Any]
+    template: str | None = None
+    choices: Callable[..., Any] | None = None
+    help: str = ""  # the API's description of the parameter
+    order: int = 100
+    capability: str | None = None
+
+
+@dataclass(frozen=True)
 class ContactFacts:
     """What another domain knows of each contact (the portal: none, invited or active), for
     the Contacts tab and the contacts API: `facts(contacts)` → {contact id: {name: value}}, a
@@ -316,6 +362,8 @@ client_tabs = Registry[ClientTab]("client_tabs")
 client_panels = Registry[ClientPanel]("client_panels")
 client_counts = Registry[ClientCounts]("client_counts")
 client_fields = Registry[ClientField]("client_fields")
+client_columns = Registry[ClientColumn]("client_columns")
+client_filters = Registry[ClientFilter]("client_filters")
 contact_facts = Registry[ContactFacts]("contact_facts")
 contact_choices = Registry[ContactChoice]("contact_choices")
 portal_sections = Registry[PortalSection]("portal_sections")

@@ -25,6 +25,7 @@ _TECH = _READ | {
     "documents.write",
     "contacts.write",
     "offboarding.tick",
+    "apps.write",
 }
 _MANAGER = _TECH | {
     "clients.write",
@@ -36,6 +37,7 @@ _MANAGER = _TECH | {
     "clients.offboard",
     "money.read",
     "agreements.write",
+    "apps.catalog",
 }
 _ADMIN = _MANAGER | {
     "account.manage",

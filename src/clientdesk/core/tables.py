@@ -43,12 +43,28 @@ class Table:
     num_columns: tuple[str, ...] = ()  # right-aligned (dates, numbers)
     page_sizes: tuple[int, ...] = PAGE_SIZES
     default_page_size: int = DEFAULT_PAGE_SIZE
+    # Tabs with columns of their own (tab → the columns it adds to the defaults): a choice
+    # made on such a tab is remembered for that tab alone.
+    tab_columns: Mapping[str, tuple[str, ...]] | None = None
 
-    def preference(self, membership):
+    def list_name_for(self, tab: str = "") -> str:
+        return f"{self.list_name}.{tab}" if self.tab_columns and tab in self.tab_columns else ""
+
+    def preference(self, membership, tab: str = ""):
+        """The person's choice for this tab, else for the list."""
+        own = self.list_name_for(tab)
+        if own:
+            found = list_preference(membership=membership, list_name=own)
+            if found is not None:
+                return found
         return list_preference(membership=membership, list_name=self.list_name)
 
-    def shown(self, pref) -> list[str]:
+    def shown(self, pref, tab: str = "") -> list[str]:
         chosen = set(pref.columns) if pref and pref.columns else set(self.default_columns)
+        own = self.list_name_for(tab)
+        if own and not (pref and pref.list_name == own):
+            # No choice made on this tab yet: the list's choice plus the tab's own columns.
+            chosen |= set((self.tab_columns or {})[tab])
         return [c for c in self.columns if c in chosen or c in self.always_shown]
 
     def saved_size(self, pref) -> int:
@@ -73,8 +89,9 @@ class Table:
             for key in shown
         ]
 
-    def save_choice(self, request: HttpRequest) -> bool:
-        """The column chooser's POST: remember the columns and page size, or say what is wrong."""
+    def save_choice(self, request: HttpRequest, tab: str = "") -> bool:
+        """The column chooser's POST: remember the columns and page size (for `tab` alone when
+        it has columns of its own), or say what is wrong."""
         form = ColumnsForm(request.POST, columns=list(self.columns.items()), sizes=self.page_sizes)
         if not form.is_valid():
             *first, last = self.page_sizes
@@ -87,7 +104,7 @@ class Table:
         chosen = form.cleaned_data["columns"]
         list_preference_save(
             membership=request.membership,
-            list_name=self.list_name,
+            list_name=self.list_name_for(tab) or self.list_name,
             columns=[c for c in self.columns if c in chosen or c in self.always_shown],
             page_size=form.cleaned_data["page_size"],
         )
@@ -237,11 +254,12 @@ def table_context(
 ) -> dict[str, Any]:
     """What includes/table_*.html and a results partial need, with the page's rows."""
     table = state.table
-    pref = table.preference(request.membership)
+    tab = getattr(state, "tab", "")
+    pref = table.preference(request.membership, tab)
     saved_size = table.saved_size(pref)
     size = state.size or saved_size
     found = results(fetch, state, size)
-    shown = table.shown(pref)
+    shown = table.shown(pref, tab)
     return {
         "state": state,
         "size": size,

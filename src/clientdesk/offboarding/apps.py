@@ -12,11 +12,9 @@ class OffboardingConfig(AppConfig):
         from clientdesk.offboarding.registrations import register
 
         register()
-        # The Clients list's columns (issue 15), once the list's column registry is on main
-        # (clients/views/listing.py reads core.registry.client_columns):
-        # from clientdesk.core import registry
-        # from clientdesk.offboarding import columns
-        #
-        # for column in columns.client_columns():
-        #     registry.client_columns.add(column)
-        #
+        # The Off-boarding and Inactive tabs' columns (core.registry.client_columns).
+        from clientdesk.core import registry
+        from clientdesk.offboarding import columns
+
+        for column in columns.client_columns():
+            registry.client_columns.add(column)

@@ -16,6 +16,7 @@ from datetime import date
 
 from django.db.models import F, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clientdesk.clients.models import Client
@@ -96,11 +97,40 @@ def _column(**fields):
     return registry.ClientColumn(**fields)  # type: ignore[attr-defined]
 
 
+def _run_of(value):
+    return (value or {}).get("run")
+
+
+def export_date(value) -> str:
+    run = _run_of(value)
+    return run.on.isoformat() if run else ""
+
+
+def export_progress(value) -> str:
+    run = _run_of(value)
+    return f"{run.done_count}/{run.total_count}" if run else ""
+
+
+def export_reason(value) -> str:
+    run = _run_of(value)
+    return str(run.get_reason_display()) if run else ""
+
+
+def export_left_on(value) -> str:
+    # The day in the zone the export runs in (the account's, as the page shows it).
+    return timezone.localdate(value["at"]).isoformat() if value and value.get("at") else ""
+
+
+def export_left_why(value) -> str:
+    return str(value.get("reason") or "") if value else ""
+
+
 def client_columns() -> list:
     """The columns as `core.registry.ClientColumn`s, for apps.py once the registry exists."""
     return [
         _column(
             key="offboarding_date",
+            export=export_date,
             label=_("Off-boarding date"),
             template="offboarding/col_date.html",
             values=date_values,
@@ -111,6 +141,7 @@ def client_columns() -> list:
         ),
         _column(
             key="offboarding_progress",
+            export=export_progress,
             label=_("Progress"),
             template="offboarding/col_progress.html",
             values=progress_values,
@@ -120,6 +151,7 @@ def client_columns() -> list:
         ),
         _column(
             key="offboarding_reason",
+            export=export_reason,
             label=_("Reason"),
             template="offboarding/col_reason.html",
             values=reason_values,
@@ -129,6 +161,7 @@ def client_columns() -> list:
         ),
         _column(
             key="left_on",
+            export=export_left_on,
             label=_("Left on"),
             template="offboarding/col_left_on.html",
             values=left_values,
@@ -139,6 +172,7 @@ def client_columns() -> list:
         ),
         _column(
             key="left_why",
+            export=export_left_why,
             label=_("Why"),
             template="offboarding/col_left_why.html",
             values=left_values,

@@ -18,12 +18,13 @@ from clientdesk.clients import queries
 # The filters are parsed exactly as GET /api/v1/clients parses them.
 from clientdesk.clients.api import (
     ORDER_HELP,
+    ORDER_PATTERN,
     REPEATABLE,
-    ClientOrder,
     EngagementFilter,
     StatusFilter,
     Text,
     client_filters,
+    extra_filter_values,
 )
 from clientdesk.core.api_schemas import MAX_ID, NO_NUL, ErrorOut
 from clientdesk.core.roles import require
@@ -65,7 +66,9 @@ def clients_export(
     q: Annotated[str, Query(pattern=NO_NUL, description="Searches name and prefix.")] = "",
     archived: Annotated[bool, Query(description="true: the archived clients only.")] = False,
     tag: Annotated[Text | None, Query(description="The tag's id or name.")] = None,
-    order: Annotated[ClientOrder, Query(description=ORDER_HELP)] = queries.DEFAULT_SORT,  # type: ignore[valid-type]
+    order: Annotated[str, Query(pattern=ORDER_PATTERN, description=ORDER_HELP)] = (
+        queries.DEFAULT_SORT
+    ),
 ):
     """Every client matching the filters of `GET /api/v1/clients`, in the clients import
     template's columns (headers are its labels), so that the file imports back unchanged.
@@ -86,6 +89,8 @@ def clients_export(
         archived=archived,
         tag=tag,
         order=order,
+        membership=request.membership,
+        extra=extra_filter_values(request),
     )
     chunks = (
         iter(())

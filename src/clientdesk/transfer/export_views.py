@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from clientdesk.clients.queries import get_client
-from clientdesk.clients.views.listing import TABLE as CLIENT_TABLE
-from clientdesk.clients.views.listing import ListState
+from clientdesk.clients.views.listing import ListState, client_table
 from clientdesk.contacts import queries as contact_queries
 from clientdesk.contacts.views import ContactListState
+from clientdesk.core import registry
 from clientdesk.core.roles import require
 from clientdesk.transfer import exports
 from clientdesk.transfer.import_templates import (
@@ -76,9 +76,18 @@ def clients_export(request: HttpRequest) -> HttpResponse:
     )
     account = request.account
     if columns == "shown":
-        shown = CLIENT_TABLE.shown(CLIENT_TABLE.preference(request.membership))
-        header = [str(CLIENT_TABLE.columns[key]) for key in shown]
-        rows = exports.client_rows_as_shown(chunks, columns=shown, account=account)
+        table = client_table()
+        allowed = {c.key for c in registry.client_columns.for_member(request.membership)}
+        hidden = {c.key for c in registry.client_columns.all()} - allowed
+        shown = [
+            key
+            for key in table.shown(table.preference(request.membership, state.tab), state.tab)
+            if key not in hidden
+        ]
+        header = [str(table.columns[key]) for key in shown]
+        rows = exports.client_rows_as_shown(
+            chunks, columns=shown, account=account, membership=request.membership
+        )
     else:
         # The list's pages already blank the parents this person may not see.
         header = exports.import_header(CLIENTS)

@@ -30,6 +30,7 @@ from clientdesk.clients import queries as client_queries
 from clientdesk.clients.models import Client, ClientTag, Engagement, Status
 from clientdesk.clients.status import IMPORTED_ONLY
 from clientdesk.contacts.models import Contact
+from clientdesk.core import registry
 from clientdesk.core.models import Account, Membership
 from clientdesk.transfer.import_templates import BOM, CONTENT_TYPES, FORMATS
 from clientdesk.transfer.kinds import CLIENTS, CONTACTS, Kind
@@ -144,10 +145,15 @@ def listed_client_chunks(
 
 
 def client_rows_as_shown(
-    chunks: Iterable[list[Client]], *, columns: list[str], account: Account
+    chunks: Iterable[list[Client]],
+    *,
+    columns: list[str],
+    account: Account,
+    membership: Membership | None = None,
 ) -> Iterator[Row]:
-    """The values of the Clients page's `columns` (keys of clients.views.listing.COLUMNS), as
-    the page shows them; dates are the account's calendar days."""
+    """The values of the Clients page's `columns` (keys of clients.views.listing.COLUMNS, and
+    the other domains' columns of core.registry.client_columns, read per chunk for
+    `membership`), as the page shows them; dates are the account's calendar days."""
     zone = zoneinfo.ZoneInfo(account.time_zone)
     statuses = _labels(Status.choices)
     engagements = _labels(Engagement.choices)
@@ -163,11 +169,28 @@ def client_rows_as_shown(
         "created": lambda c: _day(c.created_at, zone),
         "status_since": lambda c: _day(c.status_changed_at, zone),
     }
-    unknown = set(columns) - getters.keys()
-    if unknown:
-        raise ValueError(f"no export for the list's columns {sorted(unknown)}")
-    chosen = [getters[key] for key in columns]
-    return ([get(c) for get in chosen] for chunk in chunks for c in chunk)
+    extra = {c.key: c for c in registry.client_columns.all() if c.key in columns}
+    unknown = set(columns) - getters.keys() - extra.keys()
+    if unknown or (extra and membership is None):
+        raise ValueError(f"no export for the list's columns {sorted(unknown or extra)}")
+
+    def rows() -> Iterator[Row]:
+        for chunk in chunks:
+            values = {key: c.values(membership, chunk) for key, c in extra.items()}
+            for client in chunk:
+                row = []
+                for key in columns:
+                    if key in extra:
+                        value = values[key].get(client.pk)
+                        export = extra[key].export
+                        row.append(
+                            export(value) if export else ("" if value is None else str(value))
+                        )
+                    else:
+                        row.append(getters[key](client))
+                yield row
+
+    return rows()
 
 
 # Import columns ------------------------------------------------------------------------------

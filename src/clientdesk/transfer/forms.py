@@ -31,6 +31,7 @@ KEY_HELP = {
         "Devices match on their client's prefix and their serial, or without a serial on their"
         " name."
     ),
+    "applications": _("Applications match on their name, ignoring case."),
 }
 
 

@@ -415,4 +415,53 @@ DEVICES = Kind(
     ),
 )
 
-KINDS: dict[str, Kind] = {kind.name: kind for kind in (CLIENTS, CONTACTS, DEVICES)}
+
+def _categories(account: Account) -> list[tuple[str, str]]:
+    from clientdesk.software.models import Category
+
+    return [(value, str(label)) for value, label in Category.choices]
+
+
+APPLICATIONS = Kind(
+    name="applications",
+    label=_("Applications"),
+    # The account's catalog (software): matched on the name, ignoring case.
+    key=("name",),
+    writer="clientdesk.software.batch.applications_import_batch",
+    reads=("software.application", "clients.industry"),
+    columns=(
+        Column(
+            "name",
+            _("Name"),
+            required=True,
+            synonyms=("application", "app"),
+            example="Microsoft 365",
+        ),
+        Column("category", _("Category"), type=CHOICE, choices=_categories, example="Productivity"),
+        Column("vendor", _("Vendor"), synonyms=("publisher", "maker"), example="Microsoft"),
+        Column(
+            "project_value",
+            _("Project value"),
+            synonyms=("project", "one-off", "setup"),
+            help=_("One-off, in the account's currency."),
+            example="1500.00",
+        ),
+        Column(
+            "monthly_price_per_user",
+            _("Monthly price per user"),
+            synonyms=("price per user", "monthly", "per user"),
+            example="12.50",
+        ),
+        Column("baseline", _("Baseline"), type=BOOL, choices=_yes_no, example="yes"),
+        Column(
+            "baseline_industries",
+            _("Baseline industries"),
+            type=LIST,
+            synonyms=("industries",),
+            help=_("Industry names, separated by commas; empty: every industry."),
+            example="Legal, Healthcare",
+        ),
+    ),
+)
+
+KINDS: dict[str, Kind] = {kind.name: kind for kind in (CLIENTS, CONTACTS, DEVICES, APPLICATIONS)}

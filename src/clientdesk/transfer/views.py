@@ -369,6 +369,9 @@ def plan(job: ImportJob, kind: Kind) -> str:
     elif kind.name == "devices":
         create = ngettext("Create %(n)s device", "Create %(n)s devices", created)
         update = ngettext("Update %(n)s device", "Update %(n)s devices", updated)
+    elif kind.name == "applications":
+        create = ngettext("Create %(n)s application", "Create %(n)s applications", created)
+        update = ngettext("Update %(n)s application", "Update %(n)s applications", updated)
     else:
         create = ngettext("Create %(n)s client", "Create %(n)s clients", created)
         update = ngettext("Update %(n)s client", "Update %(n)s clients", updated)

@@ -38,15 +38,38 @@ COLUMNS = {
     "created": gettext_lazy("Created"),
     "status_since": gettext_lazy("Status since"),
 }
-TABLE = tables.Table(
-    list_name="clients",
-    columns=COLUMNS,
-    default_columns=("prefix", "name", "status", "engagement", "industry", "manager", "tags"),
-    sorts=queries.SORTS,
-    default_sort=queries.DEFAULT_SORT,
-    always_shown=("name",),  # the link to the client; hiding it would leave rows nobody can open
-    num_columns=("created", "status_since"),
-)
+DEFAULT_COLUMNS = ("prefix", "name", "status", "engagement", "industry", "manager", "tags")
+
+
+def client_table() -> tables.Table:
+    """The Clients table: its own columns, then those other domains add
+    (core.registry.client_columns), read when asked, since the domains register at start-up,
+    after this module is imported."""
+    extra = registry.client_columns.all()
+    tab_columns: dict[str, tuple[str, ...]] = {}
+    for column in extra:
+        for tab in column.tabs:
+            tab_columns[tab] = (*tab_columns.get(tab, ()), column.key)
+    return tables.Table(
+        list_name="clients",
+        columns={**COLUMNS, **{c.key: c.label for c in extra}},
+        default_columns=DEFAULT_COLUMNS,
+        sorts=queries.sorts(),
+        default_sort=queries.DEFAULT_SORT,
+        # The link to the client; hiding it would leave rows nobody can open.
+        always_shown=("name",),
+        num_columns=("created", "status_since", *(c.key for c in extra if c.numeric)),
+        tab_columns=tab_columns,
+    )
+
+
+class _TableOfTheRegistry:
+    """`ListState.table`: `client_table()` each time it is read."""
+
+    def __get__(self, obj, owner) -> tables.Table:
+        return client_table()
+
+
 TAB_LABELS = {
     "leads": gettext_lazy("Leads"),
     "onboarding": gettext_lazy("Onboarding"),
@@ -79,7 +102,7 @@ ENGAGEMENT_MEANING = {
 class ListState(tables.TableState):
     """Everything the URL says about the list; `query()` writes it back as a query string."""
 
-    table: ClassVar[tables.Table] = TABLE
+    table: ClassVar[tables.Table] = _TableOfTheRegistry()  # type: ignore[assignment]
     text_filters: ClassVar[tuple[str, ...]] = ("q",)
 
     tab: str = DEFAULT_TAB
@@ -89,10 +112,19 @@ class ListState(tables.TableState):
     industry: int | None = None
     manager: int | None = None
     tag: int | None = None
+    # The other domains' filters (core.registry.client_filters) as the URL gives them, those
+    # that parse: ((key, raw text), …).
+    extra: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def filters_from_query(cls, params: QueryDict) -> dict:
+        extra = []
+        for entry in queries.extra_filters():
+            raw = tables.text(params, entry.key)
+            if raw and _parsed(entry, raw) is not None:
+                extra.append((entry.key, raw))
         return {
+            "extra": tuple(extra),
             "tab": params.get("tab") if params.get("tab") in queries.TABS else DEFAULT_TAB,
             "q": tables.text(params, "q"),
             "status": tables.one_of(params, "status", Status.values),
@@ -111,6 +143,7 @@ class ListState(tables.TableState):
             ("industry", self.industry or ""),
             ("manager", self.manager or ""),
             ("tag", self.tag or ""),
+            *self.extra,
         ]
 
     @property
@@ -123,13 +156,33 @@ class ListState(tables.TableState):
             industry=self.industry,
             manager=self.manager,
             tag=self.tag,
+            extra={
+                entry.key: _parsed(entry, raw)
+                for key, raw in self.extra
+                for entry in queries.extra_filters()
+                if entry.key == key
+            },
         )
 
     @property
     def filtering(self) -> bool:
         return bool(
-            self.q or self.status or self.engagement or self.industry or self.manager or self.tag
+            self.q
+            or self.status
+            or self.engagement
+            or self.industry
+            or self.manager
+            or self.tag
+            or self.extra
         )
+
+
+def _parsed(entry: registry.ClientFilter, raw: str):
+    """The filter's value, or None when the text is no value of it (a page ignores it)."""
+    try:
+        return entry.parse(raw)
+    except ValueError:
+        return None
 
 
 _ANY_ID = 987654321987  # stands for the row's client id in a reversed URL
@@ -149,6 +202,38 @@ def _quick_links_attach(request: HttpRequest, clients: list) -> bool:
             (entry, url.replace(str(_ANY_ID), pk).replace("{id}", pk)) for entry, url in made
         ]
     return bool(made)
+
+
+def _extra_columns_attach(request: HttpRequest, context: dict) -> None:
+    """The other domains' cells of each row (core.registry.client_columns): the shown columns'
+    values for the whole page, `client.extra_cells` = [(column, value), …] in the table's
+    order. A column the member may not see is neither shown nor offered."""
+    membership = request.membership
+    allowed = {c.key for c in registry.client_columns.for_member(membership)}
+    hidden = {c.key for c in registry.client_columns.all()} - allowed
+    if hidden:
+        context["columns"] = [h for h in context["columns"] if h["key"] not in hidden]
+        context["column_choices"] = [c for c in context["column_choices"] if c[0] not in hidden]
+        context["shown"] = context["shown"] - hidden
+    clients = context["results"].items
+    shown = [c for c in registry.client_columns.for_member(membership) if c.key in context["shown"]]
+    values = {c.key: c.values(membership, clients) if clients else {} for c in shown}
+    for client in clients:
+        client.extra_cells = [(c, values[c.key].get(client.pk)) for c in shown]
+
+
+def _extra_filter_controls(request: HttpRequest, state: ListState) -> list[dict]:
+    """The filter row's controls of the other domains (core.registry.client_filters)."""
+    raw = dict(state.extra)
+    return [
+        {
+            "filter": entry,
+            "value": raw.get(entry.key, ""),
+            "choices": entry.choices(request.membership) if entry.choices else None,
+        }
+        for entry in queries.extra_filters(request.membership)
+        if entry.template
+    ]
 
 
 @require_GET
@@ -176,6 +261,7 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
         )
 
     context = tables.table_context(request, state, fetch, link)
+    _extra_columns_attach(request, context)
     quick = _quick_links_attach(request, context["results"].items)
     counts = queries.tab_counts(membership=request.membership, filters=state.filters)
     context |= {
@@ -207,6 +293,7 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
         "tags": queries.tags(account=request.account),
         "managers": queries.managers(account=request.account),
         "deleted_tab": _deleted_tab(request),
+        "extra_filters": _extra_filter_controls(request, state),
     }
     return tables.render_table(
         request, "clients/list.html", context, status=400 if refusal else 200
@@ -286,7 +373,8 @@ def _back_to_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def client_columns(request: HttpRequest) -> HttpResponse:
-    if TABLE.save_choice(request) and request.htmx:
+    tab = ListState.from_query(QueryDict(request.POST.get("return_query", ""))).tab
+    if client_table().save_choice(request, tab) and request.htmx:
         return _render_list(request, QueryDict(request.POST.get("return_query", "")))
     return _back_to_list(request)
 
