@@ -64,15 +64,24 @@ SORTS = {
 DEFAULT_SORT = "name"
 
 
+_sorts_kept: tuple[int, dict[str, Any]] = (-1, {})
+
+
 def sorts(membership: Membership | None = None) -> dict[str, Any]:
     """SORTS plus the sortable columns other domains add (core.registry.client_columns), those
-    the member may see when a member is given."""
-    columns = (
-        registry.client_columns.all()
-        if membership is None
-        else registry.client_columns.for_member(membership)
-    )
-    return SORTS | {c.key: c.sort() for c in columns if c.sort is not None}
+    the member may see when a member is given. The expressions are built once per state of the
+    registry (as SORTS is, once): a page asks for them many times."""
+    global _sorts_kept
+    version, every = _sorts_kept
+    if version != registry.client_columns.version:
+        columns = registry.client_columns.all()
+        every = SORTS | {c.key: c.sort() for c in columns if c.sort is not None}
+        _sorts_kept = (registry.client_columns.version, every)
+    if membership is None:
+        return every
+    seen = {c.key for c in registry.client_columns.for_member(membership)}
+    hidden = {c.key for c in registry.client_columns.all()} - seen
+    return {key: sort for key, sort in every.items() if key not in hidden}
 
 
 def extra_filters(membership: Membership | None = None) -> list[registry.ClientFilter]:

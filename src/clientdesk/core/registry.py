@@ -330,13 +330,18 @@ class Registry(Generic[E]):
     def __init__(self, name: str):
         self.name = name
         self._entries: dict[str, E] = {}
+        # Bumped by every change, so a reader may keep what it builds from the entries (the
+        # Clients table, its sorts) until the entries change (start-up, a test's own entry).
+        self.version = 0
 
     def add(self, entry: E) -> E:
         self._entries[entry.key] = entry  # type: ignore[attr-defined]
+        self.version += 1
         return entry
 
     def remove(self, key: str) -> None:
-        self._entries.pop(key, None)
+        if self._entries.pop(key, None) is not None:
+            self.version += 1
 
     def get(self, key: str) -> E:
         """The entry of that key (KeyError when no domain added it)."""

@@ -41,10 +41,24 @@ COLUMNS = {
 DEFAULT_COLUMNS = ("prefix", "name", "status", "engagement", "industry", "manager", "tags")
 
 
+_table_kept: tuple[int, tables.Table | None] = (-1, None)
+
+
 def client_table() -> tables.Table:
     """The Clients table: its own columns, then those other domains add
     (core.registry.client_columns), read when asked, since the domains register at start-up,
-    after this module is imported."""
+    after this module is imported; built once per state of the registry (a page reads it
+    twenty times)."""
+    global _table_kept
+    version, kept = _table_kept
+    if kept is not None and version == registry.client_columns.version:
+        return kept
+    kept = _client_table_build()
+    _table_kept = (registry.client_columns.version, kept)
+    return kept
+
+
+def _client_table_build() -> tables.Table:
     extra = registry.client_columns.all()
     tab_columns: dict[str, tuple[str, ...]] = {}
     for column in extra:

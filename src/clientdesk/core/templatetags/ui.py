@@ -1,5 +1,7 @@
 """Small template helpers for the app frame: icons, account-scoped URLs, badges."""
 
+from functools import lru_cache
+
 from django import template
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
@@ -13,14 +15,26 @@ register = template.Library()
 register.filter("email_breaks", html.email_breaks)
 
 
-@register.simple_tag
-def icon(name: str, label: str = "") -> str:
-    """An inline SVG icon from lucide (copied into templates/icons/ by the front-end build)."""
+@lru_cache(maxsize=256)
+def _svg(name: str) -> str:
+    """The icon's SVG, read once per process (a list page draws hundreds of icons; the build
+    writes them before the app starts)."""
     try:
         svg = get_template(f"icons/{name}.svg").render()
     except TemplateDoesNotExist:
         return ""
-    svg = svg.replace("<svg", '<svg class="icon" focusable="false"', 1)
+    # lucide's own `class` joins ours: a second class attribute would be dropped by browsers.
+    if 'class="' in svg:
+        return svg.replace('class="', 'focusable="false" class="icon ', 1)
+    return svg.replace("<svg", '<svg class="icon" focusable="false"', 1)
+
+
+@register.simple_tag
+def icon(name: str, label: str = "") -> str:
+    """An inline SVG icon from lucide (copied into templates/icons/ by the front-end build)."""
+    svg = _svg(name)
+    if not svg:
+        return ""
     if label:
         svg = svg.replace("<svg", format_html('<svg role="img" aria-label="{}"', label), 1)
     else:
