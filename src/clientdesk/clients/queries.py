@@ -315,7 +315,7 @@ def _tab_counts_from_deltas(membership: Membership) -> dict[str, int]:
         .values_list("status", "n")
     )
     archived = 0
-    for status, is_archived, deleted_at in _set_aside(membership.account_id):
+    for status, is_archived, deleted_at in set_aside_rows(membership.account_id):
         now[status] = now.get(status, 0) - 1
         archived += 1 if is_archived and deleted_at is None else 0
     counts = {
@@ -324,7 +324,7 @@ def _tab_counts_from_deltas(membership: Membership) -> dict[str, int]:
     return {**counts, "archived": archived, "all": sum(now.values())}
 
 
-def _set_aside(account_id: int) -> list[tuple]:
+def set_aside_rows(account_id: int) -> list[tuple]:
     """(status, archived, deleted_at) of the account's few clients set aside, read through
     `client_set_aside_idx`. SQLite, having no statistics, would take the first index led by
     `account_id` instead and read every client of the account (12 ms at 100,000), so there the

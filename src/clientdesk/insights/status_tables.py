@@ -10,7 +10,7 @@ someone limited to some clients counts those clients (the deltas are the whole a
 from django.db.models import Count, Sum
 
 from clientdesk.clients.models import Client, Status, StatusDayDelta
-from clientdesk.clients.queries import _set_aside, live_clients
+from clientdesk.clients.queries import set_aside_rows, live_clients
 from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
@@ -30,7 +30,7 @@ def status_counts(membership: Membership) -> dict[str, int]:
             .annotate(n=Sum("delta"))
             .values_list("status", "n")
         )
-        for status, _archived, _deleted_at in _set_aside(membership.account_id):
+        for status, _archived, _deleted_at in set_aside_rows(membership.account_id):
             now[status] = now.get(status, 0) - 1
     else:
         now = dict(

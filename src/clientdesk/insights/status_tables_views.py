@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clientdesk.clients.models import Status
-from clientdesk.clients.views.listing import _quick_links_attach
+from clientdesk.clients.views.listing import quick_links_attach
 from clientdesk.core.pagination import BadCursor
 from clientdesk.insights import status_tables
 
@@ -37,7 +37,7 @@ def status_tables_context(request, chosen: str = "") -> dict:
             )
         context["status_label"] = Status(chosen).label
         # The Clients page's quick functions (core.registry.client_quick_links) in each row.
-        _quick_links_attach(request, context["status_page"].items)
+        quick_links_attach(request, context["status_page"].items)
     return context
 
 

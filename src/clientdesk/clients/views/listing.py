@@ -202,7 +202,7 @@ def _parsed(entry: registry.ClientFilter, raw: str):
 _ANY_ID = 987654321987  # stands for the row's client id in a reversed URL
 
 
-def _quick_links_attach(request: HttpRequest, clients: list) -> bool:
+def quick_links_attach(request: HttpRequest, clients: list) -> bool:
     """Each row's quick functions (core.registry.client_quick_links): URLs reversed once for
     the page, the row's id put in."""
     slug = request.account.slug
@@ -276,7 +276,7 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
 
     context = tables.table_context(request, state, fetch, link)
     _extra_columns_attach(request, context)
-    quick = _quick_links_attach(request, context["results"].items)
+    quick = quick_links_attach(request, context["results"].items)
     counts = queries.tab_counts(membership=request.membership, filters=state.filters)
     context |= {
         "list_url": list_url,
