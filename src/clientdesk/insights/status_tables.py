@@ -10,7 +10,7 @@ someone limited to some clients counts those clients (the deltas are the whole a
 from django.db.models import Count, Sum
 
 from clientdesk.clients.models import Client, Status, StatusDayDelta
-from clientdesk.clients.queries import set_aside_rows, live_clients
+from clientdesk.clients.queries import live_clients, set_aside_rows
 from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
