@@ -64,6 +64,9 @@ bench: setup
 	@echo "=== devices tab, list API and counts at 1,000,000 devices (bench/results/devices-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/devices.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/devices.py
+	@echo "=== the Clients list with the software columns at 100,000 clients (bench/results/software-*.md)"
+	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/software.py
+	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/software.py
 	@echo "=== insights: the metrics API and the page at 100,000 clients (bench/results/insights-*.md)"
 	CLIENTDESK_DATABASE_URL= $(BIN)/python bench/insights.py
 	$(BIN)/python scripts/with_postgres.py $(BIN)/python bench/insights.py

@@ -174,7 +174,7 @@ SPEC = domainbench.Spec(
     data_line=lambda d: (
         f"{d['devices']:,} devices over {d['clients_with_devices']:,} of {d['clients']:,} "
         f"clients of one account (the busiest client holds {d['busiest_client_devices']:,}; the "
-        f"client with 500 sub-clients has {d['big_parent_subtree_devices']:,} in its tree)."
+        f"client with 500 sub-clients has {d['big_parent_subtree_devices']:,} in its tree). Written in {d['seconds']['write']} s."
     ),
 )
 

@@ -25,14 +25,14 @@ RESULTS = ROOT / "bench" / "results"
 @dataclass(frozen=True)
 class Spec:
     name: str  # "tickets": the option (--tickets), the file names, the log
-    rows: int  # how many of them by default
+    rows: int | None  # how many of them by default (None: the bench has no such option)
     clients: int  # the roster's size by default
     quick: tuple[int, int]  # (clients, rows) under --quick
     seed: int
     generate: Callable[..., dict]  # (roster, rows, seed, log) → what the report says of them
     scenarios: Callable[..., list]  # (roster, data, token) → bench.clients.Scenario list
     heading: Callable[[dict], str]  # data → the report's title, before the database's name
-    data_line: Callable[[dict], str]  # data → the report's "Data:" sentence
+    data_line: Callable[[dict], str]  # data → the report's "Data:" sentences
     target_ms: float = 50.0
 
 
@@ -41,16 +41,17 @@ def main(spec: Spec, doc: str) -> int:
         description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--clients", type=int, default=spec.clients)
-    parser.add_argument(f"--{spec.name}", dest="rows", type=int, default=spec.rows)
-    parser.add_argument(
-        "--quick", action="store_true", help=f"{spec.quick[1]:,} {spec.name}, 10 runs"
-    )
+    if spec.rows is not None:
+        parser.add_argument(f"--{spec.name}", dest="rows", type=int, default=spec.rows)
+    parser.add_argument("--quick", action="store_true", help=f"{spec.quick[0]:,} clients, 10 runs")
     parser.add_argument("--runs", type=int, default=None, help="timed runs per figure (30)")
     parser.add_argument("--seed", type=int, default=spec.seed)
     parser.add_argument("--out", default=None)
     args = parser.parse_args()
+    args.rows = getattr(args, "rows", None)
     if args.quick:
-        args.clients, args.rows = min(args.clients, spec.quick[0]), min(args.rows, spec.quick[1])
+        args.clients = min(args.clients, spec.quick[0])
+        args.rows = args.rows if args.rows is None else min(args.rows, spec.quick[1])
     args.runs = args.runs or (10 if args.quick else 30)
     args.out = args.out or str(ROOT / "var" / "bench" if args.quick else RESULTS)
     started = time.perf_counter()
@@ -84,9 +85,9 @@ def _run(spec: Spec, args, log) -> int:
     from clientdesk.core.models import Account
     from clientdesk.integrations.services import api_token_create
 
+    rows = f"{args.rows:,} {spec.name}, " if args.rows is not None else ""
     log(
-        f"=== {spec.name} bench on {connection.vendor}: {args.clients:,} clients, "
-        f"{args.rows:,} {spec.name}, {args.runs} runs"
+        f"=== {spec.name} bench on {connection.vendor}: {args.clients:,} clients, {rows}{args.runs} runs"
     )
     if Account._meta.db_table in connection.introspection.table_names() and (
         Account.objects.exists()
@@ -135,7 +136,7 @@ def markdown(spec: Spec, r: dict) -> str:
         "(CPU: this process plus the database server's), server time through Django's handler "
         "in-process (no network).",
         "",
-        f"Data: {spec.data_line(d)} Written in {d['seconds']['write']} s.",
+        f"Data: {spec.data_line(d)}",
         "",
         f"Target: median under {target:.0f} ms.",
         "",

@@ -24,20 +24,16 @@ Results: bench/results/software-<sqlite|postgres>.json and .md (--quick: var/ben
 
 from __future__ import annotations
 
-import argparse
-import json
-import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-RESULTS = ROOT / "bench" / "results"
+
+from bench import domainbench  # noqa: E402 - after the path is set
 
 
 def generate_stacks(roster, *, seed: int, log) -> dict:
@@ -146,124 +142,22 @@ def scenarios(roster, token: str):
     ]
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--clients", type=int, default=100_000)
-    parser.add_argument("--quick", action="store_true", help="5,000 clients, 10 runs")
-    parser.add_argument("--runs", type=int, default=None, help="timed runs per figure (30)")
-    parser.add_argument("--seed", type=int, default=11)
-    parser.add_argument("--out", default=None)
-    args = parser.parse_args()
-    if args.quick:
-        args.clients = min(args.clients, 5_000)
-    args.runs = args.runs or (10 if args.quick else 30)
-    args.out = args.out or str(ROOT / "var" / "bench" if args.quick else RESULTS)
-    started = time.perf_counter()
-
-    def log(text: str) -> None:
-        print(f"[{time.perf_counter() - started:6.1f}s] {text}", flush=True)
-
-    workdir = tempfile.mkdtemp(prefix="clientdesk-bench-software-")
-    os.environ["CLIENTDESK_VAR_DIR"] = os.path.join(workdir, "var")
-    if not os.environ.get("CLIENTDESK_DATABASE_URL"):
-        os.environ["CLIENTDESK_DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
-    try:
-        return run(args, log)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-
-
-def run(args, log) -> int:
-    import django
-
-    django.setup()
-    from clientdesk.core.tenancy import unscoped_from_here
-
-    unscoped_from_here()  # the bench makes and checks its data across accounts
-    from django.core.management import call_command
-    from django.db import connection
-
-    from bench import clientdata
-    from bench.clients import Bench, machine
-    from clientdesk.core.models import Account
-    from clientdesk.integrations.services import api_token_create
-
-    log(f"=== software bench on {connection.vendor}: {args.clients:,} clients, {args.runs} runs")
-    if Account._meta.db_table in connection.introspection.table_names() and (
-        Account.objects.exists()
-    ):
-        raise SystemExit("bench/software.py needs an empty, throwaway database; this one has data")
-    call_command("migrate", verbosity=0)
-    roster = clientdata.generate(clients=args.clients, seed=args.seed, log=log)
-    data = generate_stacks(roster, seed=args.seed, log=log)
-    _, token = api_token_create(membership=roster.owner, name="bench", actor=roster.owner.user)
-    bench = Bench(args, roster, log)
-    load_before = os.getloadavg()
-    results = {}
-    log("--- the Clients list with the software columns, beside its floors")
-    for sc in scenarios(roster, token):
-        results[sc.key] = bench.scenario(sc)
-    load_after = os.getloadavg()
-    report = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": machine(),
-        "load_average_1m": [round(load_before[0], 2), round(load_after[0], 2)],
-        "data": {"clients": roster.clients, **data},
-        "runs": args.runs,
-        "target": {"median_ms": 50.0},
-        "scenarios": results,
-    }
-    name = "sqlite" if connection.vendor == "sqlite" else "postgres"
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / f"software-{name}.json").write_text(json.dumps(report, indent=2, default=str) + "\n")
-    (out / f"software-{name}.md").write_text(markdown(report))
-    log(f"=== written {out / f'software-{name}.md'} and .json")
-    return 0
-
-
-def markdown(r: dict) -> str:
-    from bench.clients import fmt, fmt_cpu
-
-    d, mach = r["data"], r["machine"]
-    lines = [
-        f"# The Clients list with the software columns at {d['clients']:,} clients — "
-        f"{mach['database']} {mach['database_version']}",
-        "",
-        f"Measured {r['when']} by `bench/software.py` on {mach['cpus']} CPUs "
-        f"(load average {r['load_average_1m'][0]} → {r['load_average_1m'][1]}), "
-        f"{r['runs']} timed runs per figure after 3 warm-up runs. Times in ms, median / p95 "
-        "(CPU: this process plus the database server's), server time through Django's handler "
-        "in-process (no network).",
-        "",
-        f"Data: {d['stack_rows']:,} stack rows over {d['clients']:,} clients, a catalog of "
-        f"{d['applications']} applications; every opportunity computed in "
-        f"{d['seconds']['recompute_all']} s (what a catalog change costs).",
-        "",
-        "| what | median / p95 (CPU) | query functions | main query floor | × floor | queries "
-        "| all SQL floors | < 50 ms |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ]
-    for s in r["scenarios"].values():
-        figure = s.get("page") or s.get("query_functions")
-        if not figure:
-            lines.append(f"| {s['title']} | missing | — | — | — | — | — | — |")
-            continue
-        fast = "yes" if figure["median"] < r["target"]["median_ms"] else "**no**"
-        lines.append(
-            f"| {s['title']} | {fmt_cpu(figure)} | {fmt(s.get('query_functions'))} "
-            f"| {fmt(s['floor'])} | {s['ratio']} | {s['queries']} "
-            f"| {s['all_queries_floor_ms']:.1f} | {fast} |"
-        )
-    lines += ["", "## Plans of the main queries", ""]
-    for s in r["scenarios"].values():
-        if s.get("explain"):
-            lines += [f"**{s['title']}**", "", "```", s["explain"], "```", ""]
-    return "\n".join(lines) + "\n"
-
+SPEC = domainbench.Spec(
+    name="software",
+    rows=None,
+    clients=100_000,
+    quick=(5_000, 0),
+    seed=11,
+    generate=lambda roster, rows, seed, log: generate_stacks(roster, seed=seed, log=log),
+    scenarios=lambda roster, data, token: scenarios(roster, token),
+    heading=lambda d: f"The Clients list with the software columns at {d['clients']:,} clients",
+    data_line=lambda d: (
+        f"{d['stack_rows']:,} stack rows over {d['clients']:,} clients, a catalog of "
+        f"{d['applications']} applications, written in {d['seconds']['write']} s; every "
+        f"opportunity computed in {d['seconds']['recompute_all']} s (what a catalog change "
+        "costs)."
+    ),
+)
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(domainbench.main(SPEC, __doc__))

@@ -281,7 +281,8 @@ SPEC = domainbench.Spec(
         f"{d['tickets']:,} tickets over 18 months for {d['clients_with_tickets']:,} of "
         f"{d['clients']:,} clients of one account (the busiest client holds "
         f"{d['busiest_client_tickets']:,}, the median one {d['median_client_tickets']:,}); "
-        f"statuses {', '.join(f'{n:,} {k}' for k, n in sorted(d['statuses'].items()))}."
+        f"statuses {', '.join(f'{n:,} {k}' for k, n in sorted(d['statuses'].items()))}. "
+        f"Written in {d['seconds']['write']} s."
     ),
 )
 
