@@ -48,7 +48,7 @@ def last_reason(client):
 
 def test_every_domain_contributes_its_rule_through_the_registry():
     keys = [r.key for r in registry.risk_rules.all()]
-    assert keys == ["sla_breaches", "agreement_ending", "quiet"]
+    assert keys == ["sla_breaches", "agreement_ending", "quiet", "problematic_apps"]
 
 
 def test_no_rule_runs_until_the_account_turns_it_on(cast):
@@ -302,6 +302,7 @@ def test_the_settings_page_turns_rules_on_and_runs_them(cast, client):
             "n_sla_breaches": "4",
             "n_agreement_ending": "30",
             "n_quiet": "60",
+            "n_problematic_apps": "2",
         },
     )
     assert answer.status_code == 302
@@ -310,6 +311,7 @@ def test_the_settings_page_turns_rules_on_and_runs_them(cast, client):
         "sla_breaches": (True, 4),
         "agreement_ending": (False, 30),
         "quiet": (False, 60),
+        "problematic_apps": (False, 2),
     }
     assert "4 or more tickets" in client.get("/a/acme/settings/risk/").text
     bad = client.post(
@@ -392,3 +394,23 @@ def test_many_findings_are_read_in_chunks(cast, monkeypatch):
     make_client(cast, prefix="LEADK", status="lead")
     ids = {c.pk for c in made} | {Client.objects.get(prefix="LEADK").pk}
     assert [c.pk for c in risk.candidates(cast.account, ids)] == sorted(c.pk for c in made)
+
+
+def test_problematic_apps_at_or_above_the_threshold_name_them(cast):
+    from clientdesk.software.models import Application
+    from clientdesk.software.services import client_app_add
+
+    apps = {a.name: a for a in Application.objects.for_account(cast.account).order_by("name")[:5]}
+    names = sorted(apps)
+    shaky = make_client(cast, prefix="SHKY", status_since=LONG_AGO)
+    calm = make_client(cast, prefix="CALM", status_since=LONG_AGO)
+    for name in names[:4]:
+        client_app_add(client=shaky, actor=None, application=apps[name], problematic=True)
+    client_app_add(client=calm, actor=None, application=apps[names[0]], problematic=True)
+    client_app_add(client=calm, actor=None, application=apps[names[1]])  # not flagged
+    turn_on(cast, problematic_apps=2)
+    services.risk_evaluate(account=cast.account)
+    assert (status_of(shaky), status_of(calm)) == ("at_risk", "active")
+    reason = last_reason(shaky)
+    assert reason.startswith(f"4 problematic applications: {', '.join(names[:3])}")
+    assert reason.endswith("and 1 more")

@@ -51,6 +51,19 @@ class SoftwareConfig(AppConfig):
             registry.ApiRouter("software", "clientdesk.software.api:router", 65)
         )
         registry.demo_steps.add(registry.DemoStep("software", _demo, 55))
+        from clientdesk.software import risk
+
+        registry.risk_rules.add(
+            registry.RiskRule(
+                "problematic_apps",
+                _("Problematic applications"),
+                _("The client's stack holds %(n)s or more applications flagged problematic."),
+                risk.problematic_apps,
+                default_threshold=2,
+                unit=_("applications"),
+                order=40,
+            )
+        )
 
         registry.client_columns.add(
             registry.ClientColumn(
