@@ -87,7 +87,12 @@ def _page(
     code: int = 200,
 ) -> HttpResponse:
     context = page_context(
-        request, client, status_form=status_form, subclient_form=subclient_form, move_form=move_form
+        request,
+        client,
+        status_form=status_form,
+        subclient_form=subclient_form,
+        move_form=move_form,
+        overview=True,
     )
     context["history"] = list(queries.history(client=client))[::-1]
     context["timeline"] = timeline(request.membership, client)
@@ -101,9 +106,12 @@ def page_context(
     status_form: StatusForm | None = None,
     subclient_form: SubClientForm | None = None,
     move_form: MoveForm | None = None,
+    overview: bool = False,
 ) -> dict:
     """What every tab of the client page shows around itself: the header and its dialogs, the
-    details panel and the tree (the Contacts tab, contacts.views, builds on it too)."""
+    details panel and the tree (the Contacts tab, contacts.views, builds on it too). The
+    overview's own panels are read only for the overview (`overview=True`): another tab shows
+    none of them, and they were a third of a tab's time."""
     membership = request.membership
     tree, chain, here = tree_for(membership, client)
     context = {
@@ -119,6 +127,8 @@ def page_context(
     # What the domains show on the page (core.registry.client_panels), by place.
     panels: dict[str, list[str]] = {"actions": [], "details": [], "overview": []}
     for panel in registry.client_panels.for_member(membership):
+        if panel.place == "overview" and not overview:
+            continue
         context.update(panel.context(request, client))
         panels[panel.place].append(panel.template)
     context["panels"] = panels
