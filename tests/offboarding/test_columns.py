@@ -84,7 +84,7 @@ def test_a_page_of_values_costs_one_query_whatever_its_length(
 ):
     page = list(leaving.values())
     with django_assert_num_queries(1):
-        runs = columns.progress_values(cast.manager, page)
+        runs = columns.run_values(cast.manager, page)
     assert (
         runs[leaving["Half"].pk]["run"].done_count,
         runs[leaving["Half"].pk]["run"].total_count,
@@ -96,11 +96,11 @@ def test_a_page_of_values_costs_one_query_whatever_its_length(
     assert left[leaving["Gone"].pk]["reason"] == "Business closed"
     assert left[leaving["Lost"].pk]["reason"] == "No budget"
     # Another account's member reads nothing of them.
-    assert columns.progress_values(cast.outsider, page) == {}
+    assert columns.run_values(cast.outsider, page) == {}
 
 
 def test_the_cells(cast, leaving):
-    runs = columns.progress_values(cast.manager, list(leaving.values()))
+    runs = columns.run_values(cast.manager, list(leaving.values()))
     late = leaving["Late"]
     html = cell("offboarding/col_progress.html", cast.manager, late, runs[late.pk])
     assert 'data-progress="1/6"' in html and "<progress" in html and "data-overdue" in html

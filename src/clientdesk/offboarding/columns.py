@@ -33,24 +33,21 @@ def _open_runs():
     return Offboarding.objects.of_outer_client().filter(state=State.OPEN)
 
 
-def _runs(membership: Membership, clients: list[Client]) -> dict:
+def run_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
+    """Each client's latest run and whether it is overdue: what the date, progress and reason
+    cells show. Read once for a page whichever of the three columns ask (kept on the request's
+    membership for those clients)."""
+    pks = tuple(c.pk for c in clients)
+    kept = getattr(membership, "_offboarding_runs", None)
+    if kept is not None and kept[0] == pks:
+        return kept[1]
     today = queries.today_for(membership.account)
-    return {
+    found = {
         pk: {"run": run, "overdue": queries.is_overdue(run, today)}
         for pk, run in queries.latest_by_client(membership, clients).items()
     }
-
-
-def date_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
-    return _runs(membership, clients)
-
-
-def progress_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
-    return _runs(membership, clients)
-
-
-def reason_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
-    return _runs(membership, clients)
+    membership._offboarding_runs = (pks, found)  # type: ignore[attr-defined]
+    return found
 
 
 def date_sort():
@@ -133,7 +130,7 @@ def client_columns() -> list:
             export=export_date,
             label=_("Off-boarding date"),
             template="offboarding/col_date.html",
-            values=date_values,
+            values=run_values,
             order=60,
             numeric=True,
             sort=date_sort,
@@ -144,7 +141,7 @@ def client_columns() -> list:
             export=export_progress,
             label=_("Progress"),
             template="offboarding/col_progress.html",
-            values=progress_values,
+            values=run_values,
             order=61,
             sort=progress_sort,
             tabs=("offboarding",),
@@ -154,7 +151,7 @@ def client_columns() -> list:
             export=export_reason,
             label=_("Reason"),
             template="offboarding/col_reason.html",
-            values=reason_values,
+            values=run_values,
             order=62,
             sort=reason_sort,
             tabs=("offboarding",),
