@@ -134,6 +134,18 @@ class ClientColumn:
     capability: str | None = None  # e.g. "money.read": others neither see nor sort by it
 
 
+def page_shared(membership, key: str, clients, read: Callable[[], Any]) -> Any:
+    """What several columns of one page read alike (a domain's two indicators, its date and
+    progress cells): `read()` once for these clients, kept on the request's membership under
+    `key` until another page of clients asks."""
+    ids = tuple(c.pk for c in clients)
+    kept = getattr(membership, f"_page_{key}", None)
+    if kept is None or kept[0] != ids:
+        kept = (ids, read())
+        setattr(membership, f"_page_{key}", kept)
+    return kept[1]
+
+
 @dataclass(frozen=True)
 class ClientFilter:
     """A filter another domain adds to the Clients list, the same in the page's URL, its

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clientdesk.clients.models import Client
 from clientdesk.core.models import Membership
+from clientdesk.core.registry import page_shared
 from clientdesk.offboarding import queries
 from clientdesk.offboarding.models import Offboarding, State
 
@@ -35,19 +36,16 @@ def _open_runs():
 
 def run_values(membership: Membership, clients: list[Client]) -> dict[int, dict]:
     """Each client's latest run and whether it is overdue: what the date, progress and reason
-    cells show. Read once for a page whichever of the three columns ask (kept on the request's
-    membership for those clients)."""
-    pks = tuple(c.pk for c in clients)
-    kept = getattr(membership, "_offboarding_runs", None)
-    if kept is not None and kept[0] == pks:
-        return kept[1]
-    today = queries.today_for(membership.account)
-    found = {
-        pk: {"run": run, "overdue": queries.is_overdue(run, today)}
-        for pk, run in queries.latest_by_client(membership, clients).items()
-    }
-    membership._offboarding_runs = (pks, found)  # type: ignore[attr-defined]
-    return found
+    cells show, read once for a page whichever of the three columns ask."""
+
+    def read() -> dict[int, dict]:
+        today = queries.today_for(membership.account)
+        return {
+            pk: {"run": run, "overdue": queries.is_overdue(run, today)}
+            for pk, run in queries.latest_by_client(membership, clients).items()
+        }
+
+    return page_shared(membership, "offboarding_runs", clients, read)
 
 
 def date_sort():

@@ -9,21 +9,21 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clientdesk.clients.models import Client
+from clientdesk.core.registry import page_shared
 from clientdesk.software import queries
 
 
 def indicator_values(membership, clients) -> dict[int, dict]:
     """Each row's stack, missing and problematic names (the indicators and their lists); the
     two indicator columns of one page share one reading."""
-    ids = tuple(c.pk for c in clients)
-    cached = getattr(membership, "_software_names", None)
-    if cached is None or cached[0] != ids:
+
+    def read() -> dict[int, dict]:
         found = queries.stack_names(membership.account_id, clients)
         for value in found.values():
             _words(value)
-        cached = (ids, found)
-        membership._software_names = cached
-    return cached[1]
+        return found
+
+    return page_shared(membership, "software_names", clients, read)
 
 
 def _words(value: dict) -> None:
@@ -57,19 +57,18 @@ def _kept(field: str):
         # Read from the page's clients by their ids (rowid lookups on SQLite), joined to their
         # kept rows; read on the opportunity table by account, SQLite would scan the account's
         # whole index. The two money columns of one page share this one query.
-        ids = tuple(c.pk for c in clients)
-        cached = getattr(membership, "_software_money", None)
-        if cached is None or cached[0] != ids:
+        def read() -> dict[int, tuple]:
             rows = (
                 Client.objects.for_account(membership.account_id)
-                .filter(pk__in=ids)
+                .filter(pk__in=[c.pk for c in clients])
                 .values_list("pk", "opportunity__project", "opportunity__revenue")
             )
-            cached = (ids, {pk: (p, r) for pk, p, r in rows})
-            membership._software_money = cached
+            return {pk: (p, r) for pk, p, r in rows}
+
+        money = page_shared(membership, "software_money", clients, read)
         zero = Decimal("0.00")
         index = 0 if field == "project" else 1
-        return {c.pk: (cached[1].get(c.pk) or (zero, zero))[index] or zero for c in clients}
+        return {c.pk: (money.get(c.pk) or (zero, zero))[index] or zero for c in clients}
 
     return values
 
