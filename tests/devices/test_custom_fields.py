@@ -116,3 +116,49 @@ def test_the_api_reads_writes_merges_and_refuses_unknown_fields(cast, harbour, w
 def test_only_admins_name_fields(cast):
     assert web(cast.manager).post(SETTINGS, BLANK_TIERS | {"cfnew_1": "X"}).status_code == 403
     assert not DeviceSettings.objects.filter(account=cast.account).exists()
+
+
+def test_the_devices_tab_shows_a_field_as_a_column_once_chosen(cast, harbour, warranty):
+    add(harbour, "NAS", custom_fields={"asset_tag": "T-9"})
+    tech = web(cast.technician)
+    page = tech.get(tab(harbour))
+    assert 'value="cf_asset_tag"' in page.text  # offered in the column chooser
+    assert "T-9" not in page.text  # not shown until chosen
+    chosen = {"columns": ["type", "cf_asset_tag"], "page_size": 50}
+    assert tech.post(tab(harbour, "columns/"), chosen).status_code == 302
+    page = tech.get(tab(harbour))
+    assert '<td class="col-custom">T-9</td>' in page.text
+    assert ">Asset tag<" in page.text  # its header
+
+
+def test_the_devices_import_reads_fields_by_their_label(cast, harbour, warranty, tmp_path):
+    from clientdesk.transfer.import_templates import template_csv
+    from clientdesk.transfer.queries import import_errors
+    from clientdesk.transfer.services import import_file
+
+    header = template_csv("devices", cast.account).decode("utf-8-sig").splitlines()[0]
+    assert header.endswith(",Warranty ends,Asset tag")
+    path = tmp_path / "devices.csv"
+    path.write_text(
+        "Client prefix,Name,Serial,Warranty ends,Asset tag\n"
+        "HBR,NAS,SN-1,2028-03-31,\n"
+        f"HBR,Switch,SN-2,,{'x' * 501}\n"
+    )
+
+    def run():
+        return import_file(
+            account=cast.account, membership=cast.manager, kind="devices", path=str(path),
+            mode="upsert",
+        )  # fmt: skip
+
+    job = run()
+    assert job.counts["created"] == 1 and job.counts["rejected"] == 1
+    [error] = import_errors(job)
+    assert error.row == 3 and "500" in error.message
+    nas = Device.objects.get(name="NAS")
+    assert nas.custom_fields == {"warranty_ends": "2028-03-31"}
+    # An empty cell leaves a value as it was; a new one changes only its own field.
+    path.write_text("Client prefix,Name,Serial,Warranty ends,Asset tag\nHBR,NAS,SN-1,,T-9\n")
+    assert run().counts["updated"] == 1
+    nas.refresh_from_db()
+    assert nas.custom_fields == {"warranty_ends": "2028-03-31", "asset_tag": "T-9"}

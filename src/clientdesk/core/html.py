@@ -34,3 +34,11 @@ def email_breaks(email: Any) -> SafeString:
     return mark_safe(  # noqa: S308 - escaped parts in our own markup
         "<wbr>".join(f'<span class="email-part">{escape(part)}</span>' for part in parts if part)
     )
+
+
+def select_cell(pk: int, label: str) -> str:
+    """A table row's selection box for the bulk form (`label` is said for it: "Select …")."""
+    return (
+        f'<td class="select"><input type="checkbox" name="ids" value="{pk}" form="bulk-form" '
+        f'data-row-select aria-label="{conditional_escape(label)}"></td>'
+    )

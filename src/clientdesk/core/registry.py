@@ -112,7 +112,9 @@ class ClientField:
 class ClientColumn:
     """A column another domain adds to the Clients list (the page, its column chooser and its
     export as shown). `values(membership, clients)` → {client id: value} for the page's rows in
-    a fixed number of queries; `template` renders the cell with `client` and `value`; `sort`,
+    a fixed number of queries; `template` renders the cell with `client` and `value`, or
+    `cell(value, request)` answers its HTML (escaped, safe) when the column has one: in Python,
+    a page of 50 rows costs a tenth of what the template engine takes (clients/rows.py); `sort`,
     when given, answers the expression the list sorts on (never NULL: the keyset cursor
     compares it), read from the client's queryset; `tabs` are the tabs where the column shows
     by default (besides the person's own choice); `export` turns a value into the export's cell
@@ -120,8 +122,8 @@ class ClientColumn:
 
     key: str  # its name in the URL (the column chooser's `columns`, `sort=`) and the API's order
     label: Any
-    template: str
     values: Callable[..., dict[int, Any]]
+    template: str = ""
     order: int = 100
     numeric: bool = False  # right-aligned
     sort: Callable[[], Any] | None = None
@@ -132,6 +134,7 @@ class ClientColumn:
     tabs: tuple[str, ...] = ()
     export: Callable[[Any], Any] | None = None
     capability: str | None = None  # e.g. "money.read": others neither see nor sort by it
+    cell: Callable[[Any, Any], str] | None = None
 
 
 def page_shared(membership, key: str, clients, read: Callable[[], Any]) -> Any:

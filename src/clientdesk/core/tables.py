@@ -250,10 +250,15 @@ def results(fetch: Fetch, state: TableState, size: int) -> Results:
 
 
 def table_context(
-    request: HttpRequest, state: TableState, fetch: Fetch, link: Callable[[str], str]
+    request: HttpRequest,
+    state: TableState,
+    fetch: Fetch,
+    link: Callable[[str], str],
+    table: Table | None = None,
 ) -> dict[str, Any]:
-    """What includes/table_*.html and a results partial need, with the page's rows."""
-    table = state.table
+    """What includes/table_*.html and a results partial need, with the page's rows. `table`:
+    the list's own, when the account adds columns to it (e.g. its custom device fields)."""
+    table = table or state.table
     tab = getattr(state, "tab", "")
     pref = table.preference(request.membership, tab)
     saved_size = table.saved_size(pref)

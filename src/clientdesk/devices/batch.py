@@ -9,6 +9,7 @@ device of that name.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,7 +19,8 @@ from clientdesk.clients.queries import clients_visible
 from clientdesk.core.checks import fields_check
 from clientdesk.devices.events import DEVICE_CREATED, DEVICE_UPDATED
 from clientdesk.devices.models import Device
-from clientdesk.devices.services import formats_check
+from clientdesk.devices.queries import custom_fields, settings_of
+from clientdesk.devices.services import custom_values_checked, formats_check
 
 IMPORTED = ("name", "type", "os", "manufacturer", "model", "serial", "ip", "mac", "location",
             "online", "notes")  # fmt: skip
@@ -59,7 +61,8 @@ def devices_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
         if device.serial:
             known.by_serial[(device.client_id, device.serial)] = device
         known.by_name[(device.client_id, device.name.casefold())] = device
-    plans = [_plan(ctx, row, clients, known) for row in rows]
+    custom = custom_fields(settings_of(ctx.account))
+    plans = [_plan(ctx, row, clients, known, custom) for row in rows]
     if not ctx.dry_run:
         _write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)])
     return [p.outcome for p in plans]
@@ -71,7 +74,7 @@ def _reject(plan: _Plan, errors: dict[str, list[str]]) -> _Plan:
     return plan
 
 
-def _plan(ctx: Context, row: Row, clients: dict, known: _Known) -> _Plan:
+def _plan(ctx: Context, row: Row, clients: dict, known: _Known, custom: list) -> _Plan:
     data = row.data
     plan = _Plan(row=row, outcome=Outcome())
     prefix = (data.get("client_prefix") or "").strip().upper()
@@ -106,6 +109,20 @@ def _plan(ctx: Context, row: Row, clients: dict, known: _Known) -> _Plan:
         errors.setdefault("serial", []).append(
             _("Another device of this client has the serial %(serial)s.") % {"serial": serial}
         )
+    # The account's own fields (cf_<key> columns): an empty cell leaves a value as it is.
+    given = {
+        key[3:]: value
+        for key, value in data.items()
+        if key.startswith("cf_") and value not in (None, "")
+    }
+    if given:
+        try:
+            own = custom_values_checked(custom, given, current.custom_fields if current else {})
+        except ValidationError as exc:
+            for messages in exc.message_dict.values():
+                errors.setdefault("custom_fields", []).extend(messages)
+        else:
+            values["custom_fields"] = own
     if errors:
         return _reject(plan, errors)
     plan.values = values
@@ -137,7 +154,7 @@ def _write(ctx: Context, plans: list[_Plan]) -> None:
             device.created_at = now
             new.append(device)
     if changed:
-        Device.objects.bulk_update(list(changed.values()), [*IMPORTED, "version"])
+        Device.objects.bulk_update(list(changed.values()), [*IMPORTED, "custom_fields", "version"])
     Device.objects.bulk_create(new, batch_size=1000)
     entries = [
         Pending(

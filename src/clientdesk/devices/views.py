@@ -6,7 +6,7 @@ and a device must belong to that client (else 404 as well); only then is the rol
 (`devices.write`, 403). Every write goes through devices.services.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import ClassVar
 
 from django.contrib import messages
@@ -26,10 +26,11 @@ from clientdesk.clients.views.detail import page_context
 from clientdesk.core import tables
 from clientdesk.core.forms import add_errors
 from clientdesk.core.pagination import Page
-from clientdesk.core.roles import require
+from clientdesk.core.roles import can, require
 from clientdesk.devices import queries, services
 from clientdesk.devices.forms import DeviceBulkForm, DeviceForm
 from clientdesk.devices.models import Device, DeviceType
+from clientdesk.devices.rows import rows_attach
 
 COLUMNS = {
     "name": gettext_lazy("Name"),
@@ -54,6 +55,17 @@ TABLE = tables.Table(
     always_shown=("name",),
     num_columns=("created", "last_seen"),
 )
+CUSTOM_PREFIX = "cf_"  # a custom field's column: cf_<its key>
+
+
+def _table(custom: list[dict[str, str]]) -> tables.Table:
+    """The Devices table with the account's own fields as columns (shown when chosen)."""
+    if not custom:
+        return TABLE
+    own = {f"{CUSTOM_PREFIX}{f['key']}": f["label"] for f in custom}
+    return replace(TABLE, columns={**COLUMNS, **own})
+
+
 ADD_ID = "add-device-%s"
 EDIT_ID = "edit-device-%s"
 ONLINE = {"yes": True, "no": False}
@@ -157,7 +169,17 @@ def _render_tab(
             device.type_label = labels[device.type]
         return page
 
-    context = tables.table_context(request, state, fetch, link)
+    table = _table(options["custom"])
+    context = tables.table_context(request, state, fetch, link, table)
+    rows_attach(
+        request,
+        context["results"].items,
+        [key for key in table.columns if key in context["shown"]],
+        custom=options["custom"],
+        list_url=list_url,
+        return_query=context["return_query"],
+        selectable=can(request.membership, "devices.write"),
+    )
     if not tables.wants_partial(request):
         context |= page_context(request, client)  # the client page around the tab
     count = queries.filtered(
@@ -184,7 +206,8 @@ def _render_tab(
 @require_POST
 def devices_columns(request: HttpRequest, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
-    if TABLE.save_choice(request) and request.htmx:
+    table = _table(_form_options(request)["custom"])
+    if table.save_choice(request) and request.htmx:
         return _render_tab(request, client, QueryDict(request.POST.get("return_query", "")))
     return _back(request, client)
 

@@ -13,7 +13,7 @@ class SoftwareConfig(AppConfig):
         from clientdesk.audit.events import watch
         from clientdesk.core import registry
         from clientdesk.core.signals import account_created
-        from clientdesk.software import events, listing, panels
+        from clientdesk.software import cells, events, listing, panels
 
         account_created.connect(_seed, dispatch_uid="software.catalog_seed")
         # The opportunities follow the clients' and contacts' writes, in their transaction.
@@ -69,8 +69,8 @@ class SoftwareConfig(AppConfig):
             registry.ClientColumn(
                 "app_stack",
                 _("App stack"),
-                "software/cells/app_stack.html",
-                listing.indicator_values,
+                values=listing.indicator_values,
+                cell=cells.app_stack,
                 order=50,
                 tabs=("active",),
                 export=listing.export_names,
@@ -80,8 +80,8 @@ class SoftwareConfig(AppConfig):
             registry.ClientColumn(
                 "missing_apps",
                 _("Missing apps"),
-                "software/cells/missing_apps.html",
-                listing.indicator_values,
+                values=listing.indicator_values,
+                cell=cells.missing_apps,
                 order=51,
                 tabs=("active",),
                 export=listing.export_missing,
@@ -91,8 +91,8 @@ class SoftwareConfig(AppConfig):
             registry.ClientColumn(
                 "project_opportunity",
                 _("Project opportunity"),
-                "software/cells/money.html",
-                listing.project_values,
+                values=listing.project_values,
+                cell=cells.money,
                 order=52,
                 numeric=True,
                 sort=listing.project_sort,
@@ -106,8 +106,8 @@ class SoftwareConfig(AppConfig):
             registry.ClientColumn(
                 "revenue_opportunity",
                 _("Revenue opportunity"),
-                "software/cells/money.html",
-                listing.revenue_values,
+                values=listing.revenue_values,
+                cell=cells.money,
                 order=53,
                 numeric=True,
                 sort=listing.revenue_sort,

@@ -34,7 +34,7 @@ from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.seenkeys import SeenKeys
 from clientdesk.core.sqlitedb import let_waiting_writers_in
-from clientdesk.transfer.kinds import KINDS, Kind
+from clientdesk.transfer.kinds import Kind, kind_for
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.parse import RowParser, text
 from clientdesk.transfer.readers import UnreadableFile, open_sheet
@@ -129,7 +129,7 @@ class _Run:
 
 def run(job: ImportJob, *, path: str | None = None, batch_size: int = BATCH_SIZE) -> ImportJob:
     """Run (or resume) a job to its end; the job row tells the outcome."""
-    kind = KINDS[job.kind]
+    kind = kind_for(job.kind, job.account_id)
     # Whoever started it, with their role and client limits as they stand now.
     membership = (
         Membership.objects.for_account(job.account_id)

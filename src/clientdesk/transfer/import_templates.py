@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clientdesk.core.models import Account
-from clientdesk.transfer.kinds import BOOL, DATE, EMAIL, KINDS, LIST, Column, Kind
+from clientdesk.transfer.kinds import BOOL, DATE, EMAIL, KINDS, LIST, Column, Kind, kind_for
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -29,10 +29,11 @@ BOLD = Font(bold=True)
 VALIDATED_ROWS = 10_000
 
 
-def kind_named(name: str) -> Kind:
-    """The kind called `name`; ValueError when there is none (callers answer 404 or 422)."""
+def kind_named(name: str, account: Account | None = None) -> Kind:
+    """The kind called `name`, with `account`'s own columns when given; ValueError when there
+    is none (callers answer 404 or 422)."""
     try:
-        return KINDS[name]
+        return KINDS[name] if account is None else kind_for(name, account)
     except KeyError:
         raise ValueError(name) from None
 
@@ -43,7 +44,7 @@ def template_filename(kind: str, fmt: str) -> str:
 
 def template_csv(kind: str, account: Account) -> bytes:
     """The header row of labels and one example row, UTF-8 with a BOM so Excel reads accents."""
-    columns = kind_named(kind).columns
+    columns = kind_named(kind, account).columns
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([str(c.label) for c in columns])
@@ -54,7 +55,7 @@ def template_csv(kind: str, account: Account) -> bytes:
 def template_xlsx(kind: str, account: Account) -> bytes:
     """Sheet "Import" to fill in, sheet "Columns" explaining each one, hidden sheet "Lists"
     holding the drop-downs' values."""
-    columns = kind_named(kind).columns
+    columns = kind_named(kind, account).columns
     book = Workbook()
     sheet = book.active
     sheet.title = "Import"

@@ -6,7 +6,7 @@ mapping, the templates, the preview, the jobs and the exports work from these de
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy as _
 
@@ -43,6 +43,8 @@ class Kind:
     # change recorded there after a check began outdates the check (queries.check_outdated).
     reads: tuple[str, ...] = ()
     extra: dict = field(default_factory=dict)
+    # The account's own columns after these (e.g. its custom device fields): kind_for() adds them.
+    account_columns: Callable[[Account], tuple[Column, ...]] | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -353,6 +355,22 @@ def _device_types(account: Account) -> list[tuple[str, str]]:
     return list(type_labels(settings_of(account)).items())
 
 
+def _device_custom_columns(account: Account) -> tuple[Column, ...]:
+    """A column per custom device field of the account (Settings › Devices), headed by its
+    label: cf_<its key>."""
+    from clientdesk.devices.queries import custom_fields, settings_of
+
+    return tuple(
+        Column(
+            f"cf_{f['key']}",
+            f["label"],
+            synonyms=(f["key"],),
+            help=_("One of your own device fields (Settings › Devices)."),
+        )
+        for f in custom_fields(settings_of(account))
+    )
+
+
 DEVICES = Kind(
     name="devices",
     label=_("Devices"),
@@ -360,6 +378,7 @@ DEVICES = Kind(
     key=("client_prefix", "serial"),
     writer="clientdesk.devices.batch.devices_import_batch",
     reads=("clients.client", "devices.device", "core.membership"),
+    account_columns=_device_custom_columns,
     columns=(
         Column(
             "client_prefix",
@@ -465,3 +484,14 @@ APPLICATIONS = Kind(
 )
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (CLIENTS, CONTACTS, DEVICES, APPLICATIONS)}
+
+
+def kind_for(name: str, account: Account | int) -> Kind:
+    """The kind called `name` with the account's own columns, if it has any (KeyError when
+    there is no such kind)."""
+    kind = KINDS[name]
+    if kind.account_columns is None:
+        return kind
+    if not isinstance(account, Account):
+        account = Account.objects.get(pk=account)
+    return replace(kind, columns=kind.columns + kind.account_columns(account))

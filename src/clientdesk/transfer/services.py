@@ -27,7 +27,7 @@ from clientdesk.core.models import Account, Membership
 from clientdesk.core.roles import can
 from clientdesk.transfer import engine, mapping, queries
 from clientdesk.transfer.dates import ORDERS
-from clientdesk.transfer.kinds import DATE, KINDS
+from clientdesk.transfer.kinds import DATE, KINDS, kind_for
 from clientdesk.transfer.models import ImportJob, ImportRowError, Mode, State
 from clientdesk.transfer.readers import UnreadableFile, estimate_records, open_sheet
 
@@ -69,7 +69,7 @@ def _describe(job: ImportJob, path: str) -> None:
         raise ValidationError({"file": [str(exc)]}) from None
     if not any(job.headers):
         raise ValidationError({"file": [_("The file has no header row.")]})
-    job.mapping = mapping.guess(KINDS[job.kind], job.headers)
+    job.mapping = mapping.guess(kind_for(job.kind, job.account_id), job.headers)
     job.rows_total = estimate_records(path)
 
 
@@ -155,7 +155,7 @@ def import_set_mapping(*, job: ImportJob, mapping: list[str]) -> ImportJob:
 
 
 def _mapping_errors(job: ImportJob, wanted: list[str], *, required: bool) -> list[str]:
-    kind = KINDS[job.kind]
+    kind = kind_for(job.kind, job.account_id)
     found = mapping.validate(kind, job.headers, wanted)
     found.pop("required", None)
     messages = [message for messages in found.values() for message in messages]
@@ -265,7 +265,7 @@ def import_date_order(
     job = _locked(job)
     if not (job.dry_run and job.state in (State.DONE, State.FAILED)):
         raise ValidationError({"state": [_("Only a finished check can be read again.")]})
-    kind = KINDS[job.kind]
+    kind = kind_for(job.kind, job.account_id)
     dated = {c.name for c in kind.columns if c.type == DATE}
     if field not in dated or field not in job.mapping:
         raise ValidationError({"field": [_("This file has no such date column.")]})

@@ -34,7 +34,7 @@ from clientdesk.core.roles import require
 from clientdesk.transfer import exports, queries, services
 from clientdesk.transfer.dates import CHOSEN, DMY, FROM_FILE, MDY, order_label
 from clientdesk.transfer.forms import KEY_HELP, MappingForm, UploadForm
-from clientdesk.transfer.kinds import KINDS, Kind
+from clientdesk.transfer.kinds import KINDS, Kind, kind_for
 from clientdesk.transfer.models import ImportJob, State
 
 CAPABILITY = "clients.import"
@@ -240,7 +240,7 @@ def import_error_report(request: HttpRequest, import_id: int) -> HttpResponse:
 def _mapping_form(job: ImportJob, data=None) -> MappingForm:
     return MappingForm(
         data,
-        kind=KINDS[job.kind],
+        kind=kind_for(job.kind, job.account_id),
         headers=job.headers,
         mapping=job.mapping,
         fixed=services.fixed_fields(job),
@@ -256,7 +256,7 @@ def _key_help(job: ImportJob) -> str:
 def _mapping_page(
     request: HttpRequest, job: ImportJob, form: MappingForm, status: int = 200
 ) -> HttpResponse:
-    kind = KINDS[job.kind]
+    kind = kind_for(job.kind, job.account_id)
     fields = [job.mapping[i] if i < len(job.mapping) else "" for i in range(len(job.headers))]
     context = {
         "job": job,
@@ -275,7 +275,7 @@ def _mapping_page(
 
 
 def _status_context(request: HttpRequest, job: ImportJob) -> dict:
-    kind = KINDS[job.kind]
+    kind = kind_for(job.kind, job.account_id)
     over = job.state in (State.DONE, State.FAILED)
     context = {
         "job": job,

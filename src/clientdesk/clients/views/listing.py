@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 from clientdesk.clients import queries
 from clientdesk.clients.forms import BulkForm
 from clientdesk.clients.models import Engagement, Status
+from clientdesk.clients.rows import rows_attach
 from clientdesk.clients.services import UNDO_DAYS, clients_bulk, restore_until, undelete_refusal
 from clientdesk.core import registry, tables
 from clientdesk.core.api_schemas import NUL_MESSAGE
@@ -277,6 +278,12 @@ def _render_list(request: HttpRequest, params: QueryDict) -> HttpResponse:
     context = tables.table_context(request, state, fetch, link)
     _extra_columns_attach(request, context)
     quick = quick_links_attach(request, context["results"].items)
+    rows_attach(
+        request,
+        context["results"].items,
+        context["shown"],
+        selectable=can(request.membership, "clients.write"),
+    )
     counts = queries.tab_counts(membership=request.membership, filters=state.filters)
     context |= {
         "list_url": list_url,
