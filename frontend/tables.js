@@ -8,12 +8,30 @@ document.addEventListener("change", (event) => {
   if (el?.form) el.form.requestSubmit();
 });
 
+const TEXT_FIELDS = "input[type=search], input[type=text]";
+
+// A search field is searched as it is typed; leaving it fires `change`, which the filter form
+// also listens to. When its text was already sent, that second request is not needed, and it
+// redraws the results under the pointer of a person who left the field to click in them
+// (Clear filters, a tab): the click then lands on a link that is gone.
+document.addEventListener(
+  "change",
+  (event) => {
+    const el = event.target;
+    if (!el.matches?.(TEXT_FIELDS) || !el.form?.matches("[data-list-filters]")) return;
+    if (el.dataset.sent === el.value) event.stopPropagation();
+  },
+  true,
+);
+
 // Keep bookmarkable URLs short: leave empty filters, and the values the list has anyway
 // (data-list-defaults="tab=all&sort=name"), out of the request and the pushed URL.
 document.addEventListener("htmx:configRequest", (event) => {
   const form = event.detail.elt;
   if (!form.matches?.("[data-list-filters]")) return;
   const data = event.detail.formData;
+  // What each text field sent, so that leaving it does not send the same search again.
+  form.querySelectorAll(TEXT_FIELDS).forEach((el) => { el.dataset.sent = el.value; });
   for (const name of new Set(data.keys())) {
     if (data.getAll(name).every((v) => v === "")) data.delete(name);
   }
@@ -99,4 +117,27 @@ document.addEventListener("click", (event) => {
   event.preventDefault();
   outdateAnswers(results);
   form.requestSubmit();
+});
+
+// The filter row says what the list shows: after a results swap pushed a new address (Clear
+// filters, a tab, a link in the results), each filter of the row takes that address's value,
+// or empty, so the next search does not bring back a filter the person just cleared. The
+// field being typed in is left alone (its own request follows).
+document.addEventListener("htmx:pushedIntoHistory", (event) => {
+  const params = new URL(event.detail.path, window.location.href).searchParams;
+  document.querySelectorAll("form[data-list-filters]").forEach((form) => {
+    form.querySelectorAll("input[name], select[name], textarea[name]").forEach((el) => {
+      if (el === document.activeElement || ["hidden", "submit", "button"].includes(el.type)) return;
+      const values = params.getAll(el.name);
+      if (el.type === "checkbox" || el.type === "radio") {
+        el.checked = values.includes(el.value);
+      } else if (el.tagName === "SELECT" && el.multiple) {
+        [...el.options].forEach((o) => { o.selected = values.includes(o.value); });
+      } else {
+        el.value = values[0] ?? "";
+        if (el.matches(TEXT_FIELDS)) el.dataset.sent = el.value;
+        if (el.tagName === "SELECT" && el.selectedIndex < 0) el.selectedIndex = 0;
+      }
+    });
+  });
 });

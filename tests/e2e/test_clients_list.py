@@ -129,6 +129,15 @@ def test_filter_by_industry_and_a_hidden_column_stays_hidden_after_reload(
     page.get_by_role("link", name="Clear filters").first.click()
     expect(rows(page)).to_have_count(2)
     expect(page).to_have_url(clients_url(live_server, "?sort=-name"))
+    # The filter row is cleared too: the next search does not bring the industry back.
+    expect(page.locator("#filter-industry")).to_have_value("")
+    page.locator("#client-q").fill("corner")  # searched as it is typed
+    expect(page).to_have_url(clients_url(live_server, "?q=corner&sort=-name"))
+    expect(rows(page)).to_have_count(1)
+    page.get_by_role("link", name="Clear filters").first.click()
+    expect(page).to_have_url(clients_url(live_server, "?sort=-name"))
+    expect(page.locator("#client-q")).to_have_value("")
+    expect(rows(page)).to_have_count(2)
 
     # Hide the Industry column from the chooser.
     expect(page.locator("th.col-industry")).to_have_count(1)

@@ -11,10 +11,12 @@ Another domain's column (core.registry.ClientColumn) draws its cell with its `ce
 request)` when it has one, else with its template.
 """
 
+from html import escape as esc
+
 from django.template import defaultfilters
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -78,18 +80,23 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
             if column.key not in extra:
                 extra[column.key] = _Cells(column, request)
         break
-    quick_icons = {}
+    # Each quick link's HTML but its URL and its words, made once for the page.
+    quick, quick_after = {}, {}
     for client in clients:
         for entry, _url in getattr(client, "quick_links", ()):
-            quick_icons[entry.key] = icon(entry.icon)
+            quick[entry.key] = '<a class="btn small icon-only" href="'
+            quick_after[entry.key] = (
+                f'" title="{esc(str(entry.label))}" data-quick="{entry.key}">'
+                f'{icon(entry.icon)}<span class="visually-hidden">'
+            )
         break
     for c in clients:
-        esc_name = conditional_escape(c.name)
+        esc_name = esc(c.name)
         cells = []
         if selectable:
             cells.append(select_cell(c.pk, select_label % {"name": c.name}))
         if "prefix" in shown:
-            cells.append(f'<td class="col-prefix"><code>{conditional_escape(c.prefix)}</code></td>')
+            cells.append(f'<td class="col-prefix"><code>{esc(c.prefix)}</code></td>')
         url = detail_url.replace(str(_ANY_ID), str(c.pk))
         cells.append(
             f'<td class="col-name"><a class="cut" href="{url}" title="{esc_name}">{esc_name}</a>'
@@ -103,13 +110,13 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
             cells.append(f'<td class="col-engagement">{badge}</td>')
         if "industry" in shown:
             name = c.industry.name if c.industry_id else ""
-            cells.append(f'<td class="col-industry">{conditional_escape(name)}</td>')
+            cells.append(f'<td class="col-industry">{esc(name)}</td>')
         if "manager" in shown:
             name = c.manager.display_name if c.manager_id else ""
-            cells.append(f'<td class="col-manager">{conditional_escape(name or "")}</td>')
+            cells.append(f'<td class="col-manager">{esc(name or "")}</td>')
         if "tags" in shown:
             tags = "".join(
-                f'<span class="badge plain tag">{conditional_escape(n)}</span> '
+                f'<span class="badge plain tag">{esc(n)}</span> '
                 for n in c.tag_names
             )
             cells.append(f'<td class="col-tags">{tags}</td>')
@@ -117,10 +124,10 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
             parent = ""
             if c.parent_id:
                 p = c.parent
-                pname = conditional_escape(p.name)
+                pname = esc(p.name)
                 parent = (
                     f'<span class="cut" title="{pname}">{pname}</span> '
-                    f'<code class="muted">{conditional_escape(p.prefix)}</code>'
+                    f'<code class="muted">{esc(p.prefix)}</code>'
                 )
             cells.append(f'<td class="col-parent">{parent}</td>')
         for key, value in (("created", c.created_at), ("status_since", c.status_changed_at)):
@@ -134,13 +141,10 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
         links = getattr(c, "quick_links", ())
         if links:
             anchors = "".join(
-                f'<a class="btn small icon-only" href="{conditional_escape(link)}" '
-                f'title="{conditional_escape(entry.label)}" data-quick="{entry.key}">'
-                f'{quick_icons[entry.key]}<span class="visually-hidden">'
-                f"{conditional_escape(quick_label % {'what': entry.label, 'name': c.name})}"
-                "</span></a>"
+                f"{quick[entry.key]}{esc(link)}{quick_after[entry.key]}"
+                f"{esc(quick_label % {'what': entry.label, 'name': c.name})}</span></a>"
                 for entry, link in links
             )
             cells.append(f'<td class="col-quick"><span class="quick-links">{anchors}</span></td>')
-        row = f'<tr data-client="{conditional_escape(c.prefix)}">\n' + "\n".join(cells) + "\n</tr>"
+        row = f'<tr data-client="{esc(c.prefix)}">\n' + "\n".join(cells) + "\n</tr>"
         c.row_html = mark_safe(row)  # noqa: S308 - every value above is escaped
