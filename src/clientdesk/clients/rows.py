@@ -115,10 +115,7 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
             name = c.manager.display_name if c.manager_id else ""
             cells.append(f'<td class="col-manager">{esc(name or "")}</td>')
         if "tags" in shown:
-            tags = "".join(
-                f'<span class="badge plain tag">{esc(n)}</span> '
-                for n in c.tag_names
-            )
+            tags = "".join(f'<span class="badge plain tag">{esc(n)}</span> ' for n in c.tag_names)
             cells.append(f'<td class="col-tags">{tags}</td>')
         if "parent" in shown:
             parent = ""

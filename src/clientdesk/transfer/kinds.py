@@ -461,6 +461,7 @@ APPLICATIONS = Kind(
         Column(
             "project_value",
             _("Project value"),
+            type=DECIMAL,
             synonyms=("project", "one-off", "setup"),
             help=_("One-off, in the account's currency."),
             example="1500.00",
@@ -468,6 +469,7 @@ APPLICATIONS = Kind(
         Column(
             "monthly_price_per_user",
             _("Monthly price per user"),
+            type=DECIMAL,
             synonyms=("price per user", "monthly", "per user"),
             example="12.50",
         ),
