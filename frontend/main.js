@@ -17,10 +17,33 @@ function onClick(selector, handler) {
   });
 }
 
+// Dialogs drawn on demand: <div data-dialogs-src="url"> is filled with them the first time a
+// person reaches for one (pointer over or focus on a button that opens one, or its click).
+let dialogsLoading = null;
+function dialogsLoad() {
+  const slot = document.querySelector("[data-dialogs-src]");
+  if (!slot) return Promise.resolve();
+  if (!dialogsLoading) {
+    dialogsLoading = htmx
+      .ajax("GET", slot.dataset.dialogsSrc, { target: slot, swap: "innerHTML" })
+      .catch(() => { dialogsLoading = null; });
+  }
+  return dialogsLoading;
+}
+for (const type of ["pointerover", "focusin"]) {
+  document.addEventListener(type, (event) => {
+    if (event.target.closest?.("[data-open-dialog]")) dialogsLoad();
+  });
+}
+
 // <button data-open-dialog="id"> opens <dialog id="id"> as a modal; focus goes to its first field.
-onClick("[data-open-dialog]", (el) => {
-  const dialog = document.getElementById(el.dataset.openDialog);
-  if (!dialog) return;
+onClick("[data-open-dialog]", async (el) => {
+  let dialog = document.getElementById(el.dataset.openDialog);
+  if (!dialog) {
+    await dialogsLoad();
+    dialog = document.getElementById(el.dataset.openDialog);
+  }
+  if (!dialog || dialog.open) return;
   dialog.showModal();
   const first = dialog.querySelector("[autofocus], input:not([type=hidden]), select, textarea, button");
   if (first) first.focus();

@@ -205,7 +205,7 @@ def test_the_status_dialog_offers_exactly_the_allowed_targets(cast):
         ("waiting", ["active", "inactive"]),
     ]:
         client = make_client(cast, status=status)
-        html = web(cast.manager).get(url(client)).text
+        html = web(cast.manager).get(url(client, "dialogs/")).text  # fetched when reached for
         assert radios(html, "to_status") == allowed, status
 
 
@@ -223,6 +223,22 @@ def test_a_status_change_with_a_reason_lands_in_the_history(cast, family):
         "Slow payer",
     )
     assert change.by == cast.manager.user
+
+
+def test_the_page_fetches_its_dialogs_only_when_asked_and_only_those_its_member_may_use(
+    cast, family
+):
+    root = family.root
+    page = web(cast.manager).get(url(root)).text
+    assert 'id="status-dialog"' not in page
+    assert f'data-dialogs-src="{url(root, "dialogs/")}"' in page
+    assert 'id="status-dialog"' in web(cast.manager).get(url(root, "dialogs/")).text
+    viewer = web(cast.viewer).get(url(root, "dialogs/")).text
+    assert "<dialog" not in viewer
+    assert (
+        web(cast.manager).get(url(root, "dialogs/").replace(str(root.pk), "999999")).status_code
+        == 404
+    )
 
 
 def test_a_refused_change_shows_the_services_message_in_the_dialog(cast, family):
@@ -243,7 +259,7 @@ def test_a_manager_backdates_a_change_in_the_accounts_time_zone(cast):
     when = (timezone.now() - timedelta(days=10)).astimezone(zoneinfo.ZoneInfo("America/New_York"))
     local = when.strftime("%Y-%m-%dT%H:%M")
     browser = web(cast.manager)
-    assert 'type="datetime-local"' in browser.get(url(client)).text
+    assert 'type="datetime-local"' in browser.get(url(client, "dialogs/")).text
     page = browser.post(url(client, "status/"), {"to_status": "at_risk", "at": local})
     assert page.status_code == 302
     change = StatusChange.objects.filter(client=client).latest("at", "id")
@@ -441,7 +457,8 @@ def test_delete_then_undo_by_the_owner(cast):
     client = make_client(cast, prefix="GONE", name="Gone Ltd")
     owner = web(cast.owner)
     page = owner.get(url(client))
-    assert 'id="delete-dialog"' in page.text and "Delete Gone Ltd?" in page.text
+    assert 'data-open-dialog="delete-dialog"' in page.text
+    assert "Delete Gone Ltd?" in owner.get(url(client, "dialogs/")).text
     deleted = owner.post(url(client, "delete/"), follow=True)
     assert deleted.redirect_chain[-1][0] == "/a/acme/clients/"
     assert "Gone Ltd was deleted." in words(deleted.text)
@@ -456,7 +473,7 @@ def test_delete_then_undo_by_the_owner(cast):
     assert undone.redirect_chain == [(url(client), 302)]
     shown = re.sub(r"<[^>]+>", "", undone.text)  # the name is cut to fit
     assert "Gone Ltd is restored: it is back in every list, search and metric." in shown
-    assert 'id="delete-dialog"' in undone.text
+    assert 'data-open-dialog="delete-dialog"' in undone.text
 
 
 def test_a_manager_deletes_but_cannot_undo(cast):
@@ -646,7 +663,7 @@ def test_move_under_offers_neither_the_client_nor_its_own_sub_clients(cast, clie
     make_client(cast, prefix="ROOM", name="Root Room", parent=site)
     make_client(cast, prefix="OTHER", name="Other Co")
     client.force_login(cast.manager.user)
-    html = client.get(f"/a/acme/clients/{root.pk}/").text
+    html = client.get(f"/a/acme/clients/{root.pk}/dialogs/").text
     dialog = html.split('id="move-dialog"')[1].split("</dialog>")[0]
     assert 'value="OTHER"' in dialog
     assert not {'value="ROOT"', 'value="SITE"', 'value="ROOM"'} & set(
@@ -673,7 +690,8 @@ def test_tags_show_on_the_client_page_and_are_edited_there(cast, client):
     assert response.status_code == 302
     html = client.get(f"/a/acme/clients/{acme.pk}/").text
     assert re.findall(r'<span class="badge plain tag">([^<]+)</span>', html) == ["North", "vip"]
-    assert 'value="North, vip"' in html  # the dialog starts from what is there
+    dialogs = client.get(f"/a/acme/clients/{acme.pk}/dialogs/").text
+    assert 'value="North, vip"' in dialogs  # the dialog starts from what is there
     client.post(f"/a/acme/clients/{acme.pk}/tags/", {"tags": ""})
     assert not re.findall(
         r'class="badge plain tag"', client.get(f"/a/acme/clients/{acme.pk}/").text

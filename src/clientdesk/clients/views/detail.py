@@ -108,10 +108,12 @@ def page_context(
     move_form: MoveForm | None = None,
     overview: bool = False,
 ) -> dict:
-    """What every tab of the client page shows around itself: the header and its dialogs, the
-    details panel and the tree (the Contacts tab, contacts.views, builds on it too). The
-    overview's own panels are read only for the overview (`overview=True`): another tab shows
-    none of them, and they were a third of a tab's time."""
+    """What every tab of the client page shows around itself: the header, the details panel
+    and the tree (the Contacts tab, contacts.views, builds on it too). The overview's own
+    panels are read only for the overview (`overview=True`): another tab shows none of them,
+    and they were a third of a tab's time. The header's dialogs (status, sub-client, tags,
+    move, delete) come with the page only when one of them shows a refused form; else the page
+    fetches them when a person reaches for one (`client_dialogs`)."""
     membership = request.membership
     tree, chain, here = tree_for(membership, client)
     context = {
@@ -133,6 +135,32 @@ def page_context(
         panels[panel.place].append(panel.template)
     context["panels"] = panels
     context.update(navigator_panel(request, client))
+    if status_form or subclient_form or move_form:
+        context["dialogs_eager"] = True
+        context.update(
+            dialog_context(
+                request,
+                client,
+                status_form=status_form,
+                subclient_form=subclient_form,
+                move_form=move_form,
+            )
+        )
+    return context
+
+
+def dialog_context(
+    request,
+    client: Client,
+    *,
+    status_form: StatusForm | None = None,
+    subclient_form: SubClientForm | None = None,
+    move_form: MoveForm | None = None,
+) -> dict:
+    """What the header's dialogs need (clients/detail_dialogs.html): the forms this member may
+    use, unbound unless given."""
+    membership = request.membership
+    context: dict = {"undo_days": services.UNDO_DAYS}
     if can(membership, "clients.status"):
         context["status_form"] = status_form or StatusForm(
             client=client,
@@ -146,6 +174,17 @@ def page_context(
             visible=queries.live_clients(membership), client=client
         )
     return context
+
+
+@require_GET
+def client_dialogs(request, client_id: int) -> HttpResponse:
+    """The header's dialogs, fetched by the page the first time a person reaches for one."""
+    client = _client(request, client_id)
+    context = dialog_context(request, client) | {
+        "client": client,
+        "client_tags": sorted(client.tags.values_list("name", flat=True), key=str.casefold),
+    }
+    return render(request, "clients/detail_dialogs.html", context)
 
 
 @require_GET
@@ -448,6 +487,7 @@ def client_undelete(request, client_id: int) -> HttpResponse:
 urlpatterns = [
     path("<int:client_id>/", client_detail, name="client_detail"),
     path("<int:client_id>/tree/", client_tree, name="client_tree"),
+    path("<int:client_id>/dialogs/", client_dialogs, name="client_dialogs"),
     path("<int:client_id>/edit/", client_edit, name="client_edit"),
     path("<int:client_id>/status/", client_status, name="client_status"),
     path("<int:client_id>/subclients/", client_subclient_add, name="client_subclient_add"),
