@@ -16,7 +16,8 @@ def frame(request) -> dict:
     return {
         "nav_items": nav,
         "settings_sections": registry.settings_sections.for_member(membership),
-        "switchable_memberships": memberships_of_user(user=request.user),
+        "switchable_memberships": getattr(request, "memberships", None)
+        or memberships_of_user(user=request.user),
         "caps": Capabilities(membership),
     }
 

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
-from clientdesk.core.queries import membership_for
+from clientdesk.core.queries import memberships_and_current
 from clientdesk.core.tenancy import enforced
 
 
@@ -34,9 +34,10 @@ class AccountMiddleware:
             return None
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
-        membership = membership_for(user=request.user, account_slug=slug)
+        memberships, membership = memberships_and_current(user=request.user, account_slug=slug)
         if membership is None:
             raise Http404
+        request.memberships = memberships  # the account switcher's
         request.membership = membership
         request.account = membership.account
         timezone.activate(zoneinfo.ZoneInfo(membership.account.time_zone))

@@ -6,7 +6,7 @@ from clientdesk.devices.queries import (
     TYPES,
     device_counts,
     device_counts_by_client,
-    settings_of,
+    request_settings,
     type_labels,
 )
 
@@ -15,7 +15,7 @@ def device_count_rows(request, client) -> dict:
     """Rows of (label, own, with sub-clients, is total) for the Device counts table: one per
     type, in the account's names, then all devices."""
     counts = device_counts(client=client, membership=request.membership)
-    labels = type_labels(settings_of(request.account))
+    labels = type_labels(request_settings(request))
     rows = [(labels[t], counts.own[t], counts.with_subclients[t], False) for t in TYPES]
     rows.append((_("All devices"), counts.own_total, counts.with_subclients_total, True))
     return {"device_rows": rows}

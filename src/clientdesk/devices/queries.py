@@ -212,6 +212,15 @@ def settings_of(account: Account | int) -> DeviceSettings:
     return found or DeviceSettings(account_id=account_id)
 
 
+def request_settings(request) -> DeviceSettings:
+    """settings_of the request's account, read once per request (a tab and the details panel
+    around it both ask)."""
+    found = getattr(request, "_device_settings", None)
+    if found is None:
+        found = request._device_settings = settings_of(request.account)
+    return found
+
+
 def type_labels(settings: DeviceSettings) -> dict[str, str]:
     """Each tier's name in this account: its own, else the default."""
     own = settings.type_labels or {}

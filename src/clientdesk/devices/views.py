@@ -116,12 +116,12 @@ def _back(request: HttpRequest, client: Client) -> HttpResponse:
 
 
 def _labels(request) -> dict[str, str]:
-    return queries.type_labels(queries.settings_of(request.account))
+    return queries.type_labels(queries.request_settings(request))
 
 
 def _form_options(request) -> dict:
     """What the device dialog needs of the account: the tiers' names and its own fields."""
-    found = queries.settings_of(request.account)
+    found = queries.request_settings(request)
     return {"type_labels": queries.type_labels(found), "custom": queries.custom_fields(found)}
 
 

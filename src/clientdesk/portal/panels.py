@@ -9,7 +9,10 @@ def invite_button(request, client) -> dict:
     primary = Contact.objects.for_client(client).filter(is_primary=True, deleted_at=None).first()
     return {
         "invite_contact": primary,
-        "invite_blocker": services.invite_blocker(client=client, contact=primary),
+        # Without a primary contact there is nothing to look up again.
+        "invite_blocker": services.invite_blocker(client=client, contact=primary)
+        if primary
+        else str(services.NO_PRIMARY),
     }
 
 

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clientdesk.audit.events import event_record
 from clientdesk.clients.models import Client, Engagement
@@ -36,6 +37,9 @@ class CannotInvite(ValidationError):
     """The invitation cannot go out (no primary contact, no email): pages show it, the API 409s."""
 
 
+NO_PRIMARY = gettext_lazy("Add a primary contact with an email address to invite this client.")
+
+
 def invite_blocker(*, client: Client, contact: Contact | None = None) -> str | None:
     """Why an invitation cannot be sent now, or None when it can."""
     if contact is None:
@@ -43,7 +47,7 @@ def invite_blocker(*, client: Client, contact: Contact | None = None) -> str | N
             Contact.objects.for_client(client).filter(is_primary=True, deleted_at=None).first()
         )
         if contact is None:
-            return _("Add a primary contact with an email address to invite this client.")
+            return str(NO_PRIMARY)
     if contact.deleted_at is not None or contact.client_id != client.pk:
         return _("%(name)s is not a contact of this client.") % {"name": contact.full_name}
     if not contact.email:

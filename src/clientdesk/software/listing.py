@@ -18,7 +18,7 @@ def indicator_values(membership, clients) -> dict[int, dict]:
     two indicator columns of one page share one reading."""
 
     def read() -> dict[int, dict]:
-        found = queries.stack_names(membership.account_id, clients)
+        found = queries.stack_names(membership.account_id, clients, money=False)
         for value in found.values():
             _words(value)
         return found

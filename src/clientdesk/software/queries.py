@@ -1,6 +1,7 @@
 """Reads of the catalog, the stacks and the opportunities, shared by the pages and the API."""
 
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.db.models.functions import Lower
@@ -41,15 +42,17 @@ def get_client_app(*, client: Client, application_id) -> ClientApp:
     )
 
 
-def stack_names(account_id: int, clients: list[Client]) -> dict[int, dict]:
+def stack_names(account_id: int, clients: list[Client], *, money: bool = True) -> dict[int, dict]:
     """For a page of clients, in a fixed number of queries: the names of each client's stack,
-    problematic and missing apps, and the figures now (DESIGN §4) — what the indicators' lists
-    and the API's `opportunity` show. Computed from the same function the kept figures are."""
+    problematic and missing apps, and (`money`) the figures now (DESIGN §4) — what the
+    indicators' lists and the API's `opportunity` show. Computed from the same function the
+    kept figures are. Without `money` the contacts go uncounted (the names do not need them)."""
     if not clients:
         return {}
     catalog = catalog_of(account_id)
     ids = [c.pk for c in clients]
-    stacks, contacts = stacks_of(account_id, ids), contacts_of(account_id, ids)
+    stacks = stacks_of(account_id, ids)
+    contacts = contacts_of(account_id, ids) if money else {}
 
     def name(pk: int) -> str:
         return catalog.apps[pk].name
@@ -58,13 +61,14 @@ def stack_names(account_id: int, clients: list[Client]) -> dict[int, dict]:
     for client in clients:
         stack = stacks.get(client.pk, {})
         f = figures(catalog, client.industry_id, stack, contacts.get(client.pk, 0))
-        found[client.pk] = {
+        entry: dict[str, Any] = {
             "stack": sorted((name(pk) for pk in stack if pk in catalog.apps), key=str.lower),
             "missing": [name(pk) for pk in f.missing],
             "problematic": [name(pk) for pk in f.problematic],
-            "project": f.project,
-            "revenue": f.revenue,
         }
+        if money:
+            entry |= {"project": f.project, "revenue": f.revenue}
+        found[client.pk] = entry
     return found
 
 
@@ -78,8 +82,11 @@ def kept(account_id: int, client_ids: list[int]) -> dict[int, ClientOpportunity]
 
 def opportunity_of(*, client: Client) -> dict:
     """The client's opportunity, alone and with its sub-clients, and the names behind it."""
-    names = stack_names(client.account_id, [client])[client.pk]
     row = kept(client.account_id, [client.pk]).get(client.pk)
+    # The kept row holds the client's own figures too; without one, they are computed now.
+    names = stack_names(client.account_id, [client], money=row is None)[client.pk]
+    if row is not None:
+        names |= {"project": row.project, "revenue": row.revenue}
     zero = Decimal("0.00")
     sub_project = row.sub_project if row else zero
     sub_revenue = row.sub_revenue if row else zero
