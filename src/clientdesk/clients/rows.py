@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clientdesk.clients.models import Client
+from clientdesk.clients.templatetags.client_badges import engagement_badge, status_badge
 from clientdesk.core.html import select_cell
 from clientdesk.core.templatetags.ui import icon
 
@@ -30,21 +31,6 @@ _ANY_ID = 987654321987  # stands for the row's client id in a reversed URL
 def _date(value, fmt: str) -> str:
     # The `date` filter itself: the account's zone, the active language's month names.
     return defaultfilters.date(value, fmt) if value else ""
-
-
-class _Badges:
-    """Each status (or engagement) badge rendered once per page from its include."""
-
-    def __init__(self, template: str, name: str):
-        self.template = get_template(template)
-        self.name = name
-        self.made: dict[tuple, str] = {}
-
-    def __call__(self, value: str, label: str) -> str:
-        key = (value, label)
-        if key not in self.made:
-            self.made[key] = self.template.render({self.name: value, "label": label})
-        return self.made[key]
 
 
 class _Cells:
@@ -68,8 +54,6 @@ class _Cells:
 
 def rows_attach(request, clients: list[Client], shown: set[str], selectable: bool) -> None:
     """`client.row_html` for each client of the page: its whole `<tr>`."""
-    status_badge = _Badges("clients/includes/status_badge.html", "status")
-    engagement_badge = _Badges("clients/includes/engagement_badge.html", "engagement")
     detail_url = reverse("client_detail", args=[request.account.slug, _ANY_ID])
     archived = format_html(' <span class="badge plain">{}</span>', _("archived"))
     select_label = _("Select %(name)s")

@@ -33,6 +33,7 @@ from clientdesk.clients.forms_detail import (
 from clientdesk.clients.models import Client, Status
 from clientdesk.clients.timeline import timeline
 from clientdesk.clients.tree import Node, tree_for
+from clientdesk.clients.tree_html import nodes_html, tree_html
 from clientdesk.clients.views.navigator import panel_context as navigator_panel
 from clientdesk.core import registry
 from clientdesk.core.api_schemas import id_from_text
@@ -120,6 +121,7 @@ def page_context(
         "client": client,
         "ancestors": chain,
         "tree": tree,
+        "tree_html": tree_html(request, tree),
         "children_count": here.child_count,
         "undo_days": services.UNDO_DAYS,
         "client_tabs": registry.client_tabs.for_member(membership),
@@ -197,7 +199,8 @@ def client_tree(request, client_id: int) -> HttpResponse:
         Node(client=c, child_count=c.child_count)
         for c in queries.children(membership=request.membership, parent_id=client.pk)
     ]
-    return render(request, "clients/detail_tree_children.html", {"nodes": nodes})
+    context = {"nodes": nodes, "nodes_html": nodes_html(request, nodes)}
+    return render(request, "clients/detail_tree_children.html", context)
 
 
 # Edit, with conflicts
