@@ -2,14 +2,25 @@
 
 Used after a time-zone change (days are the account's calendar days, fixed when written) and
 to prove the incrementally maintained tables agree with the history.
+
+The day deltas hold only the clients that count in metrics (neither archived nor deleted:
+clients.services keeps them so when a client is archived, deleted, restored or undeleted); the
+status intervals and service periods hold every client's.
 """
 
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 
 from clientdesk.clients import status as rules
-from clientdesk.clients.models import ServicePeriod, StatusChange, StatusDayDelta, StatusInterval
+from clientdesk.clients.models import (
+    Client,
+    ServicePeriod,
+    StatusChange,
+    StatusDayDelta,
+    StatusInterval,
+)
 from clientdesk.core.models import Account
 
 
@@ -18,8 +29,15 @@ def expected_tables(account: Account) -> dict[str, set]:
     by_client: dict[int, list] = defaultdict(list)
     deltas: dict[tuple, int] = defaultdict(int)
     tz = account.time_zone
+    aside = set(
+        Client.objects.for_account(account)
+        .filter(Q(archived=True) | Q(deleted_at__isnull=False))
+        .values_list("pk", flat=True)
+    )
     for row in StatusChange.objects.for_account(account).order_by("client_id", "at", "id"):
         by_client[row.client_id].append(row)
+        if row.client_id in aside:
+            continue  # left out of the day deltas (not of its intervals and periods)
         for day, status, delta in rules.day_deltas(
             row.from_status, row.to_status, rules.local_day(row.at, tz)
         ):

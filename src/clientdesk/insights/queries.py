@@ -5,8 +5,11 @@ A few aggregate queries per figure, never a loop over clients (docs/insights.md)
 - which clients count (`counted`): all the account's but a list (the few set aside, archived
   or deleted, and a deny-list's), or only a list (an allow-list's);
 - evolution: the account's day deltas as a running sum from a baseline (the deltas before the
-  range), less the same counted from the status intervals of the listed clients; for an
-  allow-list, those clients' intervals alone (the per-account deltas cannot serve it);
+  range); they already leave out the clients set aside (the clients' services take an archived
+  or deleted client's whole history out of them, and put it back on restore), so someone who
+  sees every client reads them alone; a deny-list's clients are subtracted, counted from their
+  status intervals; for an allow-list, those clients' intervals alone (the per-account deltas
+  cannot serve it);
 - summary: one pass over the service periods, without grouping by client (each client's last
   spell reaching into the range counts it), less the listed clients' own figures;
 - drill-down: the count is one day's evolution; the page, the clients whose interval of the
@@ -88,11 +91,19 @@ class Counted:
     only: frozenset[int] | None = None
     but: frozenset[int] = frozenset()
     joined: Membership | None = None
+    # those of `but` set aside (archived or deleted): already out of the day deltas
+    aside: frozenset[int] = frozenset()
 
     @property
     def by_deltas(self) -> bool:
-        """Whether the account's day deltas serve (less the intervals of `but`)."""
+        """Whether the account's day deltas serve (less the intervals of `denied`)."""
         return self.only is None and self.joined is None
+
+    @property
+    def denied(self) -> frozenset[int]:
+        """The clients the day deltas count that this member does not: a deny-list's, less
+        those set aside (the deltas leave these out already)."""
+        return self.but - self.aside
 
 
 def counted(membership: Membership) -> Counted:
@@ -113,13 +124,13 @@ def counted(membership: Membership) -> Counted:
     elif membership.client_access == ClientAccess.DENY:
         hidden = aside | listed_subtree(membership)
         out = (
-            Counted(membership.account_id, but=frozenset(hidden))
+            Counted(membership.account_id, but=frozenset(hidden), aside=frozenset(aside))
             if len(hidden) <= MAX_LISTED
             else Counted(membership.account_id, joined=membership)
         )
     else:
         out = (
-            Counted(membership.account_id, but=frozenset(aside))
+            Counted(membership.account_id, but=frozenset(aside), aside=frozenset(aside))
             if len(aside) <= MAX_LISTED
             else Counted(membership.account_id, joined=membership)
         )
@@ -153,12 +164,12 @@ def _fetch(qs: QuerySet, index: str | None = None) -> list[tuple]:
 
 
 def _intervals_of(
-    c: Counted, *, hidden: bool = False
+    c: Counted, *, denied: bool = False
 ) -> tuple[QuerySet[StatusInterval], str | None]:
-    """The status intervals counted (or, with `hidden`, those of `but`: to subtract from the
-    deltas), and the index to read them through on SQLite."""
-    if hidden:
-        qs = StatusInterval.objects.for_account(c.account_id).filter(client_id__in=c.but)
+    """The status intervals counted (or, with `denied`, those of the deny-list's clients the
+    deltas count: to subtract from them), and the index to read them through on SQLite."""
+    if denied:
+        qs = StatusInterval.objects.for_account(c.account_id).filter(client_id__in=c.denied)
         return qs, "status_interval_client_idx"
     if c.joined is not None:
         qs = StatusInterval.objects.for_member(c.joined).filter(client__archived=False)
@@ -184,15 +195,19 @@ def _periods(c: Counted) -> QuerySet[ServicePeriod]:
 def evolution(membership: Membership, start: date, end: date) -> Evolution:
     """For each day of [start, end] and each status, the clients with that status at the end
     of that day."""
-    return _running(start, end, _changes(counted(membership), start, end))
+    return _running(start, end, _changes(membership, start, end))
 
 
-def _changes(c: Counted, start: date, end: date) -> dict[tuple[date, str], int]:
+def _changes(membership: Membership, start: date, end: date) -> dict[tuple[date, str], int]:
+    if membership.client_access == ClientAccess.ALL:
+        # The day deltas hold exactly the clients that count: no other query.
+        return _delta_changes(membership.account_id, start, end)
+    c = counted(membership)
     if not c.by_deltas:
         return _interval_changes(*_intervals_of(c), start, end)
     changes = _delta_changes(c.account_id, start, end)
-    if c.but:
-        for key, n in _interval_changes(*_intervals_of(c, hidden=True), start, end).items():
+    if c.denied:
+        for key, n in _interval_changes(*_intervals_of(c, denied=True), start, end).items():
             changes[key] -= n
     return changes
 
@@ -398,7 +413,7 @@ def previous_range(start: date, end: date) -> tuple[date, date]:
 def drill_down_count(membership: Membership, status: str, day: date) -> int:
     """How many clients had `status` at the end of `day`: the evolution of that one day (the
     day deltas, or the intervals of the clients listed)."""
-    [(_, counts)] = _running(day, day, _changes(counted(membership), day, day)).days
+    [(_, counts)] = _running(day, day, _changes(membership, day, day)).days
     return counts[status]
 
 

@@ -183,6 +183,9 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
     reasons = {True: _("Created"), False: _("Imported")}
     for plan in plans:
         creating = plan.outcome.action == CREATE
+        # An archived client's changes stay out of the day deltas (clients.services:
+        # counts_in_metrics); a deleted one is never updated by an import.
+        counted = creating or not (plan.client is not None and plan.client.archived)
         for from_status, to_status, at in _steps(plan):
             rows.append(
                 (
@@ -196,6 +199,8 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
                     now,
                 )
             )
+            if not counted:
+                continue
             for d, status, delta in rules.day_deltas(
                 from_status, to_status, rules.local_day(at, tz)
             ):
