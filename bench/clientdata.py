@@ -351,10 +351,8 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
             changes.append(rules.Change(to_status=to_status, day=day))
         for status, valid_from, valid_to in rules.intervals(changes):
             interval_rows.append((account.pk, cid, status, valid_from, valid_to))
-        spells = rules.service_periods(changes)
-        for i, (start_day, end_day) in enumerate(spells):
-            following = spells[i + 1][0] if i + 1 < len(spells) else None
-            period_rows.append((account.pk, cid, start_day, end_day, spells[0][0], following))
+        for row in rules.period_rows(rules.service_periods(changes)):
+            period_rows.append((account.pk, cid, *row))
     seconds["generate rows (Python)"] = time.perf_counter() - t0
     log(
         f"    generated {clients:,} clients, {len(change_rows):,} changes in {seconds['generate rows (Python)']:.1f}s"
@@ -372,7 +370,15 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
         )
         rows["service periods"] = writer.write(
             ServicePeriod,
-            ["account", "client", "start_day", "end_day", "first_day", "next_start_day"],
+            [
+                "account",
+                "client",
+                "start_day",
+                "end_day",
+                "first_day",
+                "next_start_day",
+                "next_end_day",
+            ],
             period_rows,
         )
         rows["day deltas"] = writer.write(

@@ -251,3 +251,25 @@ def test_the_migration_takes_clients_already_set_aside_out_of_the_day_deltas(cas
     assert differences(cast.account) == agree
     now = StatusDayDelta.objects.filter(account=cast.account).aggregate(n=Sum("delta"))["n"]
     assert now == 1  # the one client left counted
+
+
+def test_the_migration_gives_each_spell_the_last_day_of_the_next(cast):
+    """Migration 0013 fills `next_end_day` of the service periods already written."""
+    step = importlib.import_module("clientdesk.clients.migrations.0013_service_period_next_end_day")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("clients", "0013_service_period_next_end_day")
+    )
+    t0 = datetime(2025, 1, 10, 12, tzinfo=UTC)
+    back = make_client(cast, status="active", status_since=t0)
+    for days, to in ((10, "offboarding"), (12, "inactive"), (20, "active")):
+        change(back, to, cast, at=t0 + timedelta(days=days))
+    for days, to in ((30, "offboarding"), (31, "inactive"), (40, "active")):
+        change(back, to, cast, at=t0 + timedelta(days=days))
+    make_client(cast, status="active", status_since=t0)
+    assert ServicePeriod.objects.filter(client=back).count() == 3
+    assert differences(cast.account) == {"deltas": 0, "intervals": 0, "periods": 0}
+    ServicePeriod.objects.filter(account=cast.account).update(next_end_day=None)
+    assert differences(cast.account)["periods"] == 2  # the first spell's row, stored and expected
+
+    step.fill(state.apps, None)
+    assert differences(cast.account) == {"deltas": 0, "intervals": 0, "periods": 0}

@@ -46,10 +46,7 @@ def expected_tables(account: Account) -> dict[str, set]:
     for client_id, rows in by_client.items():
         changes = rules.changes_of(rows, tz)
         intervals |= {(client_id, *span) for span in rules.intervals(changes)}
-        spells = rules.service_periods(changes)
-        for i, (start, end) in enumerate(spells):
-            following = spells[i + 1][0] if i + 1 < len(spells) else None
-            periods.add((client_id, start, end, spells[0][0], following))
+        periods |= {(client_id, *row) for row in rules.period_rows(rules.service_periods(changes))}
     return {
         "deltas": {(day, status, n) for (day, status), n in deltas.items() if n},
         "intervals": intervals,
@@ -71,7 +68,7 @@ def stored_tables(account: Account) -> dict[str, set]:
         ),
         "periods": set(
             ServicePeriod.objects.for_account(account).values_list(
-                "client_id", "start_day", "end_day", "first_day", "next_start_day"
+                "client_id", "start_day", "end_day", "first_day", "next_start_day", "next_end_day"
             )
         ),
     }
@@ -106,9 +103,15 @@ def rebuild(account: Account) -> dict[str, int]:
     ServicePeriod.objects.bulk_create(
         [
             ServicePeriod(
-                account=account, client_id=c, start_day=s, end_day=e, first_day=f, next_start_day=n
+                account=account,
+                client_id=c,
+                start_day=s,
+                end_day=e,
+                first_day=f,
+                next_start_day=n,
+                next_end_day=ne,
             )
-            for c, s, e, f, n in expected["periods"]
+            for c, s, e, f, n, ne in expected["periods"]
         ],
         batch_size=2000,
     )

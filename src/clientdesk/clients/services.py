@@ -159,22 +159,22 @@ def derived_rebuild_client(*, client: Client) -> None:
             for status, start, end in rules.intervals(changes)
         ]
     )
-    periods = rules.service_periods(changes)
-    if periods:
-        first = periods[0][0]
-        ServicePeriod.objects.bulk_create(
-            [
-                ServicePeriod(
-                    account_id=client.account_id,
-                    client=client,
-                    start_day=start,
-                    end_day=end,
-                    first_day=first,
-                    next_start_day=periods[i + 1][0] if i + 1 < len(periods) else None,
-                )
-                for i, (start, end) in enumerate(periods)
-            ]
-        )
+    ServicePeriod.objects.bulk_create(
+        [
+            ServicePeriod(
+                account_id=client.account_id,
+                client=client,
+                start_day=start,
+                end_day=end,
+                first_day=first,
+                next_start_day=next_start,
+                next_end_day=next_end,
+            )
+            for start, end, first, next_start, next_end in rules.period_rows(
+                rules.service_periods(changes)
+            )
+        ]
+    )
 
 
 @transaction.atomic

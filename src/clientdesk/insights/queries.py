@@ -344,10 +344,11 @@ def summaries(membership: Membership, ranges: list[tuple[date, date]]) -> list[S
     (`next_start_day`). Counting those counts each client once; its `first_day` says whether
     it is new, and its end (or `end`) less `first_day` is the client's permanence.
 
-    Churned: the distinct clients with a spell whose last day falls on the day before one of
-    the range (the move out of service happens inside the range). (Counting only the last
-    such spell per client instead, through the next spell, measured no faster: the bench's
-    clients are won back within the year most of the time.)
+    Churned: the clients with a spell whose last day falls on the day before one of the
+    range (the move out of service happens inside the range), each counted once through its
+    last such spell: the one whose next spell does not end there too (`next_end_day`). A
+    plain sum: the `COUNT(DISTINCT client)` it replaces was over a quarter of the statement
+    on SQLite.
     """
     c = counted(membership)
     if c.by_deltas:
@@ -386,7 +387,7 @@ def _spells(
     `qs` holds, in one statement."""
     inner = qs.filter(start_day__lte=max(end for _, end in ranges))
     inner_sql, inner_params = inner.values_list(
-        "client_id", "start_day", "first_day", "end_day", "next_start_day"
+        "client_id", "start_day", "first_day", "end_day", "next_start_day", "next_end_day"
     ).query.sql_with_params()
     if connection.vendor == "sqlite" and index != "joined":
         # Through the client index for listed clients; the whole account's spells read in
@@ -410,7 +411,8 @@ def _spells(
     one = (
         "COALESCE(SUM(CASE WHEN {reaches} THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN {reaches} AND p.first_day >= %s THEN 1 ELSE 0 END), 0), "
-        "COUNT(DISTINCT CASE WHEN p.end_day >= %s AND p.end_day <= %s THEN p.client_id END), "
+        "COALESCE(SUM(CASE WHEN p.end_day >= %s AND p.end_day <= %s "
+        "AND (p.next_end_day IS NULL OR p.next_end_day > %s) THEN 1 ELSE 0 END), 0), "
         "COALESCE(SUM(CASE WHEN {reaches} THEN {spell} ELSE 0 END), 0)"
     )
     if connection.vendor == "postgresql":
@@ -425,7 +427,7 @@ def _spells(
             *reach,  # total
             *reach,
             day(start),  # new
-            *(day(before), day(last)),  # churned
+            *(day(before), day(last), day(last)),  # churned
             *reach,
             *(day(end), day(end)),  # permanence
         ]
