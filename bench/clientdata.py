@@ -4,7 +4,8 @@ The web path writes one client at a time through services.py; 100,000 clients wi
 status changes that way would take hours. Here the rows are computed in Python and written with
 COPY (PostgreSQL) or executemany (SQLite). The derived tables (day deltas, status intervals,
 service periods) are computed from the generated history with the very functions the status
-service uses (clients/status.py), and `derived.differences` checks them afterwards.
+service uses (clients/status.py), the day deltas without the archived and deleted clients' (as
+the services keep them), and `derived.differences` checks them afterwards.
 
 The same `seed` gives the same data, relative to the day it runs.
 """
@@ -295,6 +296,7 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
         "billing_address", "tax_id", "payment_terms", "currency", "archived", "deleted_at",
         "deleted_by", "version", "created_at", "activated_at",
     ]  # fmt: skip
+    archived_at = client_fields.index("archived")
     change_fields = ["account", "client", "from_status", "to_status", "at", "by", "reason"]
     change_fields.append("recorded_at")
     client_rows, change_rows, tag_rows = [], [], []
@@ -334,21 +336,23 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
         )  # fmt: skip
         for tag in rng.sample(tag_ids, k=rng.choice((0, 0, 1, 1, 1, 2, 2, 3))):
             tag_rows.append((account.pk, cid, tag))
+        # The day deltas leave out archived and deleted clients (as clients.services keeps
+        # them); their intervals and periods are written all the same.
+        counted = not client_rows[-1][archived_at] and not deleted
         changes = []
         for i, (from_status, to_status, at) in enumerate(history):
             reason = "Created" if i == 0 else rng.choice(REASONS.get(to_status, [""]))
             by = rng.choice(people) if rng.random() < 0.9 else None
             change_rows.append((account.pk, cid, from_status, to_status, at, by, reason, at))
             day = rules.local_day(at, TIME_ZONE)
-            for d, s, n in rules.day_deltas(from_status, to_status, day):
-                deltas[(d, s)] += n
+            if counted:
+                for d, s, n in rules.day_deltas(from_status, to_status, day):
+                    deltas[(d, s)] += n
             changes.append(rules.Change(to_status=to_status, day=day))
         for status, valid_from, valid_to in rules.intervals(changes):
             interval_rows.append((account.pk, cid, status, valid_from, valid_to))
-        spells = rules.service_periods(changes)
-        for i, (start_day, end_day) in enumerate(spells):
-            following = spells[i + 1][0] if i + 1 < len(spells) else None
-            period_rows.append((account.pk, cid, start_day, end_day, spells[0][0], following))
+        for row in rules.period_rows(rules.service_periods(changes)):
+            period_rows.append((account.pk, cid, *row))
     seconds["generate rows (Python)"] = time.perf_counter() - t0
     log(
         f"    generated {clients:,} clients, {len(change_rows):,} changes in {seconds['generate rows (Python)']:.1f}s"
@@ -366,7 +370,15 @@ def generate(*, clients: int, seed: int = 3, log=print) -> Roster:
         )
         rows["service periods"] = writer.write(
             ServicePeriod,
-            ["account", "client", "start_day", "end_day", "first_day", "next_start_day"],
+            [
+                "account",
+                "client",
+                "start_day",
+                "end_day",
+                "first_day",
+                "next_start_day",
+                "next_end_day",
+            ],
             period_rows,
         )
         rows["day deltas"] = writer.write(

@@ -56,7 +56,7 @@ def is_interval_query(sql: str) -> bool:
 
 
 def is_summary_query(sql: str) -> bool:
-    return "COUNT(DISTINCT CASE WHEN" in sql
+    return "p.next_end_day IS NULL OR p.next_end_day >" in sql
 
 
 def is_drill_page(sql: str) -> bool:

@@ -1,8 +1,12 @@
+import importlib
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Sum
 from django.utils import timezone
 
 from clientdesk.audit.models import Activity
@@ -13,6 +17,7 @@ from clientdesk.clients.services import (
     client_change_status,
     client_create,
     client_delete,
+    client_set_archived,
     client_undelete,
     client_update,
 )
@@ -219,3 +224,52 @@ def test_the_fast_tab_counts_agree_with_counting_every_client(cast):
         "archived": 1,
         "all": 4,
     }
+
+
+def test_the_migration_takes_clients_already_set_aside_out_of_the_day_deltas(cast):
+    """Databases from before the deltas left out archived and deleted clients: migration 0012
+    takes those clients' history out (and backwards puts it back)."""
+    step = importlib.import_module(
+        "clientdesk.clients.migrations.0012_day_deltas_without_set_aside"
+    )
+    state = MigrationExecutor(connection).loader.project_state(
+        ("clients", "0012_day_deltas_without_set_aside")
+    )
+    t0 = datetime(2025, 1, 10, 12, tzinfo=UTC)
+    kept = make_client(cast, status="lead", status_since=t0)
+    change(kept, "active", cast, at=t0 + timedelta(days=3))
+    gone = make_client(cast, status="active", status_since=t0 + timedelta(days=1))
+    change(gone, "at_risk", cast, at=t0 + timedelta(days=3))
+    client_set_archived(client=gone, actor=None, archived=True)
+    client_delete(client=make_client(cast, status="invited", status_since=t0), actor=cast.owner)
+    agree = {"deltas": 0, "intervals": 0, "periods": 0}
+    assert differences(cast.account) == agree
+
+    step.put_back(state.apps, None)  # as the deltas were kept before
+    assert differences(cast.account)["deltas"] > 0
+    step.leave_out(state.apps, None)
+    assert differences(cast.account) == agree
+    now = StatusDayDelta.objects.filter(account=cast.account).aggregate(n=Sum("delta"))["n"]
+    assert now == 1  # the one client left counted
+
+
+def test_the_migration_gives_each_spell_the_last_day_of_the_next(cast):
+    """Migration 0013 fills `next_end_day` of the service periods already written."""
+    step = importlib.import_module("clientdesk.clients.migrations.0013_service_period_next_end_day")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("clients", "0013_service_period_next_end_day")
+    )
+    t0 = datetime(2025, 1, 10, 12, tzinfo=UTC)
+    back = make_client(cast, status="active", status_since=t0)
+    for days, to in ((10, "offboarding"), (12, "inactive"), (20, "active")):
+        change(back, to, cast, at=t0 + timedelta(days=days))
+    for days, to in ((30, "offboarding"), (31, "inactive"), (40, "active")):
+        change(back, to, cast, at=t0 + timedelta(days=days))
+    make_client(cast, status="active", status_since=t0)
+    assert ServicePeriod.objects.filter(client=back).count() == 3
+    assert differences(cast.account) == {"deltas": 0, "intervals": 0, "periods": 0}
+    ServicePeriod.objects.filter(account=cast.account).update(next_end_day=None)
+    assert differences(cast.account)["periods"] == 2  # the first spell's row, stored and expected
+
+    step.fill(state.apps, None)
+    assert differences(cast.account) == {"deltas": 0, "intervals": 0, "periods": 0}

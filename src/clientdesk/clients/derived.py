@@ -2,14 +2,25 @@
 
 Used after a time-zone change (days are the account's calendar days, fixed when written) and
 to prove the incrementally maintained tables agree with the history.
+
+The day deltas hold only the clients that count in metrics (neither archived nor deleted:
+clients.services keeps them so when a client is archived, deleted, restored or undeleted); the
+status intervals and service periods hold every client's.
 """
 
 from collections import defaultdict
 
 from django.db import transaction
+from django.db.models import Q
 
 from clientdesk.clients import status as rules
-from clientdesk.clients.models import ServicePeriod, StatusChange, StatusDayDelta, StatusInterval
+from clientdesk.clients.models import (
+    Client,
+    ServicePeriod,
+    StatusChange,
+    StatusDayDelta,
+    StatusInterval,
+)
 from clientdesk.core.models import Account
 
 
@@ -18,8 +29,15 @@ def expected_tables(account: Account) -> dict[str, set]:
     by_client: dict[int, list] = defaultdict(list)
     deltas: dict[tuple, int] = defaultdict(int)
     tz = account.time_zone
+    aside = set(
+        Client.objects.for_account(account)
+        .filter(Q(archived=True) | Q(deleted_at__isnull=False))
+        .values_list("pk", flat=True)
+    )
     for row in StatusChange.objects.for_account(account).order_by("client_id", "at", "id"):
         by_client[row.client_id].append(row)
+        if row.client_id in aside:
+            continue  # left out of the day deltas (not of its intervals and periods)
         for day, status, delta in rules.day_deltas(
             row.from_status, row.to_status, rules.local_day(row.at, tz)
         ):
@@ -28,10 +46,7 @@ def expected_tables(account: Account) -> dict[str, set]:
     for client_id, rows in by_client.items():
         changes = rules.changes_of(rows, tz)
         intervals |= {(client_id, *span) for span in rules.intervals(changes)}
-        spells = rules.service_periods(changes)
-        for i, (start, end) in enumerate(spells):
-            following = spells[i + 1][0] if i + 1 < len(spells) else None
-            periods.add((client_id, start, end, spells[0][0], following))
+        periods |= {(client_id, *row) for row in rules.period_rows(rules.service_periods(changes))}
     return {
         "deltas": {(day, status, n) for (day, status), n in deltas.items() if n},
         "intervals": intervals,
@@ -53,7 +68,7 @@ def stored_tables(account: Account) -> dict[str, set]:
         ),
         "periods": set(
             ServicePeriod.objects.for_account(account).values_list(
-                "client_id", "start_day", "end_day", "first_day", "next_start_day"
+                "client_id", "start_day", "end_day", "first_day", "next_start_day", "next_end_day"
             )
         ),
     }
@@ -88,9 +103,15 @@ def rebuild(account: Account) -> dict[str, int]:
     ServicePeriod.objects.bulk_create(
         [
             ServicePeriod(
-                account=account, client_id=c, start_day=s, end_day=e, first_day=f, next_start_day=n
+                account=account,
+                client_id=c,
+                start_day=s,
+                end_day=e,
+                first_day=f,
+                next_start_day=n,
+                next_end_day=ne,
             )
-            for c, s, e, f, n in expected["periods"]
+            for c, s, e, f, n, ne in expected["periods"]
         ],
         batch_size=2000,
     )

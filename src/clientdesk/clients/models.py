@@ -262,6 +262,9 @@ class ServicePeriod(ClientOwnedModel):
     end_day = models.DateField(null=True, blank=True)  # last day in service; null: ongoing
     first_day = models.DateField()  # the client's first day in service ever
     next_start_day = models.DateField(null=True, blank=True)  # the next spell's start, if any
+    # the next spell's last day, if it has one: the last spell ending in a range is the one
+    # whose next spell does not end there too (insights counts churned clients so)
+    next_end_day = models.DateField(null=True, blank=True)
 
     class Meta:
         indexes = [

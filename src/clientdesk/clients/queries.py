@@ -306,18 +306,20 @@ def _tab_counts_by_counting(membership: Membership, filters: ClientFilters) -> d
 def _tab_counts_from_deltas(membership: Membership) -> dict[str, int]:
     """Unfiltered, for someone who sees every client: the sum of the account's status day
     deltas is how many clients have each status now (kept with the history, proven by
-    `rebuildstatus --check`), less the few set aside (archived or deleted) — a few thousand
-    rows instead of counting every client."""
+    `rebuildstatus --check`; the clients set aside, archived or deleted, are not in them) —
+    a few thousand rows instead of counting every client; the archived tab's count from the
+    few set aside."""
     now = dict(
         StatusDayDelta.objects.for_account(membership.account_id)
         .values_list("status")
         .annotate(n=Sum("delta"))
         .values_list("status", "n")
     )
-    archived = 0
-    for status, is_archived, deleted_at in set_aside_rows(membership.account_id):
-        now[status] = now.get(status, 0) - 1
-        archived += 1 if is_archived and deleted_at is None else 0
+    archived = sum(
+        1
+        for _status, is_archived, deleted_at in set_aside_rows(membership.account_id)
+        if is_archived and deleted_at is None
+    )
     counts = {
         tab: sum(now.get(s, 0) for s in statuses) for tab, statuses in TABS.items() if statuses
     }

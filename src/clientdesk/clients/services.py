@@ -109,12 +109,36 @@ def _record_status(
         by=actor_user(actor),
         reason=reason[:500],
     )
-    day = rules.local_day(at, client.account.time_zone)
-    day_deltas_add(
-        account_id=client.account_id, deltas=rules.day_deltas(from_status, to_status, day)
-    )
+    if counts_in_metrics(client):
+        day = rules.local_day(at, client.account.time_zone)
+        day_deltas_add(
+            account_id=client.account_id, deltas=rules.day_deltas(from_status, to_status, day)
+        )
     derived_rebuild_client(client=client)
     return change
+
+
+def counts_in_metrics(client: Client) -> bool:
+    """Whether the client's history is in the account's day deltas: neither archived nor
+    deleted (DESIGN §3: those clients are left out of every metric)."""
+    return not client.archived and client.deleted_at is None
+
+
+def _deltas_follow(client: Client, *, counted_before: bool) -> None:
+    """After archiving, deleting, restoring or undeleting (the client row locked): take the
+    client's whole contribution out of the account's day deltas, or put it back — for each of
+    its status intervals, +1 on the day it began and −1 on the day it ended."""
+    counted_now = counts_in_metrics(client)
+    if counted_now == counted_before:
+        return
+    sign = 1 if counted_now else -1
+    deltas: list[tuple] = []
+    spans = StatusInterval.objects.for_account(client.account_id).filter(client=client)
+    for status, valid_from, valid_to in spans.values_list("status", "valid_from", "valid_to"):
+        deltas.append((valid_from, status, sign))
+        if valid_to is not None:
+            deltas.append((valid_to, status, -sign))
+    day_deltas_add(account_id=client.account_id, deltas=deltas)
 
 
 def derived_rebuild_client(*, client: Client) -> None:
@@ -135,22 +159,22 @@ def derived_rebuild_client(*, client: Client) -> None:
             for status, start, end in rules.intervals(changes)
         ]
     )
-    periods = rules.service_periods(changes)
-    if periods:
-        first = periods[0][0]
-        ServicePeriod.objects.bulk_create(
-            [
-                ServicePeriod(
-                    account_id=client.account_id,
-                    client=client,
-                    start_day=start,
-                    end_day=end,
-                    first_day=first,
-                    next_start_day=periods[i + 1][0] if i + 1 < len(periods) else None,
-                )
-                for i, (start, end) in enumerate(periods)
-            ]
-        )
+    ServicePeriod.objects.bulk_create(
+        [
+            ServicePeriod(
+                account_id=client.account_id,
+                client=client,
+                start_day=start,
+                end_day=end,
+                first_day=first,
+                next_start_day=next_start,
+                next_end_day=next_end,
+            )
+            for start, end, first, next_start, next_end in rules.period_rows(
+                rules.service_periods(changes)
+            )
+        ]
+    )
 
 
 @transaction.atomic
@@ -340,7 +364,9 @@ def client_change_status(
 def client_set_archived(*, client: Client, actor, archived: bool) -> Client:
     locked = _lock(client)
     if locked.archived != archived:
+        counted_before = counts_in_metrics(locked)
         locked.archived = archived
+        _deltas_follow(locked, counted_before=counted_before)
         locked.version += 1
         locked.save(update_fields=["archived", "version"])
         event_record(
@@ -367,7 +393,9 @@ def client_delete(*, client: Client, actor) -> Client:
                     "Move or delete its sub-clients first: a deleted client cannot keep live children."
                 )
             )
+        counted_before = counts_in_metrics(locked)
         locked.deleted_at, locked.deleted_by = timezone.now(), actor_user(actor)
+        _deltas_follow(locked, counted_before=counted_before)
         locked.version += 1
         locked.save(update_fields=["deleted_at", "deleted_by", "version"])
         event_record(account=locked.account, actor=actor, verb=CLIENT_DELETED, target=locked)
@@ -404,7 +432,8 @@ def undelete_refusal(client: Client) -> str | None:
 @transaction.atomic
 def client_undelete(*, client: Client, actor) -> Client:
     """Undo a soft delete within UNDO_DAYS: the client is back in every list, search and
-    metric as it was (its history, contacts and derived status rows were never touched)."""
+    metric as it was (its history, contacts, intervals and service periods were never
+    touched; its day deltas come back)."""
     locked = _lock(client)
     if locked.deleted_at is None:
         return locked
@@ -421,6 +450,7 @@ def client_undelete(*, client: Client, actor) -> Client:
         raise ValidationError(refusal)
     deleted_at = locked.deleted_at
     locked.deleted_at, locked.deleted_by = None, None
+    _deltas_follow(locked, counted_before=False)
     locked.version += 1
     locked.save(update_fields=["deleted_at", "deleted_by", "version"])
     event_record(

@@ -84,5 +84,17 @@ def service_periods(changes: Sequence[Change]) -> list[tuple[date, date | None]]
     return [tuple(p) for p in periods]
 
 
+def period_rows(
+    spells: Sequence[tuple[date, date | None]],
+) -> list[tuple[date, date | None, date, date | None, date | None]]:
+    """The service-period rows of one client's spells: (start_day, end_day, first_day,
+    next_start_day, next_end_day), the last two the next spell's, if any."""
+    out = []
+    for i, (start, end) in enumerate(spells):
+        following = spells[i + 1] if i + 1 < len(spells) else (None, None)
+        out.append((start, end, spells[0][0], *following))
+    return out
+
+
 def changes_of(rows: Iterable, tz: str) -> list[Change]:
     return [Change(to_status=row.to_status, day=local_day(row.at, tz)) for row in rows]

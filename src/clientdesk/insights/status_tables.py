@@ -3,14 +3,15 @@ status, the list of those clients with their manager, since when, their primary 
 when at risk, why. Reads only, through the member's limits.
 
 Someone who sees every client reads the counts from the day deltas (their sum is the number
-of clients per status now, as the Clients page's tabs do), less the few clients set aside;
+of clients per status now, as the Clients page's tabs do; archived and deleted clients are
+not in them);
 someone limited to some clients counts those clients (the deltas are the whole account's).
 """
 
 from django.db.models import Count, Sum
 
 from clientdesk.clients.models import Client, Status, StatusDayDelta
-from clientdesk.clients.queries import live_clients, set_aside_rows
+from clientdesk.clients.queries import live_clients
 from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
@@ -30,8 +31,6 @@ def status_counts(membership: Membership) -> dict[str, int]:
             .annotate(n=Sum("delta"))
             .values_list("status", "n")
         )
-        for status, _archived, _deleted_at in set_aside_rows(membership.account_id):
-            now[status] = now.get(status, 0) - 1
     else:
         now = dict(
             live_clients(membership)

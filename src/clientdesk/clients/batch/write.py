@@ -183,6 +183,9 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
     reasons = {True: _("Created"), False: _("Imported")}
     for plan in plans:
         creating = plan.outcome.action == CREATE
+        # An archived client's changes stay out of the day deltas (clients.services:
+        # counts_in_metrics); a deleted one is never updated by an import.
+        counted = creating or not (plan.client is not None and plan.client.archived)
         for from_status, to_status, at in _steps(plan):
             rows.append(
                 (
@@ -196,6 +199,8 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
                     now,
                 )
             )
+            if not counted:
+                continue
             for d, status, delta in rules.day_deltas(
                 from_status, to_status, rules.local_day(at, tz)
             ):
@@ -210,7 +215,7 @@ def _history(ctx: Context, plans: list[Plan], now: datetime) -> None:
         day = rules.local_day(plan.status_at, tz)
         intervals.append((account_id, plan.client_id, plan.status_to, day, None))
         if plan.status_to in IN_SERVICE:
-            periods.append((account_id, plan.client_id, day, None, day, None))
+            periods.append((account_id, plan.client_id, day, None, day, None, None))
     insert(
         StatusChange,
         ("account", "client", "from_status", "to_status", "at", "by", "reason", "recorded_at"),
@@ -240,21 +245,19 @@ def _new_client_spans(account_id: int, plan: Plan, tz: str, intervals: list, per
 
 
 def _periods(account_id: int, client_id: int, spells: list) -> list[tuple]:
-    return [
-        (
-            account_id,
-            client_id,
-            start,
-            end,
-            spells[0][0],
-            spells[i + 1][0] if i + 1 < len(spells) else None,
-        )
-        for i, (start, end) in enumerate(spells)
-    ]
+    return [(account_id, client_id, *row) for row in rules.period_rows(spells)]
 
 
 INTERVAL_COLUMNS = ("account", "client", "status", "valid_from", "valid_to")
-PERIOD_COLUMNS = ("account", "client", "start_day", "end_day", "first_day", "next_start_day")
+PERIOD_COLUMNS = (
+    "account",
+    "client",
+    "start_day",
+    "end_day",
+    "first_day",
+    "next_start_day",
+    "next_end_day",
+)
 
 
 def _derived_rebuild(ctx: Context, ids: list[int]) -> None:
