@@ -7,4 +7,5 @@ from clientdesk.clients.models import Client
 
 def timeline(membership, client: Client, limit: int = 50) -> list[Said]:
     """The client's latest entries, newest first, as sentences for this reader."""
-    return sentences(list(activity_for_target(target=client)[:limit]), reader=membership)
+    entries = list(activity_for_target(target=client)[:limit])
+    return sentences(entries, reader=membership, about=client)
