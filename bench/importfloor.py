@@ -7,9 +7,11 @@ one transaction: PostgreSQL `COPY … FROM STDIN` (psycopg 3's `cursor.copy`), S
 `executemany`. Per row: clients_client; clients_statuschange (the first status, with its
 date); clients_statusinterval (open); clients_serviceperiod (when active); contacts_contact
 (primary) when the row has a contact; clients_tag (each new name once) and clients_clienttag
-for its tags. clients_client carries the job's id (`imported_by_job`), and audit_activity gets
-one row for the whole file (`clients.imported`, the job's entry with its counts: the engine
-writes one per job since issue 18, no longer one per client and one per contact).
+for its tags; software_clientopportunity (the client's kept opportunity, from the account's
+starter catalog: every live client keeps one since the software domain). clients_client
+carries the job's id (`imported_by_job`), and audit_activity gets one row for the whole file
+(`clients.imported`, the job's entry with its counts: the engine writes one per job since
+issue 18, no longer one per client and one per contact).
 clients_statusdaydelta is summed per day and status over the whole file and written once at
 the end. Ids come from the sequences (PostgreSQL: nextval over generate_series) or follow
 MAX(id) (SQLite), so dependent rows need no read-back.
@@ -27,6 +29,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from time import perf_counter
 from zoneinfo import ZoneInfo
@@ -59,6 +62,11 @@ CHANGE_COLUMNS = [
 ]
 INTERVAL_COLUMNS = ["account_id", "client_id", "status", "valid_from", "valid_to"]
 PERIOD_COLUMNS = ["account_id", "client_id", "start_day", "end_day", "first_day", "next_start_day"]
+OPPORTUNITY_COLUMNS = [
+    "account_id", "client_id", "industry_id", "contacts", "stack_count", "missing_count",
+    "problematic_count", "project", "revenue", "sub_project", "sub_revenue",
+]  # fmt: skip
+ZERO = Decimal("0.00")
 # The floor makes no job row: the number its clients and its entry carry stands for one.
 JOB_ID = 1
 ACTIVITY_COLUMNS = [
@@ -192,11 +200,17 @@ class _Floor:
         self.deltas: dict[tuple[date, str], int] = defaultdict(int)
         self.tag_ids: dict[str, int] = {}
         self.filename = ""  # the file's name, as the job's entry names it
+        # Each client's kept opportunity (software): the figures of DESIGN §4 from the starter
+        # catalog, its industry and its contacts (a new client holds no apps), once per pair.
+        from clientdesk.software.opportunity import catalog_of
+
+        self.catalog = catalog_of(account.pk)
+        self.opportunity_of: dict[tuple[int | None, int], tuple] = {}
 
     def batch(self, batch: list[list]) -> int:
         aid, uid, now, tables = self.account.pk, self.owner.pk, self.now, self.tables
         clients, changes, intervals, periods = [], [], [], []
-        contacts, client_tags, new_tags = [], [], []
+        contacts, client_tags, new_tags, opportunities = [], [], [], []
         only_client = self.only_client
         ids = [None] * len(batch) if only_client else tables.ids("clients_client", len(batch))
         with_contact = 0 if only_client else sum(1 for r in batch if r[16] or r[18])
@@ -231,6 +245,8 @@ class _Floor:
                     (contact_id, aid, cid, first, last, r[18].strip().lower(), r[19], "", "",
                      "", "", "", "", "", "", True, False, "import", True, 1, now, None)
                 )  # fmt: skip
+            industry_id, contacts_n = client[7], 1 if r[16] or r[18] else 0
+            opportunities.append((aid, cid, *self.figures(industry_id, contacts_n)))
             for tag in {t.strip() for t in r[15].split(",") if t.strip()}:
                 key = tag.lower()
                 if key not in self.tag_ids:
@@ -247,7 +263,19 @@ class _Floor:
         tables.write("contacts_contact", CONTACT_COLUMNS, contacts)
         tables.write("clients_tag", ["id", "account_id", "name"], new_tags)
         tables.write("clients_clienttag", ["account_id", "client_id", "tag_id"], client_tags)
+        tables.write("software_clientopportunity", OPPORTUNITY_COLUMNS, opportunities)
         return len(clients)
+
+    def figures(self, industry_id: int | None, contacts: int) -> tuple:
+        key = (industry_id, contacts)
+        if key not in self.opportunity_of:
+            from clientdesk.software.opportunity import figures
+
+            f = figures(self.catalog, industry_id, {}, contacts)
+            self.opportunity_of[key] = (
+                industry_id, contacts, 0, len(f.missing), 0, f.project, f.revenue, ZERO, ZERO
+            )  # fmt: skip
+        return self.opportunity_of[key]
 
     def finish(self, written: int) -> None:
         if not self.only_client:

@@ -38,6 +38,7 @@ TABLES = [
     "clients_tag",
     "contacts_contact",
     "audit_activity",
+    "software_clientopportunity",
     "ie_app_importedclient",
 ]
 
