@@ -269,7 +269,7 @@ def events_tell(
 ) -> int:
     """Tell watchers and subscribers of a batch of entries as `events_record` would, without
     writing them one by one: they are summed up in one written entry (`entry_id`, an import
-    job's, which each object's timeline shows: audit.queries.activity_for_target). Each event
+    job's, which each object's timeline shows: audit.queries.activity_about). Each event
     carries that entry's id. Answers the count."""
     _check_all(entries)
     if not entries or not (_subscribers or _watchers):

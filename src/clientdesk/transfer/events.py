@@ -3,7 +3,7 @@
 The records a job creates (clients, their primary contacts, contacts) get no entry each: the
 job's entry stands for them, with the file's name and the counts, and each new client keeps
 the job (Client.imported_by_job), so that its timeline shows "Ana imported Acme from
-clients.csv" on the day (audit.queries.activity_for_target, `client.imported`). The writers
+clients.csv" on the day (audit.queries.activity_about, `client.imported`). The writers
 still tell watchers and subscribers of each record as before (audit.events.events_tell).
 Changes to existing records (upsert) keep an entry each, with the fields that changed.
 """
