@@ -5,9 +5,13 @@ client_create, contacts/services.py contact_create), which is also what our engi
 a new client row (clients/batch/), for every row of the file, in batches of BATCH rows inside
 one transaction: PostgreSQL `COPY … FROM STDIN` (psycopg 3's `cursor.copy`), SQLite
 `executemany`. Per row: clients_client; clients_statuschange (the first status, with its
-date); clients_statusinterval (open); clients_serviceperiod (when active); audit_activity
-`client.created`; contacts_contact (primary) and audit_activity `contact.created` when the
-row has a contact; clients_tag (each new name once) and clients_clienttag for its tags.
+date); clients_statusinterval (open); clients_serviceperiod (when active); contacts_contact
+(primary) when the row has a contact; clients_tag (each new name once) and clients_clienttag
+for its tags; software_clientopportunity (the client's kept opportunity, from the account's
+starter catalog: every live client keeps one since the software domain). clients_client
+carries the job's id (`imported_by_job`), and audit_activity gets one row for the whole file
+(`clients.imported`, the job's entry with its counts: the engine writes one per job since
+issue 18, no longer one per client and one per contact).
 clients_statusdaydelta is summed per day and status over the whole file and written once at
 the end. Ids come from the sequences (PostgreSQL: nextval over generate_series) or follow
 MAX(id) (SQLite), so dependent rows need no read-back.
@@ -21,11 +25,11 @@ clients_client alone (the figure issue 5 quotes, about 68,000 rows/s on PostgreS
 from __future__ import annotations
 
 import csv
-import functools
 import json
 from collections import defaultdict
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from decimal import Decimal
 from pathlib import Path
 from time import perf_counter
 from zoneinfo import ZoneInfo
@@ -39,7 +43,7 @@ CLIENT_COLUMNS = [
     "account_id", "prefix", "name", "description", "status", "status_changed_at", "engagement",
     "industry_id", "parent_id", "manager_id", "license", "email_domains", "billing_email",
     "billing_address", "tax_id", "payment_terms", "currency", "archived", "deleted_at",
-    "deleted_by_id", "version", "created_at", "activated_at",
+    "deleted_by_id", "version", "created_at", "activated_at", "imported_by_job",
 ]  # fmt: skip
 CONTACT_COLUMNS = [
     "id", "account_id", "client_id", "first_name", "last_name", "email", "phone", "mobile",
@@ -58,6 +62,13 @@ CHANGE_COLUMNS = [
 ]
 INTERVAL_COLUMNS = ["account_id", "client_id", "status", "valid_from", "valid_to"]
 PERIOD_COLUMNS = ["account_id", "client_id", "start_day", "end_day", "first_day", "next_start_day"]
+OPPORTUNITY_COLUMNS = [
+    "account_id", "client_id", "industry_id", "contacts", "stack_count", "missing_count",
+    "problematic_count", "project", "revenue", "sub_project", "sub_revenue",
+]  # fmt: skip
+ZERO = Decimal("0.00")
+# The floor makes no job row: the number its clients and its entry carry stands for one.
+JOB_ID = 1
 ACTIVITY_COLUMNS = [
     "account_id", "actor_id", "actor_label", "verb", "target_type", "target_id", "target_repr",
     "changes", "at",
@@ -188,13 +199,18 @@ class _Floor:
         self.today = now.astimezone(tz).date()
         self.deltas: dict[tuple[date, str], int] = defaultdict(int)
         self.tag_ids: dict[str, int] = {}
+        self.filename = ""  # the file's name, as the job's entry names it
+        # Each client's kept opportunity (software): the figures of DESIGN §4 from the starter
+        # catalog, its industry and its contacts (a new client holds no apps), once per pair.
+        from clientdesk.software.opportunity import catalog_of
+
+        self.catalog = catalog_of(account.pk)
+        self.opportunity_of: dict[tuple[int | None, int], tuple] = {}
 
     def batch(self, batch: list[list]) -> int:
-        aid, uid, label, now, tables = (
-            self.account.pk, self.owner.pk, self.owner.email, self.now, self.tables
-        )  # fmt: skip
-        clients, changes, intervals, periods, activities = [], [], [], [], []
-        contacts, client_tags, new_tags = [], [], []
+        aid, uid, now, tables = self.account.pk, self.owner.pk, self.now, self.tables
+        clients, changes, intervals, periods = [], [], [], []
+        contacts, client_tags, new_tags, opportunities = [], [], [], []
         only_client = self.only_client
         ids = [None] * len(batch) if only_client else tables.ids("clients_client", len(batch))
         with_contact = 0 if only_client else sum(1 for r in batch if r[16] or r[18])
@@ -209,7 +225,7 @@ class _Floor:
                 self.industries.get(r[6].strip().lower()), None,
                 self.team.get(r[7].strip().lower()), r[9], "[]", r[10].strip().lower(), r[11], r[12],
                 r[13], r[14] or self.account.currency, False, None, None, 1, now,
-                at if status == "active" else None,
+                at if status == "active" else None, JOB_ID,
             )  # fmt: skip
             if only_client:
                 clients.append(client)
@@ -222,10 +238,6 @@ class _Floor:
             if status == "active":
                 periods.append((aid, cid, day_value, None, day_value, None))
             self.deltas[(day, status)] += 1
-            activities.append(
-                (aid, uid, label, "client.created", "clients.client", str(cid),
-                 f"{name} ({prefix})"[:200], self.created_changes(status, client[6]), now)
-            )  # fmt: skip
             if r[16] or r[18]:
                 contact_id = next(contact_ids)
                 first, last = r[16].strip(), r[17].strip()
@@ -233,10 +245,8 @@ class _Floor:
                     (contact_id, aid, cid, first, last, r[18].strip().lower(), r[19], "", "",
                      "", "", "", "", "", "", True, False, "import", True, 1, now, None)
                 )  # fmt: skip
-                activities.append(
-                    (aid, uid, label, "contact.created", "contacts.contact", str(contact_id),
-                     f"{first} {last}".strip(), json.dumps({"client": [None, prefix]}), now)
-                )  # fmt: skip
+            industry_id, contacts_n = client[7], 1 if r[16] or r[18] else 0
+            opportunities.append((aid, cid, *self.figures(industry_id, contacts_n)))
             for tag in {t.strip() for t in r[15].split(",") if t.strip()}:
                 key = tag.lower()
                 if key not in self.tag_ids:
@@ -251,17 +261,35 @@ class _Floor:
         tables.write("clients_statusinterval", INTERVAL_COLUMNS, intervals)
         tables.write("clients_serviceperiod", PERIOD_COLUMNS, periods)
         tables.write("contacts_contact", CONTACT_COLUMNS, contacts)
-        tables.write("audit_activity", ACTIVITY_COLUMNS, activities)
         tables.write("clients_tag", ["id", "account_id", "name"], new_tags)
         tables.write("clients_clienttag", ["account_id", "client_id", "tag_id"], client_tags)
+        tables.write("software_clientopportunity", OPPORTUNITY_COLUMNS, opportunities)
         return len(clients)
 
-    @functools.cache  # noqa: B019 - a handful of (status, engagement) pairs, one import
-    def created_changes(self, status: str, engagement: str) -> str:
-        return json.dumps({"status": [None, status], "engagement": [None, engagement]})
+    def figures(self, industry_id: int | None, contacts: int) -> tuple:
+        key = (industry_id, contacts)
+        if key not in self.opportunity_of:
+            from clientdesk.software.opportunity import figures
 
-    def finish(self) -> None:
+            f = figures(self.catalog, industry_id, {}, contacts)
+            self.opportunity_of[key] = (
+                industry_id, contacts, 0, len(f.missing), 0, f.project, f.revenue, ZERO, ZERO
+            )  # fmt: skip
+        return self.opportunity_of[key]
+
+    def finish(self, written: int) -> None:
         if not self.only_client:
+            # The job's one entry (transfer.events), with the file's counts.
+            changes = {"file": [None, self.filename], "created": [None, written]}
+            self.tables.write(
+                "audit_activity",
+                ACTIVITY_COLUMNS,
+                [
+                    (self.account.pk, self.owner.pk, self.owner.email, "clients.imported",
+                     "transfer.importjob", str(JOB_ID), self.filename, json.dumps(changes),
+                     self.now)
+                ],
+            )  # fmt: skip
             self.tables.write(
                 "clients_statusdaydelta",
                 ["account_id", "day", "status", "delta"],
@@ -277,6 +305,7 @@ def floor(*, account, owner, path: Path, fmt: str, only_client: bool = False) ->
     reader = _read_csv(path) if fmt == "csv" else _read_xlsx(path)
     with transaction.atomic():
         state = _Floor(account=account, owner=owner, only_client=only_client)
+        state.filename = path.name
         batch: list[list] = []
         for record in reader:
             batch.append(record)
@@ -285,7 +314,7 @@ def floor(*, account, owner, path: Path, fmt: str, only_client: bool = False) ->
                 batch = []
         if batch:
             written += state.batch(batch)
-        state.finish()
+        state.finish(written)
         committing = perf_counter()
     # PostgreSQL checks Django's foreign keys (DEFERRABLE INITIALLY DEFERRED) at the commit.
     commit_seconds = perf_counter() - committing

@@ -38,6 +38,7 @@ TABLES = [
     "clients_tag",
     "contacts_contact",
     "audit_activity",
+    "software_clientopportunity",
     "ie_app_importedclient",
 ]
 
@@ -211,8 +212,8 @@ STAGES = [
     ("write history and derived tables", [("clients/batch/write.py", "_history")]),
     ("write tags", [("clients/batch/write.py", "_set_tags")]),
     ("write contacts_contact", [("contacts/primary_batch.py", "primary_contacts_write")]),
-    ("write activity", [("clients/batch/write.py", "_client_activities"),
-                        ("audit/events.py", "events_record")]),
+    ("write activity (changes; the job's entry) and tell watchers",
+     [("clients/batch/write.py", "_client_activities"), ("clients/batch/write.py", "records_tell")]),
     ("job progress and rejected rows", [("transfer/engine.py", "_record")]),
     ("commit", [("~", "<method 'commit' of 'sqlite3.Connection' objects>"),
                 ("psycopg/connection.py", "commit")]),

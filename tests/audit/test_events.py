@@ -106,7 +106,7 @@ def test_a_failing_subscriber_neither_undoes_the_change_nor_silences_the_others(
     assert heard[0].changes == {"license": ["", "Gold"]}
 
 
-def test_an_import_tells_subscribers_of_each_entry_it_wrote(
+def test_an_import_tells_subscribers_of_each_record_it_created_and_writes_one_entry(
     cast, heard, tmp_path, django_capture_on_commit_callbacks
 ):
     path = tmp_path / "clients.csv"
@@ -121,13 +121,16 @@ def test_an_import_tells_subscribers_of_each_entry_it_wrote(
             path=str(path),
             mode="upsert",
         )
-    written = Activity.objects.filter(account=cast.account, actor=cast.manager.user)
+    written = Activity.objects.get(account=cast.account, actor=cast.manager.user)
+    assert written.verb == "clients.imported" and written.target_repr == "clients.csv"
     assert sorted((e.verb, e.target_label) for e in heard) == [
         ("client.created", "Acme Builders (ACME)"),
         ("client.created", "Globex (GLX)"),
+        ("clients.imported", "clients.csv"),
         ("contact.created", "jo"),
     ]
-    assert {e.activity_id for e in heard} == set(written.values_list("pk", flat=True))
+    # Each event carries the one entry that stands for it.
+    assert {e.activity_id for e in heard} == {written.pk}
 
 
 def test_every_declared_verb_reads_as_a_sentence(cast):
@@ -185,6 +188,7 @@ def test_every_declared_verb_reads_as_a_sentence(cast):
         "client.created",
         "client.deleted",
         "client.engagement_changed",
+        "client.imported",
         "client.offboarding_cancelled",
         "client.offboarding_completed",
         "client.offboarding_item_done",
@@ -205,9 +209,11 @@ def test_every_declared_verb_reads_as_a_sentence(cast):
         "client_app.added",
         "client_app.removed",
         "client_app.updated",
+        "clients.imported",
         "contact.created",
         "contact.deleted",
         "contact.updated",
+        "contacts.imported",
         "device.created",
         "device.deleted",
         "device.updated",

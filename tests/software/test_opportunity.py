@@ -7,6 +7,8 @@ import pytest
 
 from clientdesk.clients.services import client_delete, client_update
 from clientdesk.contacts.services import contact_create, contact_delete
+from clientdesk.software.models import ClientOpportunity
+from clientdesk.software.opportunity import FIGURES, opportunities_recompute
 from clientdesk.software.queries import opportunity_of
 from clientdesk.software.services import (
     application_delete,
@@ -15,6 +17,7 @@ from clientdesk.software.services import (
     client_app_remove,
     client_app_update,
 )
+from clientdesk.transfer.services import import_file
 from tests.clients.factories import make_client
 from tests.software.helpers import industry, kept, worked_catalog
 
@@ -145,3 +148,38 @@ def test_a_large_accounts_catalog_change_is_recomputed_by_a_task(
     assert kept(clients[0]).project == Decimal("1000.00")  # not yet: the worker's job
     run_tasks()
     assert [kept(c).project for c in clients] == [Decimal("99.00")] * 3
+
+
+def test_imported_clients_get_the_figures_a_full_recompute_gives(cast, tmp_path):
+    """New clients take a cheaper path (plain rows, families summed only where a new client
+    has a parent): an import with industries, contacts and sub-clients at two depths, some
+    under an existing client, keeps exactly what recomputing every client gives."""
+    worked_catalog(cast)
+    make_client(cast, prefix="OLD", name="Old Group", industry=industry(cast, "Retail"))
+    path = tmp_path / "clients.csv"
+    path.write_text(
+        "Prefix,Name,Industry,Parent prefix,Contact email\n"
+        "HQ,Head,Legal,,hq@x.example\n"
+        "SITE,Site,Retail,HQ,site@x.example\n"
+        "ROOM,Room,Legal,SITE,room@x.example\n"
+        "SHOP,Shop,Retail,OLD,shop@x.example\n"
+        "LONE,Lone,,,\n"
+        "LATE,Late child,Legal,LAST,late@x.example\n"
+        "LAST,Last parent,Retail,,\n"
+    )
+    job = import_file(account=cast.account, membership=cast.manager, kind="clients", path=str(path))
+    assert job.counts["created"] == 7, job.counts
+
+    def rows():
+        return sorted(
+            ClientOpportunity.objects.filter(account=cast.account).values_list(
+                "client__prefix", *FIGURES, "sub_project", "sub_revenue"
+            )
+        )
+
+    imported = rows()
+    opportunities_recompute(cast.account.pk, None)
+    assert imported == rows()
+    by_prefix = {r[0]: r for r in imported}
+    assert by_prefix["HQ"][-2] > 0 and by_prefix["OLD"][-2] > 0  # sums over sub-clients
+    assert by_prefix["LAST"][-2] > 0  # a parent listed after its child

@@ -98,9 +98,11 @@ def test_an_imported_client_gets_what_a_hand_made_one_gets(cast, tmp_path):
     assert change.at.date() == dt.date(2024, 3, 1) and client.activated_at == change.at
     assert change.by_id == cast.manager.user_id
     assert sorted(client.tags.values_list("name", flat=True)) == ["dental", "vip"]
-    assert Activity.objects.filter(
-        account=cast.account, verb="client.created", target_id=str(client.pk)
-    ).exists()
+    # One activity entry for the job, which the client keeps and its timeline reads.
+    entry = Activity.objects.get(account=cast.account, verb="clients.imported")
+    assert entry.target_id == str(client.imported_by_job) and entry.actor == cast.manager.user
+    assert entry.changes == {"file": [None, "clients.csv"], "created": [None, 1]}
+    assert not Activity.objects.filter(account=cast.account, verb="client.created").exists()
     assert derived.differences(cast.account) == {"deltas": 0, "intervals": 0, "periods": 0}
 
 

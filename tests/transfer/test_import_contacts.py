@@ -39,7 +39,15 @@ def test_contacts_import_by_prefix_and_email_rejecting_unknown_prefixes_and_repe
     ada = Contact.objects.get(client=acme, email="ada@acme.example")
     assert ada.is_primary and ada.title == "CTO" and ada.source == "import"
     assert not Contact.objects.get(client=acme, email="grace@acme.example").is_primary
-    assert Activity.objects.filter(verb="contact.created", account=cast.account).count() == 2
+    # One entry for the job, not one per contact.
+    entries = Activity.objects.filter(account=cast.account, target_type="transfer.importjob")
+    assert [(e.verb, e.changes) for e in entries] == [
+        (
+            "contacts.imported",
+            {"file": [None, "contacts.csv"], "created": [None, 2], "rejected": [None, 2]},
+        )
+    ]
+    assert not Activity.objects.filter(verb="contact.created", account=cast.account).exists()
 
     again = _run(cast, tmp_path, content)
     assert again.counts["unchanged"] == 2 and again.counts["created"] == 0

@@ -10,6 +10,7 @@ import time
 import pytest
 from django.db import connection
 
+from clientdesk.audit.models import Activity
 from clientdesk.clients import derived
 from clientdesk.clients.models import Client
 from clientdesk.transfer import engine
@@ -71,6 +72,9 @@ def test_a_killed_import_leaves_whole_batches_and_resumes_or_reruns_to_completio
     assert job.state == "done" and job.counts["rows"] == ROWS
     assert job.counts["created"] == ROWS and job.counts["rejected"] == 0
     assert Client.objects.filter(account=cast.account).count() == ROWS
+    # The resumed job found its activity entry again: one for the job, with the whole count.
+    entries = Activity.objects.filter(account=cast.account, target_type="transfer.importjob")
+    assert [e.changes["created"] for e in entries] == [[None, ROWS]]
 
     again = import_file(account=cast.account, membership=cast.owner, kind="clients", path=str(path))
     assert again.counts["unchanged"] == ROWS and again.counts["created"] == 0

@@ -1,7 +1,9 @@
 """Writing activity, and telling subscribers once it is committed.
 
 Every service records what it did with `event_record(...)` inside its own transaction, naming a
-verb its domain declared (audit.verbs); bulk writers (imports) hand a batch to `events_record`.
+verb its domain declared (audit.verbs); bulk writers hand a batch to `events_record`. An
+import job writes one entry for all the records it creates, and its writers `events_tell` the
+watchers and subscribers of each record as if it had its own entry.
 After the transaction commits, each subscriber gets an `Event` per entry; a rolled-back write
 tells nobody. A watcher (`watch(fn)`) hears of the entries inside the transaction instead, for
 what must change with the write itself. Notifications and webhooks are meant to be subscribers: `subscribe(fn)` at start-up
@@ -196,15 +198,19 @@ COLUMNS = (
 )
 
 
-def events_record(*, account, actor, entries: Sequence[Pending], at: datetime | None = None) -> int:
-    """Record a batch of entries as plain rows (core.bulkinsert), all at `at`; subscribers hear
-    of each on commit. Answers the count."""
+def _check_all(entries: Sequence[Pending]) -> None:
     checked: set[tuple] = set()  # a batch repeats a few shapes of entry: each checked once
     for entry in entries:
         shape = (id(entry.verb), *(entry.changes or ()))
         if shape not in checked:
             _checked(entry.verb, entry.verb.target, entry.changes)
             checked.add(shape)
+
+
+def events_record(*, account, actor, entries: Sequence[Pending], at: datetime | None = None) -> int:
+    """Record a batch of entries as plain rows (core.bulkinsert), all at `at`; subscribers hear
+    of each on commit. Answers the count."""
+    _check_all(entries)
     if not entries:
         return 0
     at = at or timezone.now()
@@ -256,6 +262,38 @@ def events_record(*, account, actor, entries: Sequence[Pending], at: datetime | 
             ]
         )
     return len(rows)
+
+
+def events_tell(
+    *, account, actor, entries: Sequence[Pending], entry_id: int, at: datetime | None = None
+) -> int:
+    """Tell watchers and subscribers of a batch of entries as `events_record` would, without
+    writing them one by one: they are summed up in one written entry (`entry_id`, an import
+    job's, which each object's timeline shows: audit.queries.activity_about). Each event
+    carries that entry's id. Answers the count."""
+    _check_all(entries)
+    if not entries or not (_subscribers or _watchers):
+        return len(entries)
+    at = at or timezone.now()
+    actor_id, actor_label = _actor_parts(actor)
+    _publish(
+        [
+            Event(
+                verb=e.verb.name,
+                account_id=account.pk,
+                actor_id=actor_id,
+                actor_label=actor_label,
+                target_type=e.verb.target,
+                target_id=str(e.target_id),
+                target_label=e.target_label[:200],
+                changes=e.changes,
+                activity_id=entry_id,
+                at=at,
+            )
+            for e in entries
+        ]
+    )
+    return len(entries)
 
 
 def diff_fields(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -5,6 +5,7 @@ A page of entries costs a fixed number of queries whatever its length: the ids i
 are gathered first and named in one query per kind (audit.verbs.names_declare), for the reader.
 """
 
+import copy
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.db.models import Model
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst, get_text_list
@@ -85,11 +87,26 @@ def _may_see(reader, f: Field) -> bool:
     return f.requires is None or can(reader, f.requires)
 
 
-def sentences(rows: list[Activity], *, reader) -> list[Said]:
-    """The entries in words for `reader` (a membership), in the order given."""
+def sentences(rows: list[Activity], *, reader, about: Model | None = None) -> list[Said]:
+    """The entries in words for `reader` (a membership), in the order given. `about`: the
+    object whose timeline they are; an entry about many objects at once reads as its verb's
+    `each`, about that object ("Ana imported Acme from clients.csv")."""
+    if about is not None:
+        rows = [_about(row, about) for row in rows]
     verbs = [_verb(row.verb) for row in rows]
     reading = _names(rows, verbs, reader)
     return [_said(row, verb, reader, reading) for row, verb in zip(rows, verbs, strict=True)]
+
+
+def _about(row: Activity, about: Model) -> Activity:
+    verb = _verb(row.verb)
+    label = about._meta.label_lower
+    if verb is None or verb.each is None or verb.each.target != label:
+        return row
+    seen = copy.copy(row)  # the entry itself stays as it is, for the other timelines
+    seen.verb, seen.target_type = verb.each.name, label
+    seen.target_id, seen.target_repr = str(about.pk), str(about)[:200]
+    return seen
 
 
 def _names(rows: list[Activity], verbs: list[Verb | None], reader) -> Reading:

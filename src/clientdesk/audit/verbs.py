@@ -219,6 +219,9 @@ class Verb:
     variants: tuple[tuple[tuple[str, ...], Text], ...] = ()
     by_self: Text | None = None
     edit: bool = False  # an edit of fields: the sentence says which (`change`) and lists them
+    # An entry about many objects at once (an import job's): how it reads in the timeline of
+    # each of them (a verb about that object, with the same fields); audit.sentences `about`.
+    each: "Verb | None" = None
 
     def template(self, changes: Mapping[str, Any], actor_is_target: bool) -> Text:
         if actor_is_target and self.by_self is not None:

@@ -137,6 +137,10 @@ class Client(TenantModel):
     version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(default=timezone.now)
     activated_at = models.DateTimeField(_("first activated"), null=True, blank=True)
+    # The import job that created it (a transfer.ImportJob id): its timeline shows that job's
+    # one activity entry, who imported it from which file and when (audit.queries). A plain
+    # number, no foreign key: nothing to check per imported row, and the entry outlives the job.
+    imported_by_job = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

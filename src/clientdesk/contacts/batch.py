@@ -15,8 +15,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.events import Pending, events_record
+from clientdesk.audit.events import Pending
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
+from clientdesk.clients.batch.write import records_tell
 from clientdesk.clients.queries import clients_visible
 from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_UPDATED
 from clientdesk.contacts.models import Contact, Source
@@ -189,4 +190,4 @@ def _activities(ctx: Context, plans: list[_Plan], now: datetime) -> None:
         for plan in plans
         if plan.contact is not None
     ]
-    events_record(account=ctx.account, actor=ctx.actor, entries=entries, at=now)
+    records_tell(ctx, entries, now)

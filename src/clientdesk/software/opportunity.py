@@ -27,6 +27,7 @@ from django.db.models import Count
 
 from clientdesk.clients.models import Client
 from clientdesk.contacts.models import Contact
+from clientdesk.core.bulkinsert import insert
 from clientdesk.software.models import Application, ClientApp, ClientOpportunity
 
 CHUNK = 2000
@@ -166,18 +167,52 @@ def opportunities_recompute(account_id: int, client_ids: Iterable[int] | None = 
     return done
 
 
-def _own_recompute(account_id: int, client_ids: list[int], catalog: Catalog) -> int:
-    """The own figures of these live clients, written with one upsert."""
+def opportunities_created(account_id: int, client_ids: Iterable[int]) -> int:
+    """The rows of clients just created (client_create, an import's batch), the same figures
+    as `opportunities_recompute` gives them at less cost: a new client's row goes in as a plain
+    row (core.bulkinsert; an import's batch of 4,000 spent more in the ORM's upsert than in
+    everything else it writes), and only the families of new clients with a parent are summed
+    again. A new client without a parent has no sub-clients but those created with it, whose
+    families hold it; its sums start at zero. Answers how many clients were computed."""
+    catalog = catalog_of(account_id)
+    wanted = sorted(set(client_ids))
+    parented: set[int] = set()
+    done = 0
+    for i in range(0, len(wanted), CHUNK):
+        done += _own_recompute(account_id, wanted[i : i + CHUNK], catalog, parented)
+    if parented:
+        rollups_recompute(account_id, parented)
+    return done
+
+
+NEW_COLUMNS = ("account", "client", *FIGURES, "sub_project", "sub_revenue")
+
+
+def _own_recompute(
+    account_id: int, client_ids: list[int], catalog: Catalog, parented: set[int] | None = None
+) -> int:
+    """The own figures of these live clients, written with one upsert. `parented` (new
+    clients): those without a row yet go in as plain rows, and those with a parent are added
+    to it."""
     rows = list(
         Client.objects.for_account(account_id)
         .filter(pk__in=client_ids, deleted_at=None)
-        .values_list("pk", "industry_id")
+        .values_list("pk", "industry_id", "parent_id")
     )
-    ids = [pk for pk, _ in rows]
+    ids = [pk for pk, _industry, _parent in rows]
     stacks, contacts = stacks_of(account_id, ids), contacts_of(account_id, ids)
-    made = []
-    for pk, industry_id in rows:
+    fresh: set[int] = set()
+    if parented is not None:
+        parented.update(pk for pk, _industry, parent in rows if parent is not None)
+        kept = ClientOpportunity.objects.for_account(account_id).filter(client_id__in=ids)
+        fresh = set(ids) - set(kept.values_list("client_id", flat=True))
+    made, new = [], []
+    for pk, industry_id, _parent in rows:
         f = figures(catalog, industry_id, stacks.get(pk, {}), contacts.get(pk, 0))
+        if pk in fresh:
+            counts = (f.contacts, f.stack, len(f.missing), len(f.problematic))
+            new.append((account_id, pk, industry_id, *counts, f.project, f.revenue, ZERO, ZERO))
+            continue
         made.append(
             ClientOpportunity(
                 account_id=account_id,
@@ -191,11 +226,13 @@ def _own_recompute(account_id: int, client_ids: list[int], catalog: Catalog) -> 
                 revenue=f.revenue,
             )
         )
+    if new:
+        insert(ClientOpportunity, NEW_COLUMNS, new)
     if made:
         ClientOpportunity.objects.bulk_create(
             made, update_conflicts=True, unique_fields=["client"], update_fields=list(FIGURES)
         )
-    return len(made)
+    return len(made) + len(new)
 
 
 def family_of(account_id: int, client_ids: set[int]) -> dict[int, int | None]:

@@ -9,6 +9,7 @@ class TransferConfig(AppConfig):
         from django.utils.translation import gettext_lazy as _
 
         from clientdesk.core import registry
+        from clientdesk.transfer import events  # noqa: F401 - declares the verbs
 
         registry.account_urls.add(
             registry.AccountUrls("imports", "imports/", "clientdesk.transfer.urls")

@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from clientdesk.audit.events import event_record
+from clientdesk.audit.models import Activity
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
 from clientdesk.clients.models import Client
 from clientdesk.clients.queries import live_clients
@@ -34,6 +36,7 @@ from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.seenkeys import SeenKeys
 from clientdesk.core.sqlitedb import let_waiting_writers_in
+from clientdesk.transfer.events import JOB_VERBS, TARGET, job_changes
 from clientdesk.transfer.kinds import Kind, kind_for
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.parse import RowParser, text
@@ -70,6 +73,17 @@ class _Run:
             mode=job.mode,
             dry_run=job.dry_run,
         )
+        # One activity entry for the job (transfer.events): found again when the job resumes.
+        self.job_verb = None if job.dry_run else JOB_VERBS.get(kind.name)
+        if self.job_verb is not None:
+            self.ctx.job_id = job.pk
+            self.ctx.job_entry_make = functools.partial(_job_entry, self)
+            self.ctx.job_entry = (
+                Activity.objects.for_account(job.account_id)
+                .filter(target_type=TARGET, target_id=str(job.pk), verb=self.job_verb.name)
+                .values_list("pk", flat=True)
+                .first()
+            )
         self.parser = RowParser(kind, job.account, job.mapping, orders=job.date_orders)
         # Imported into one client: its column, if the file has one, only confirms the client.
         self.client_field = CLIENT_FIELD.get(kind.name) if client is not None else None
@@ -299,13 +313,33 @@ def _commit(
     job = run.job
     began = time.monotonic()
     outcomes: list[Outcome] = []
-    with transaction.atomic() if not job.dry_run else nullcontext():
-        if batch:
-            outcomes = run.writer(ctx=run.ctx, rows=[row for row, _ in batch])
-        with transaction.atomic() if job.dry_run else nullcontext():
-            _record(run, batch, rejected, outcomes, read, final)
+    entry = run.ctx.job_entry
+    try:
+        with transaction.atomic() if not job.dry_run else nullcontext():
+            if batch:
+                outcomes = run.writer(ctx=run.ctx, rows=[row for row, _ in batch])
+            with transaction.atomic() if job.dry_run else nullcontext():
+                _record(run, batch, rejected, outcomes, read, final)
+    except BaseException:
+        run.ctx.job_entry = entry  # an entry made in the batch is undone with it
+        raise
     run.pace(time.monotonic() - began, len(batch) + len(rejected))
     let_waiting_writers_in(most=BATCH_SECONDS)
+
+
+def _job_entry(run: _Run) -> int:
+    """The job's one activity entry, made by the writer with the first records the job
+    creates; its counts follow each batch (_record). A job that creates nothing has none."""
+    job = run.job
+    assert run.job_verb is not None
+    return event_record(
+        account=run.ctx.account,
+        actor=run.ctx.actor,
+        verb=run.job_verb,
+        target=job,
+        changes=job_changes(job.filename, run.counts),
+        target_label=job.filename,
+    ).pk
 
 
 def _record(
@@ -341,6 +375,10 @@ def _record(
         ],
         batch_size=1000,
     )
+    if run.ctx.job_entry is not None:
+        Activity.objects.for_account(job.account_id).filter(pk=run.ctx.job_entry).update(
+            changes=job_changes(job.filename, run.counts)
+        )
     job.rows_done, job.counts = read, dict(run.counts)
     job.deferred = sorted(run.deferred)
     fields = ["rows_done", "counts", "progress", "deferred"]

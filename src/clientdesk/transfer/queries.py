@@ -7,7 +7,7 @@ member's job is the same 404 as a missing one."""
 from collections.abc import Iterator
 from itertools import groupby
 
-from django.db.models import CharField, QuerySet
+from django.db.models import CharField, Q, QuerySet
 from django.db.models.functions import Cast
 
 from clientdesk.audit.models import Activity
@@ -15,8 +15,9 @@ from clientdesk.contacts.models import Contact
 from clientdesk.core.models import Membership
 from clientdesk.core.roles import can
 from clientdesk.core.tenancy import get_or_404
+from clientdesk.transfer.events import JOB_VERBS
 from clientdesk.transfer.kinds import KINDS
-from clientdesk.transfer.models import ImportJob, ImportRowError
+from clientdesk.transfer.models import ImportJob, ImportRowError, State
 
 
 def imports_visible(membership: Membership) -> QuerySet[ImportJob]:
@@ -52,7 +53,10 @@ def check_outdated(job: ImportJob) -> bool:
 
     Stricter than "the rows the file names changed", and simple to explain: nothing the check
     could have read changed since it began, so the run does what the check said. The check's
-    start is when the person started it, before the worker read anything."""
+    start is when the person started it, before the worker read anything.
+
+    An import of clients or contacts writes one entry for what it creates (transfer.events):
+    another such import that ran since the check began outdates it too."""
     since = job.started_at
     if since is None:
         return False
@@ -69,8 +73,26 @@ def check_outdated(job: ImportJob) -> bool:
         return (
             entries.filter(target_type="clients.client", target_id=str(job.client_id)).exists()
             or entries.filter(target_type="contacts.contact", target_id__in=contacts).exists()
+            or _imports_since(job)
         )
-    return entries.filter(target_type__in=KINDS[job.kind].reads).exists()
+    return entries.filter(target_type__in=KINDS[job.kind].reads).exists() or _imports_since(job)
+
+
+def _imports_since(job: ImportJob) -> bool:
+    """Another import that wrote while or since this check ran. The records a clients or
+    contacts import creates have no entry each, and the job's one entry is dated when it began,
+    perhaps before the check: the jobs themselves tell. A job killed mid-run stays running until
+    it is resumed, and outdates checks meanwhile."""
+    return (
+        ImportJob.objects.for_account(job.account_id)
+        .filter(dry_run=False, kind__in=JOB_VERBS)
+        .exclude(pk=job.pk)
+        .filter(
+            Q(state=State.RUNNING)
+            | Q(state__in=(State.DONE, State.FAILED), finished_at__gte=job.started_at)
+        )
+        .exists()
+    )
 
 
 def import_errors(job: ImportJob) -> QuerySet[ImportRowError]:

@@ -54,6 +54,14 @@ class Context:
     # Prefixes that earlier batches of a dry run would have created (they can be parents; in a
     # real run those are in the database).
     planned: SeenKeys = field(default_factory=SeenKeys)
+    # In an import job (transfer.engine): the job, and its one activity entry, which stands for
+    # the records the job creates (each new client keeps the job: Client.imported_by_job). The
+    # writers tell subscribers of each record (audit.events.events_tell) instead of writing an
+    # entry per record. `job_entry_make()` writes that entry with the first records created
+    # and answers its id. job_id None: an entry per record, as the one-by-one services write.
+    job_id: int | None = None
+    job_entry: int | None = None
+    job_entry_make: Callable[[], int] | None = None
 
     @classmethod
     def load(cls, *, account: Account, membership: Membership, actor, mode: str, dry_run: bool):

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clientdesk.audit.events import Pending, events_record
+from clientdesk.audit.events import Pending, events_record, events_tell
 from clientdesk.clients import status as rules
 from clientdesk.clients.batch.rows import CREATE, UPDATE, Context, Plan, Steps
 from clientdesk.clients.deltas import day_deltas_add
@@ -55,6 +55,7 @@ CLIENT_COLUMNS = (
     "version",
     "created_at",
     "activated_at",
+    "imported_by_job",
 )
 
 
@@ -69,9 +70,31 @@ def write(ctx: Context, plans: list[Plan], existing: dict[str, Client], steps: S
     if steps.write:  # what other domains write for the same rows (the primary contact)
         steps.write(ctx, [p for p in plans if p.contact], now, activities)
     _client_activities(ctx, plans, activities)
-    events_record(account=ctx.account, actor=ctx.actor, entries=activities, at=now)
+    records_tell(ctx, activities, now)
     if steps.after:  # once everything is written (the portal invitations)
         steps.after(ctx, [p for p in plans if p.invite])
+
+
+# What a job's one entry stands for: the records it creates (their timelines show the job's
+# entry). Changes to existing records keep an entry each, with the fields that changed.
+SUMMED = {"client.created", "contact.created"}
+
+
+def records_tell(ctx: Context, entries: list[Pending], now: datetime) -> None:
+    """The batch's activity: in an import job, the created records are told to subscribers
+    (and summed in the job's entry), the changes written; otherwise all written."""
+    if ctx.job_id is None or ctx.job_entry_make is None:
+        events_record(account=ctx.account, actor=ctx.actor, entries=entries, at=now)
+        return
+    summed = [e for e in entries if e.verb.name in SUMMED]
+    kept = [e for e in entries if e.verb.name not in SUMMED]
+    events_record(account=ctx.account, actor=ctx.actor, entries=kept, at=now)
+    if summed:
+        if ctx.job_entry is None:
+            ctx.job_entry = ctx.job_entry_make()
+        events_tell(
+            account=ctx.account, actor=ctx.actor, entries=summed, entry_id=ctx.job_entry, at=now
+        )
 
 
 def _parent_id(ctx: Context, prefix: str | None, known: dict[str, int]) -> int | None:
@@ -122,6 +145,7 @@ def _insert_clients(
                 1,
                 now,
                 _activated_at(plan),
+                ctx.job_id,
             )
         )
     insert(Client, CLIENT_COLUMNS, rows)
