@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clientdesk.core.models import ListPreference
 from clientdesk.core.services import membership_set_client_access
@@ -315,3 +316,27 @@ def test_editing_from_the_device_page_goes_back_to_it(cast, harbour, fleet):
     form = {"name": "PC-2", "type": "standard", "version": 1, "next": "device"}
     response = owner.post(tab(harbour, f"{pc.pk}/edit/"), form)
     assert response.status_code == 302 and response["Location"] == tab(harbour, f"{pc.pk}/")
+
+
+def test_the_tab_says_how_many_devices_each_filter_finds(cast, harbour, fleet):
+    """The whole page counts from the details panel's own counts; a partial counts itself."""
+    viewer = web(cast.viewer)
+    device_delete = fleet["prn"]
+    device_delete.deleted_at = timezone.now()
+    device_delete.save()
+    for query, n in [
+        ("", 2),
+        ("?type=advanced", 1),
+        ("?type=passive", 0),
+        ("?q=pc", 1),
+        ("?online=yes", 1),
+    ]:
+        for headers in ({}, {"HX-Request": "true"}):
+            page = viewer.get(tab(harbour) + query, headers=headers).text
+            summary = re.search(r'id="results-summary">([^<]+)<', page)
+            if n == 0:
+                assert summary is None or "of 0" in summary.group(1), query
+            else:
+                assert summary and summary.group(1).endswith(
+                    f"of {n} device" + ("s" if n != 1 else "")
+                ), (query, headers)

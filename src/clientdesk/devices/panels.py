@@ -4,8 +4,8 @@ from django.utils.translation import gettext as _
 
 from clientdesk.devices.queries import (
     TYPES,
-    device_counts,
     device_counts_by_client,
+    request_counts,
     request_settings,
     type_labels,
 )
@@ -14,7 +14,7 @@ from clientdesk.devices.queries import (
 def device_count_rows(request, client) -> dict:
     """Rows of (label, own, with sub-clients, is total) for the Device counts table: one per
     type, in the account's names, then all devices."""
-    counts = device_counts(client=client, membership=request.membership)
+    counts = request_counts(request, client)
     labels = type_labels(request_settings(request))
     rows = [(labels[t], counts.own[t], counts.with_subclients[t], False) for t in TYPES]
     rows.append((_("All devices"), counts.own_total, counts.with_subclients_total, True))

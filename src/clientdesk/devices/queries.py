@@ -188,6 +188,26 @@ def device_counts(*, client: Client, membership: Membership) -> DeviceCounts:
     return device_counts_by_client(clients=[client], membership=membership)[client.pk]
 
 
+def request_counts(request, client: Client) -> DeviceCounts:
+    """device_counts of this client, read once per request (the details panel shows them, and
+    the Devices tab's "Showing 50 of N" is their total when no filter is set)."""
+    kept = getattr(request, "_device_counts", None)
+    if kept is None or kept[0] != client.pk:
+        kept = (client.pk, device_counts(client=client, membership=request.membership))
+        request._device_counts = kept
+    return kept[1]
+
+
+def known_count(request, client: Client, *, q=None, type: str = "", online=None) -> int | None:
+    """How many devices the tab lists, when the request already counted them (the details
+    panel's own counts; a text or online filter needs its own count): else None."""
+    kept = getattr(request, "_device_counts", None)
+    if q or online is not None or kept is None or kept[0] != client.pk:
+        return None
+    counts = kept[1]
+    return counts.own[type] if type else counts.own_total
+
+
 def portal_devices(client: Client) -> QuerySet[Device]:
     """The live devices of the client the portal shows (portal.queries.portal_scope chose it)."""
     return Device.objects.for_client(client).filter(deleted_at=None)

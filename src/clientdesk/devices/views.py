@@ -182,9 +182,11 @@ def _render_tab(
     )
     if not tables.wants_partial(request):
         context |= page_context(request, client)  # the client page around the tab
-    count = queries.filtered(
-        request.membership, client, q=state.q, type=state.type, online=online
-    ).count()
+    count = queries.known_count(request, client, q=state.q, type=state.type, online=online)
+    if count is None:
+        count = queries.filtered(
+            request.membership, client, q=state.q, type=state.type, online=online
+        ).count()
     context |= {
         "client": client,
         "active_tab": "devices",
