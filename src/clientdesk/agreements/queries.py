@@ -22,6 +22,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.contacts.queries import live_contacts
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
+from clientdesk.core.sqlarrays import among
 from clientdesk.core.tenancy import get_for
 from clientdesk.tickets.models import Reply
 
@@ -171,7 +172,7 @@ def _counts(membership: Membership, client_ids: set[int]) -> dict[int, tuple[int
     )
     rows = (
         live_contacts(membership)
-        .filter(active=True, client_id__in=client_ids)
+        .filter(among("client_id", client_ids), active=True)
         .alias(whole=Exists(whole), covered=Exists(covered))
         .values("client_id")
         .annotate(n=Count("pk"), inside=Count("pk", filter=Q(whole=True) | Q(covered=True)))

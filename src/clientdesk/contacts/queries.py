@@ -17,6 +17,7 @@ from clientdesk.contacts.models import Contact
 from clientdesk.core import registry
 from clientdesk.core.models import Membership
 from clientdesk.core.pagination import Page, keyset_page
+from clientdesk.core.sqlarrays import among
 from clientdesk.core.tenancy import get_for
 
 ROLE_RANK = Case(
@@ -116,7 +117,7 @@ def contact_counts(*, client: Client, membership: Membership) -> ContactCounts:
     # Only sub-clients the membership may see count: the limit holds for counts too.
     rows = dict(
         live_clients(membership)
-        .filter(pk__in=tree)
+        .filter(among("pk", tree))
         .annotate(n=Count("contacts", filter=_counted()))
         .values_list("pk", "n")
     )

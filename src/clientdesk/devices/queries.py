@@ -16,6 +16,7 @@ from clientdesk.clients.models import Client
 from clientdesk.clients.queries import live_clients
 from clientdesk.core.models import Account, Membership
 from clientdesk.core.pagination import Page, keyset_page
+from clientdesk.core.sqlarrays import among
 from clientdesk.core.tenancy import get_for
 from clientdesk.devices.models import Device, DeviceSettings, DeviceType
 
@@ -127,7 +128,7 @@ def _counts_of(account_id: int, ids: list[int]) -> dict[int, list[int]]:
     for start in range(0, len(ids), CHUNK):
         rows = (
             Device.objects.for_account(account_id)
-            .filter(deleted_at=None, client_id__in=ids[start : start + CHUNK])
+            .filter(among("client_id", ids[start : start + CHUNK]), deleted_at=None)
             .values_list("client_id", "type")
             .annotate(n=Count("*"))
             .order_by()
@@ -153,7 +154,7 @@ def device_counts_by_client(
     seen = set(level)
     live = live_clients(membership)
     while level:
-        rows = list(live.filter(parent_id__in=level).values_list("pk", "parent_id"))
+        rows = list(live.filter(among("parent_id", level)).values_list("pk", "parent_id"))
         level = set()
         for pk, parent_id in rows:
             children.setdefault(parent_id, []).append(pk)
