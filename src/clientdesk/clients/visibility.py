@@ -8,6 +8,7 @@ The rule is the clients domain's; `ClientsConfig.ready` hands it to the tenant b
 from django.db.models import Q
 
 from clientdesk.core.models import ClientAccess, Membership, MembershipClient
+from clientdesk.core.sqlarrays import among
 
 
 def client_visibility(membership: Membership, path: str) -> Q:
@@ -17,7 +18,7 @@ def client_visibility(membership: Membership, path: str) -> Q:
     if membership.client_access == ClientAccess.ALL:
         return Q()
     ids = listed_subtree(membership)
-    inside = Q(**{f"{path}pk__in": ids})
+    inside = among(f"{path}pk", ids)
     return inside if membership.client_access == ClientAccess.ALLOW else ~inside
 
 
@@ -59,8 +60,7 @@ def listed_subtree(membership: Membership) -> set[int]:
         level = (
             set(
                 Client.objects.for_account(membership.account_id)
-                .filter(parent_id__in=level)
-                .exclude(pk__in=found)
+                .filter(among("parent_id", level))
                 .values_list("pk", flat=True)
             )
             - found

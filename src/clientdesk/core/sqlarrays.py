@@ -17,8 +17,9 @@ class _AnyOf(Lookup):
         return f"{lhs} = ANY(%s::bigint[])", [*lhs_params, sorted(self.rhs)]
 
 
-def among(field: str, ids) -> Q | Lookup:
-    """`field` is one of `ids` (integers): an array on PostgreSQL, `IN` elsewhere."""
+def among(field: str, ids) -> Q:
+    """`field` is one of `ids` (integers): an array on PostgreSQL, `IN` elsewhere; a Q, so it
+    negates and combines like any other."""
     if connection.vendor == "postgresql":
-        return _AnyOf(F(field), list(ids))
+        return Q(_AnyOf(F(field), list(ids)))
     return Q(**{f"{field}__in": ids})
