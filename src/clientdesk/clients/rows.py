@@ -15,7 +15,6 @@ from html import escape as esc
 
 from django.template import defaultfilters
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -24,8 +23,7 @@ from clientdesk.clients.models import Client
 from clientdesk.clients.templatetags.client_badges import engagement_badge, status_badge
 from clientdesk.core.html import select_cell
 from clientdesk.core.templatetags.ui import icon
-
-_ANY_ID = 987654321987  # stands for the row's client id in a reversed URL
+from clientdesk.core.urlfill import each_url
 
 
 def _date(value, fmt: str) -> str:
@@ -54,26 +52,21 @@ class _Cells:
 
 def rows_attach(request, clients: list[Client], shown: set[str], selectable: bool) -> None:
     """`client.row_html` for each client of the page: its whole `<tr>`."""
-    detail_url = reverse("client_detail", args=[request.account.slug, _ANY_ID])
+    detail_url = each_url("client_detail", request.account.slug)
     archived = format_html(' <span class="badge plain">{}</span>', _("archived"))
     select_label = _("Select %(name)s")
     quick_label = _("%(what)s: %(name)s")
-    extra = {}
-    for client in clients:
-        for column, _value in getattr(client, "extra_cells", ()):
-            if column.key not in extra:
-                extra[column.key] = _Cells(column, request)
-        break
-    # Each quick link's HTML but its URL and its words, made once for the page.
-    quick, quick_after = {}, {}
-    for client in clients:
-        for entry, _url in getattr(client, "quick_links", ()):
-            quick[entry.key] = '<a class="btn small icon-only" href="'
-            quick_after[entry.key] = (
-                f'" title="{esc(str(entry.label))}" data-quick="{entry.key}">'
-                f'{icon(entry.icon)}<span class="visually-hidden">'
-            )
-        break
+    # Every row has the same extra columns and quick links: the first row's name them.
+    first = clients[0] if clients else None
+    extra = {column.key: _Cells(column, request) for column, _ in getattr(first, "extra_cells", ())}
+    # Each quick link's HTML after its URL and before its words, made once for the page.
+    quick_after = {
+        entry.key: (
+            f'" title="{esc(str(entry.label))}" data-quick="{entry.key}">'
+            f'{icon(entry.icon)}<span class="visually-hidden">'
+        )
+        for entry, _url in getattr(first, "quick_links", ())
+    }
     for c in clients:
         esc_name = esc(c.name)
         cells = []
@@ -81,7 +74,7 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
             cells.append(select_cell(c.pk, select_label % {"name": c.name}))
         if "prefix" in shown:
             cells.append(f'<td class="col-prefix"><code>{esc(c.prefix)}</code></td>')
-        url = detail_url.replace(str(_ANY_ID), str(c.pk))
+        url = detail_url(c.pk)
         cells.append(
             f'<td class="col-name"><a class="cut" href="{url}" title="{esc_name}">{esc_name}</a>'
             f"{archived if c.archived else ''}</td>"
@@ -122,7 +115,7 @@ def rows_attach(request, clients: list[Client], shown: set[str], selectable: boo
         links = getattr(c, "quick_links", ())
         if links:
             anchors = "".join(
-                f"{quick[entry.key]}{esc(link)}{quick_after[entry.key]}"
+                f'<a class="btn small icon-only" href="{esc(link)}{quick_after[entry.key]}'
                 f"{esc(quick_label % {'what': entry.label, 'name': c.name})}</span></a>"
                 for entry, link in links
             )

@@ -4,29 +4,24 @@ once per node, they cost a template render each."""
 
 from html import escape as esc
 
-from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clientdesk.clients.tree import Node
 from clientdesk.core.templatetags.ui import icon
-
-_ANY_ID = 987654321987  # stands for the node's client id in a reversed URL
+from clientdesk.core.urlfill import each_url
 
 
 class _Drawer:
     def __init__(self, request):
         slug = request.account.slug
-        self.detail = reverse("client_detail", args=[slug, _ANY_ID])
-        self.children = reverse("client_tree", args=[slug, _ANY_ID])
+        self.detail = each_url("client_detail", slug)
+        self.children = each_url("client_tree", slug)
         self.archived = f'<span class="badge plain tree-flag">{esc(_("Archived"))}</span>'
         self.error = esc(_("Could not load the sub-clients."))
         self.show_all = esc(_("Show all sub-clients"))
         self.chevron = icon("chevron-right")
-
-    def url(self, pattern: str, pk: int) -> str:
-        return pattern.replace(str(_ANY_ID), str(pk))
 
     def node(self, node: Node) -> str:
         client = node.client
@@ -34,7 +29,7 @@ class _Drawer:
         if node.current:
             link = f'<span class="tree-name" aria-current="page">{name}</span>'
         else:
-            link = f'<a class="tree-name" href="{self.url(self.detail, client.pk)}">{name}</a>'
+            link = f'<a class="tree-name" href="{self.detail(client.pk)}">{name}</a>'
         html = [
             f'<li class="tree-node{" is-current" if node.current else ""}">\n'
             f'  <div class="tree-row">\n    {link}\n'
@@ -42,7 +37,7 @@ class _Drawer:
             f"    {self.archived if client.archived else ''}\n  </div>\n"
         ]
         if node.child_count:
-            children_url = self.url(self.children, client.pk)
+            children_url = self.children(client.pk)
             if node.children is not None:
                 details = '<details class="tree-children" open>'
             else:
@@ -69,7 +64,7 @@ class _Drawer:
             else:
                 opens = _("Open %(name)s to see its sub-clients") % {"name": client.name}
                 html.append(
-                    f'<li class="tree-more"><a href="{self.url(self.detail, client.pk)}">'
+                    f'<li class="tree-more"><a href="{self.detail(client.pk)}">'
                     f"{esc(opens)}</a></li>"
                 )
             html.append("    </ul>\n  </details>\n")

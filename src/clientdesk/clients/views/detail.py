@@ -46,6 +46,10 @@ def _client(request, client_id: int) -> Client:
     return queries.get_client(membership=request.membership, pk=client_id)
 
 
+def _tag_names(client: Client) -> list[str]:
+    return sorted(client.tags.values_list("name", flat=True), key=str.casefold)
+
+
 def _to_detail(client: Client):
     return redirect("client_detail", account_slug=client.account.slug, client_id=client.pk)
 
@@ -125,7 +129,7 @@ def page_context(
         "children_count": here.child_count,
         "undo_days": services.UNDO_DAYS,
         "client_tabs": registry.client_tabs.for_member(membership),
-        "client_tags": sorted(client.tags.values_list("name", flat=True), key=str.casefold),
+        "client_tags": _tag_names(client),
         "active_tab": "overview",
     }
     # What the domains show on the page (core.registry.client_panels), by place.
@@ -184,7 +188,7 @@ def client_dialogs(request, client_id: int) -> HttpResponse:
     client = _client(request, client_id)
     context = dialog_context(request, client) | {
         "client": client,
-        "client_tags": sorted(client.tags.values_list("name", flat=True), key=str.casefold),
+        "client_tags": _tag_names(client),
     }
     return render(request, "clients/detail_dialogs.html", context)
 

@@ -26,6 +26,7 @@ from clientdesk.core import registry, tables
 from clientdesk.core.api_schemas import NUL_MESSAGE
 from clientdesk.core.pagination import BadCursor
 from clientdesk.core.roles import can, require
+from clientdesk.core.urlfill import ANY_ID, fill
 
 COLUMNS = {
     "prefix": gettext_lazy("Prefix"),
@@ -200,22 +201,17 @@ def _parsed(entry: registry.ClientFilter, raw: str):
         return None
 
 
-_ANY_ID = 987654321987  # stands for the row's client id in a reversed URL
-
-
 def quick_links_attach(request: HttpRequest, clients: list) -> bool:
     """Each row's quick functions (core.registry.client_quick_links): URLs reversed once for
     the page, the row's id put in."""
     slug = request.account.slug
     made = []
     for entry in registry.client_quick_links.for_member(request.membership):
-        url = reverse(entry.url_name, args=[slug, _ANY_ID] if entry.with_client else [slug])
+        url = reverse(entry.url_name, args=[slug, ANY_ID] if entry.with_client else [slug])
         made.append((entry, url + (f"?{entry.query}" if entry.query else "")))
     for client in clients:
         pk = str(client.pk)
-        client.quick_links = [
-            (entry, url.replace(str(_ANY_ID), pk).replace("{id}", pk)) for entry, url in made
-        ]
+        client.quick_links = [(entry, fill(url, pk).replace("{id}", pk)) for entry, url in made]
     return bool(made)
 
 
