@@ -179,10 +179,10 @@ def test_a_job_that_loses_a_row_fails_with_the_numbers(cast, tmp_path, monkeypat
     path.write_text("Prefix,Name\r\nALPHA,Alpha\r\nBRAVO,Bravo\r\nCHARLIE,Charlie\r\n")
     record = engine._record
 
-    def losing_one(run, batch, rejected, outcomes, read, final):
+    def losing_one(run, batch, rejected, outcomes, read, counted, final):
         if batch:  # as if a row read never reached the writer's outcomes
             batch, outcomes = batch[:-1], outcomes[:-1]
-        record(run, batch, rejected, outcomes, read, final)
+        record(run, batch, rejected, outcomes, read, counted, final)
 
     monkeypatch.setattr(engine, "_record", losing_one)
     job = import_file(account=cast.account, membership=cast.owner, kind="clients", path=str(path))

@@ -19,12 +19,15 @@ updated + unchanged + rejected, and fails with the numbers otherwise.
 import functools
 import gc
 import logging
+import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, nullcontext
+from typing import Any
 
 from django.db import OperationalError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -67,6 +70,11 @@ class _Run:
     ):
         self.job, self.kind, self.client = job, kind, client
         self.writer = import_string(kind.writer)
+        self.check: Callable[..., Any] | None = None
+        self.write_checked: Callable[..., Any] | None = None
+        if kind.halves is not None:
+            self.check, self.write_checked = map(import_string, kind.halves)
+        self.pipeline: _Pipeline | None = None
         self.ctx = Context.load(
             account=job.account,
             membership=membership,
@@ -239,6 +247,73 @@ def _sqlite_import_settings() -> Iterator[None]:
                 log.info("import: checkpoint left to the next writer", exc_info=True)
 
 
+# Off in tests that compare the two ways.
+PIPELINE = True
+SWITCH_SECONDS = 0.0002
+
+
+def _pipelined(run: _Run) -> bool:
+    """Whether the job's batches are written on a thread of their own while the next is read,
+    parsed and checked: a job that only creates (an update's checks read what the batch
+    before it writes), in a kind whose writer has two halves. Not inside a transaction (a
+    test's: the writer's own connection would not see it) nor in an in-memory SQLite
+    database (a second connection cannot read it while the first writes)."""
+    if not PIPELINE or run.check is None or run.job.dry_run or run.job.mode != "create":
+        return False
+    if connection.in_atomic_block:
+        return False
+    return not (connection.vendor == "sqlite" and connection.is_in_memory_db())
+
+
+class _Pipeline:
+    """The batches' writes, one at a time, on a thread with its own database connection: the
+    database works (SQLite in its C code, which lets go of Python's lock; PostgreSQL in its
+    own process) while this thread reads, parses and checks the next batch. A batch is handed
+    over only when the one before it is committed, so the checks of batch N+1 see batch N-1
+    and know the prefixes batch N creates (`ctx.in_flight`); a write that fails stops the
+    job at the next hand-over, with the batches before it committed, as without the thread.
+    """
+
+    def __init__(self) -> None:
+        # A thread back from the database waits for the other to hand over Python's lock: at
+        # most this long (Python's default: 5 ms, a few seconds over a 100,000-row import).
+        self.switch = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_SECONDS)
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writes")
+        self.pending: Future | None = None
+        self.settings = ExitStack()
+        language, zone = translation.get_language(), timezone.get_current_timezone()
+        self.pool.submit(self._enter, language, zone).result()
+
+    def _enter(self, language: str | None, zone) -> None:
+        translation.activate(language or "en")
+        timezone.activate(zone)
+        self.settings.enter_context(_sqlite_import_settings())
+
+    def submit(self, write: Callable[..., None], *args: Any) -> None:
+        self.wait()
+        self.pending = self.pool.submit(write, *args)
+
+    def wait(self) -> None:
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self) -> None:
+        try:
+            self.wait()
+        finally:
+            self.pool.submit(self._leave).result()
+            self.pool.shutdown()
+            sys.setswitchinterval(self.switch)
+
+    def _leave(self) -> None:
+        try:
+            self.settings.close()
+        finally:
+            connection.close()
+
+
 def _fail(job: ImportJob, message: str) -> None:
     job.state, job.failure, job.finished_at = State.FAILED, message, timezone.now()
     job.save(update_fields=["state", "failure", "finished_at"])
@@ -255,10 +330,24 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
     # A date column whose order no value has settled yet reads ahead in the file, once.
     for column in (*run.parser.dates.values(), *run.parser.decimals.values()):
         column.scan = functools.partial(open_sheet, path, job.filename)
+    run.pipeline = _Pipeline() if _pipelined(run) else None
+    try:
+        read = _read_all(run, path, resumed)
+    finally:
+        if run.pipeline is not None:
+            pipeline, run.pipeline = run.pipeline, None
+            pipeline.close()
+    _keep_readings(run)
+    _settle_deferred(run, read)
+
+
+def _read_all(run: _Run, path: str, resumed: set[int]) -> int:
+    """Every record of the file into batches; answers the records read."""
+    job = run.job
     with open_sheet(path, job.filename) as sheet:
         batch: list[Pending] = []
         rejected: list[Failed] = []
-        read = size = 0  # records read, in file order; text in the batch
+        read = size = counted = 0  # records read, in file order; text in the batch; its rows
         for number, values in sheet.rows():
             read += 1
             key = run.key(values)
@@ -268,7 +357,7 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
                     run.seen.setdefault(key, number)
                 continue
             if number not in resumed:
-                run.counts["rows"] += 1
+                counted += 1
             data, errors = run.parser.parse(values)
             errors += run.fix_client(data)
             if earlier is not None:
@@ -294,11 +383,10 @@ def _run(run: _Run, path: str, batch_size: int) -> None:
             except TypeError:  # a workbook's are also numbers, dates and blanks
                 size += sum(len(v) for v in values if type(v) is str)
             if len(batch) + len(rejected) >= run.batch_rows or size >= BATCH_BYTES:
-                _commit(run, batch, rejected, read)
-                batch, rejected, size = [], [], 0
-        _commit(run, batch, rejected, read)
-    _keep_readings(run)
-    _settle_deferred(run, read)
+                _commit(run, batch, rejected, read, counted)
+                batch, rejected, size, counted = [], [], 0, 0
+        _commit(run, batch, rejected, read, counted)
+    return read
 
 
 def _keep_readings(run: _Run) -> None:
@@ -330,20 +418,47 @@ def _commit(
     batch: list[Pending],
     rejected: list[Failed],
     read: int,
+    counted: int = 0,
     final: bool = False,
 ) -> None:
     """One batch and the job's progress in one transaction: both or neither. A check writes
-    nothing but its progress: it reads before the transaction, which then stays short."""
+    nothing but its progress: it reads before the transaction, which then stays short.
+
+    `counted`: the rows of the file this batch accounts for the first time (a resumed job's
+    set-aside rows were counted by the attempt that read them)."""
+    pipeline = run.pipeline
+    if pipeline is None:
+        _write(run, batch, rejected, read, counted, final, None)
+        return
+    assert run.check is not None
+    checked = run.check(ctx=run.ctx, rows=[row for row, _ in batch]) if batch else None
+    pipeline.submit(_write, run, batch, rejected, read, counted, final, checked)
+    # The next batch is checked while this one is written: its new clients can be parents.
+    run.ctx.in_flight = frozenset(checked.created()) if checked is not None else frozenset()
+
+
+def _write(
+    run: _Run,
+    batch: list[Pending],
+    rejected: list[Failed],
+    read: int,
+    counted: int,
+    final: bool,
+    checked: Any,
+) -> None:
     job = run.job
     began = time.monotonic()
     outcomes: list[Outcome] = []
     entry = run.ctx.job_entry
     try:
         with transaction.atomic() if not job.dry_run else nullcontext():
-            if batch:
+            if checked is not None:
+                assert run.write_checked is not None
+                outcomes = run.write_checked(ctx=run.ctx, checked=checked)
+            elif batch:
                 outcomes = run.writer(ctx=run.ctx, rows=[row for row, _ in batch])
             with transaction.atomic() if job.dry_run else nullcontext():
-                _record(run, batch, rejected, outcomes, read, final)
+                _record(run, batch, rejected, outcomes, read, counted, final)
     except BaseException:
         run.ctx.job_entry = entry  # an entry made in the batch is undone with it
         raise
@@ -372,9 +487,11 @@ def _record(
     rejected: list[Failed],
     outcomes: list[Outcome],
     read: int,
+    counted: int,
     final: bool,
 ) -> None:
     job = run.job
+    run.counts["rows"] += counted
     failed = list(rejected)
     for (row, values), outcome in zip(batch, outcomes, strict=True):
         if outcome.retry:

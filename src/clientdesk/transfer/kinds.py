@@ -39,6 +39,10 @@ class Kind:
     key: tuple[str, ...]  # the columns an existing record is matched on (upsert)
     # The batch entry point of the services: dotted path of a callable (see transfer.engine).
     writer: str
+    # The writer's two halves, when it has them (dotted paths): `check(ctx=, rows=)`, which
+    # reads only, and `write(ctx=, checked=)`. A job that only creates checks the next batch
+    # with the first while the second writes the previous one (transfer.engine's pipeline).
+    halves: tuple[str, str] | None = None
     # What a check of this kind reads, as the activity log names it (Activity.target_type): a
     # change recorded there after a check began outdates the check (queries.check_outdated).
     reads: tuple[str, ...] = ()
@@ -76,6 +80,10 @@ CLIENTS = Kind(
     label=_("Clients"),
     key=("prefix",),
     writer="clientdesk.onboarding.batch.clients_onboard_batch",
+    halves=(
+        "clientdesk.onboarding.batch.clients_onboard_check",
+        "clientdesk.onboarding.batch.clients_onboard_write",
+    ),
     # The clients and their primary contacts, the industries and the team (managers, and the
     # client limits of the member who runs it).
     reads=("clients.client", "contacts.contact", "clients.industry", "core.membership"),

@@ -1,5 +1,6 @@
 """Checking a batch of client rows by the rules a hand-made change meets."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,13 +40,44 @@ def clients_import_batch(
 
     The caller runs each batch in its own transaction.
     """
+    return clients_write_checked(
+        ctx=ctx, checked=clients_check_batch(ctx=ctx, rows=rows, steps=steps), steps=steps
+    )
+
+
+@dataclass
+class Checked:
+    """A batch checked and not yet written: its plans and the clients they name."""
+
+    plans: list[Plan]
+    existing: dict[str, Client]
+
+    def created(self) -> set[str]:
+        """The prefixes the batch creates once written."""
+        return {p.fields["prefix"] for p in self.plans if p.outcome.action == CREATE}
+
+
+def clients_check_batch(*, ctx: Context, rows: list[Row], steps: Steps = NO_STEPS) -> Checked:
+    """The check half of `clients_import_batch`: it reads and writes nothing. A new client's
+    parent may be one that `ctx.in_flight` names (created by the batch being written while
+    this one is checked: transfer.engine's pipeline); the write finds it then."""
     existing, visible_ids = _existing(ctx, rows)
     plans = [_plan_row(ctx, row, existing, visible_ids) for row in rows]
     _check_parents(ctx, plans, existing, visible_ids)
     if steps.check:
         steps.check(plans)
+    return Checked(plans=plans, existing=existing)
+
+
+def clients_write_checked(
+    *, ctx: Context, checked: Checked, steps: Steps = NO_STEPS
+) -> list[Outcome]:
+    """The write half: what a checked batch writes (a dry run: what it would have created)."""
+    plans = checked.plans
     if not ctx.dry_run:
-        write(ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], existing, steps)
+        write(
+            ctx, [p for p in plans if p.outcome.action in (CREATE, UPDATE)], checked.existing, steps
+        )
     else:
         for p in plans:
             if p.outcome.action == CREATE:
@@ -313,7 +345,11 @@ def _check_parents(ctx: Context, plans: list[Plan], existing: dict, visible_ids:
             parent = existing.get(wanted)
             known = (
                 parent is not None and parent.deleted_at is None and parent.pk in visible_ids
-            ) or (wanted in earlier or (ctx.dry_run and wanted in ctx.planned))
+            ) or (
+                wanted in earlier
+                or wanted in ctx.in_flight
+                or (ctx.dry_run and wanted in ctx.planned)
+            )
             if not known:
                 reject(
                     plan,

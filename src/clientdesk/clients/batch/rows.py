@@ -62,6 +62,9 @@ class Context:
     job_id: int | None = None
     job_entry: int | None = None
     job_entry_make: Callable[[], int] | None = None
+    # Prefixes the batch being written creates while the next one is checked (the engine's
+    # pipeline, create mode): they can be parents, found in the database when written.
+    in_flight: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, *, account: Account, membership: Membership, actor, mode: str, dry_run: bool):
