@@ -165,19 +165,38 @@ def _counts(account_id: int) -> dict[str, int]:
 
 
 def _db_backend_cpu() -> tuple[int, float] | None:
-    """PostgreSQL: this connection's server process and its CPU seconds so far (from /proc)."""
+    """PostgreSQL: the server's CPU seconds so far, all its processes (from /proc): the
+    postmaster's own and its children's, those still running and those that ended (the
+    postmaster reaps them, and their time moves into its cutime and cstime). The engine
+    writes from a connection of its own (transfer.engine's pipeline), whose server process
+    ends with the import; the whole server's time also counts the log writer and the
+    checkpointer, which work for the import too. Answers (the postmaster's pid, seconds)."""
     from django.db import DatabaseError, connection
 
     if connection.vendor != "postgresql":
         return None
+
+    def stat(pid: int) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_backend_pid()")
-            pid = cursor.fetchone()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            postmaster = int(stat(cursor.fetchone()[0])[1])
+        own = stat(postmaster)
+        ticks = sum(int(v) for v in own[11:15])  # utime, stime, cutime, cstime
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                fields = stat(int(entry.name))
+            except OSError:  # ended meanwhile
+                continue
+            if int(fields[1]) == postmaster:
+                ticks += int(fields[11]) + int(fields[12])
     except (OSError, DatabaseError):  # after a failed contender: no figure, not a crash
         return None
-    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return postmaster, ticks / os.sysconf("SC_CLK_TCK")
 
 
 def _status_mb(field: str) -> float:

@@ -28,6 +28,7 @@ from django.db.models import Count
 from clientdesk.clients.models import Client
 from clientdesk.contacts.models import Contact
 from clientdesk.core.bulkinsert import insert
+from clientdesk.core.sqlarrays import among
 from clientdesk.software.models import Application, ClientApp, ClientOpportunity
 
 CHUNK = 2000
@@ -117,7 +118,7 @@ def figures(
 
 def stacks_of(account_id: int, client_ids: Iterable[int]) -> dict[int, dict[int, bool]]:
     found: dict[int, dict[int, bool]] = defaultdict(dict)
-    rows = ClientApp.objects.for_account(account_id).filter(client_id__in=list(client_ids))
+    rows = ClientApp.objects.for_account(account_id).filter(among("client_id", client_ids))
     for client_id, app_id, flagged in rows.values_list(
         "client_id", "application_id", "problematic"
     ):
@@ -129,7 +130,7 @@ def contacts_of(account_id: int, client_ids: Iterable[int]) -> dict[int, int]:
     rows = (
         Contact.objects.for_account(account_id)
         # Counted as the contacts domain counts them: live and active.
-        .filter(client_id__in=list(client_ids), deleted_at=None, active=True)
+        .filter(among("client_id", client_ids), deleted_at=None, active=True)
         .values("client_id")
         .annotate(n=Count("id"))
         .values_list("client_id", "n")
@@ -196,7 +197,7 @@ def _own_recompute(
     to it."""
     rows = list(
         Client.objects.for_account(account_id)
-        .filter(pk__in=client_ids, deleted_at=None)
+        .filter(among("pk", client_ids), deleted_at=None)
         .values_list("pk", "industry_id", "parent_id")
     )
     ids = [pk for pk, _industry, _parent in rows]
@@ -204,11 +205,18 @@ def _own_recompute(
     fresh: set[int] = set()
     if parented is not None:
         parented.update(pk for pk, _industry, parent in rows if parent is not None)
-        kept = ClientOpportunity.objects.for_account(account_id).filter(client_id__in=ids)
+        kept = ClientOpportunity.objects.for_account(account_id).filter(among("client_id", ids))
         fresh = set(ids) - set(kept.values_list("client_id", flat=True))
     made, new = [], []
+    # Clients without apps share their figures with those of the same industry and number of
+    # contacts (an import's new clients: a handful of pairs for thousands of clients).
+    bare: dict[tuple[int | None, int], Figures] = {}
     for pk, industry_id, _parent in rows:
-        f = figures(catalog, industry_id, stacks.get(pk, {}), contacts.get(pk, 0))
+        stack, people = stacks.get(pk), contacts.get(pk, 0)
+        if stack:
+            f = figures(catalog, industry_id, stack, people)
+        elif (f := bare.get((industry_id, people))) is None:
+            f = bare[(industry_id, people)] = figures(catalog, industry_id, {}, people)
         if pk in fresh:
             counts = (f.contacts, f.stack, len(f.missing), len(f.problematic))
             new.append((account_id, pk, industry_id, *counts, f.project, f.revenue, ZERO, ZERO))
@@ -244,7 +252,7 @@ def family_of(account_id: int, client_ids: set[int]) -> dict[int, int | None]:
     while level:
         rows = dict(
             Client.objects.for_account(account_id)
-            .filter(pk__in=level)
+            .filter(among("pk", level))
             .values_list("pk", "parent_id")
         )
         chain.update(rows)
@@ -252,13 +260,13 @@ def family_of(account_id: int, client_ids: set[int]) -> dict[int, int | None]:
     roots = [pk for pk, parent in chain.items() if parent is None or parent not in chain]
     live = Client.objects.for_account(account_id).filter(deleted_at=None)
     parent_of: dict[int, int | None] = dict(
-        live.filter(pk__in=roots).values_list("pk", "parent_id")
+        live.filter(among("pk", roots)).values_list("pk", "parent_id")
     )
     level = set(parent_of)
     while level:
         rows = {
             pk: parent
-            for pk, parent in live.filter(parent_id__in=level).values_list("pk", "parent_id")
+            for pk, parent in live.filter(among("parent_id", level)).values_list("pk", "parent_id")
             if pk not in parent_of
         }
         parent_of.update(rows)
@@ -281,7 +289,7 @@ def rollups_recompute(account_id: int, client_ids: set[int] | None) -> None:
     for i in range(0, len(ids), CHUNK * 5):
         rows = (
             ClientOpportunity.objects.for_account(account_id)
-            .filter(client_id__in=ids[i : i + CHUNK * 5])
+            .filter(among("client_id", ids[i : i + CHUNK * 5]))
             .values_list("client_id", "project", "revenue", "sub_project", "sub_revenue")
         )
         for pk, *values in rows:

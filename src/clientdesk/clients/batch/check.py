@@ -29,6 +29,7 @@ from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.queries import clients_visible
 from clientdesk.core.checks import fields_check
 from clientdesk.core.roles import can
+from clientdesk.core.sqlarrays import among
 
 
 def clients_import_batch(
@@ -100,7 +101,7 @@ def _existing(ctx: Context, rows: list[Row]) -> tuple[dict[str, Client], set[int
         found = found.prefetch_related("tags")  # one query for the batch, not one a row
     existing = {c.prefix: c for c in found}
     known = {c.pk for c in existing.values()} | {c.parent_id for c in existing.values()}
-    visible_ids = set(visible.filter(pk__in=known - {None}).values_list("pk", flat=True))
+    visible_ids = set(visible.filter(among("pk", known - {None})).values_list("pk", flat=True))
     return existing, visible_ids
 
 
