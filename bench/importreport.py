@@ -176,7 +176,7 @@ def markdown(report: dict) -> str:
         if m["database"] == "postgresql"
         else "executemany; clients_client in multi-row INSERTs"
     )
-    server = " + its PostgreSQL server process's" if db == "PostgreSQL" else ""
+    server = " + the PostgreSQL server's (all its processes)" if db == "PostgreSQL" else ""
     v = m["versions"]
     runs = _by_key(report)
     lines = [

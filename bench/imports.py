@@ -12,7 +12,7 @@ databases. The run migrates that database once (with bench/ie_app, the model
 django-import-export fills), then gives every contender a copy of it (SQLite: a file copy;
 PostgreSQL: CREATE DATABASE … TEMPLATE) and a fresh account, and runs the contender in a child
 process of its own (bench/importrun.py): its wall time from the first byte read to the last
-commit, its CPU time (plus the PostgreSQL server process's), its peak memory (the child's
+commit, its CPU time (plus the PostgreSQL server's, all its processes), its peak memory (the child's
 ru_maxrss, from wait4), and the rows it left in each table.
 
 The files (bench/importdata.py, cached under var/bench/) are the same for everyone: 100,000
@@ -212,7 +212,7 @@ def run_child(
         out.setdefault("peak_mb", out["process_peak_mb"])
         out["process_seconds"] = round(time.perf_counter() - t, 1)
         # CPU the rest of the machine used meanwhile: all busy time, less this process's and
-        # (roughly: the timed part only) its PostgreSQL server process's.
+        # (roughly: the timed part only) the PostgreSQL server's.
         tick = os.sysconf("SC_CLK_TCK")
         ours = usage.ru_utime + usage.ru_stime + out.get("db_cpu_seconds", 0)
         others = (busy_after - busy_before) / tick - ours

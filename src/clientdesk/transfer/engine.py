@@ -14,6 +14,10 @@ batch; after each batch, writers waiting for SQLite's lock go first (core.sqlite
 
 Every record read is accounted for: the job ends done only when the rows read equal created +
 updated + unchanged + rejected, and fails with the numbers otherwise.
+
+A job that only creates writes each batch on a thread of its own while this one reads, parses
+and checks the next (`_Pipeline`, in kinds whose writer has two halves): the database works
+while Python does, the batches still commit one after the other in file order.
 """
 
 import functools
