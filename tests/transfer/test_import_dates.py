@@ -272,6 +272,27 @@ def test_the_check_page_says_how_it_read_the_dates_and_switches_the_order(cast, 
     assert ClientModel.objects.count() == 2
 
 
+def test_a_column_of_iso_dates_and_month_names_says_the_order_did_not_matter(cast, finish):
+    http = Client()
+    http.force_login(cast.manager.user)
+    text = "Prefix,Name,Status since\r\nAPR,April,2024-03-04\r\nMAY,May,15 Feb 2024\r\n"
+    upload = SimpleUploadedFile("clients.csv", text.encode(), content_type="text/csv")
+    http.post(URL, {"kind": "clients", "mode": "upsert", "file": upload})
+    job = ImportJob.objects.get()
+    finish(
+        http.post,
+        f"{URL}{job.pk}/columns/",
+        {"column_0": "prefix", "column_1": "name", "column_2": "status_since", "action": "check"},
+    )
+    page = http.get(f"{URL}{job.pk}/")
+    assert "Each date says which part is its month, so the order of day and month did not" in (
+        page.text
+    )
+    assert "read day first" not in page.text and "read month first" not in page.text
+    assert "4 March 2024" in page.text and "15 February 2024" in page.text
+    assert "and check again" not in page.text  # nothing to switch
+
+
 def test_the_switch_is_refused_for_a_column_that_holds_no_dates(cast, finish):
     http = Client()
     http.force_login(cast.manager.user)

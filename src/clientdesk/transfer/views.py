@@ -308,7 +308,13 @@ def date_readings(job: ImportJob, kind: Kind) -> list[dict]:
         order = reading.get("order", DMY)
         other = MDY if order == DMY else DMY
         source = reading.get("source")
-        if source == CHOSEN:
+        ambiguous = int(reading.get("ambiguous") or 0)
+        if source not in (CHOSEN, FROM_FILE) and not ambiguous:
+            # ISO dates, month names, date cells: the order was never asked.
+            why = _(
+                "each date says which part is its month, so the order of day and month did not matter."
+            )
+        elif source == CHOSEN:
             why = _("as you chose.")
         elif source == FROM_FILE:
             why = _("the column holds %(value)s, which can only be read so.") % {
@@ -323,7 +329,8 @@ def date_readings(job: ImportJob, kind: Kind) -> list[dict]:
                 "order": order,
                 "order_label": order_label(order),
                 "why": why,
-                "ambiguous": int(reading.get("ambiguous") or 0),
+                "ambiguous": ambiguous,
+                "plain": source not in (CHOSEN, FROM_FILE) and not ambiguous,
                 "samples": [
                     {"text": raw, "day": _day_of(iso), "hung": hung}
                     for raw, iso, hung in reading.get("samples", [])
