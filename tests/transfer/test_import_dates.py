@@ -239,10 +239,11 @@ def test_a_workbook_with_date_cells_serial_numbers_and_text_dates(cast, tmp_path
 # The check page ----------------------------------------------------------------------------
 
 
-def test_the_check_page_says_how_it_read_the_dates_and_switches_the_order(cast, finish):
+def _checked(cast, finish, rows: str) -> tuple[Client, ImportJob]:
+    """A manager uploads a file of these rows under a Status since column and checks it."""
     http = Client()
     http.force_login(cast.manager.user)
-    text = "Prefix,Name,Status since\r\nAPR,April,03/04/2024\r\nMAY,May,05/06/2024\r\n"
+    text = "Prefix,Name,Status since\r\n" + rows
     upload = SimpleUploadedFile("clients.csv", text.encode(), content_type="text/csv")
     http.post(URL, {"kind": "clients", "mode": "upsert", "file": upload})
     job = ImportJob.objects.get()
@@ -251,6 +252,11 @@ def test_the_check_page_says_how_it_read_the_dates_and_switches_the_order(cast, 
         f"{URL}{job.pk}/columns/",
         {"column_0": "prefix", "column_1": "name", "column_2": "status_since", "action": "check"},
     )
+    return http, job
+
+
+def test_the_check_page_says_how_it_read_the_dates_and_switches_the_order(cast, finish):
+    http, job = _checked(cast, finish, "APR,April,03/04/2024\r\nMAY,May,05/06/2024\r\n")
     page = http.get(f"{URL}{job.pk}/")
     assert "How the dates were read" in page.text
     assert "read day first (DD/MM/YYYY)" in page.text
@@ -273,17 +279,7 @@ def test_the_check_page_says_how_it_read_the_dates_and_switches_the_order(cast, 
 
 
 def test_a_column_of_iso_dates_and_month_names_says_the_order_did_not_matter(cast, finish):
-    http = Client()
-    http.force_login(cast.manager.user)
-    text = "Prefix,Name,Status since\r\nAPR,April,2024-03-04\r\nMAY,May,15 Feb 2024\r\n"
-    upload = SimpleUploadedFile("clients.csv", text.encode(), content_type="text/csv")
-    http.post(URL, {"kind": "clients", "mode": "upsert", "file": upload})
-    job = ImportJob.objects.get()
-    finish(
-        http.post,
-        f"{URL}{job.pk}/columns/",
-        {"column_0": "prefix", "column_1": "name", "column_2": "status_since", "action": "check"},
-    )
+    http, job = _checked(cast, finish, "APR,April,2024-03-04\r\nMAY,May,15 Feb 2024\r\n")
     page = http.get(f"{URL}{job.pk}/")
     assert "Each date says which part is its month, so the order of day and month did not" in (
         page.text
