@@ -172,16 +172,36 @@ class Client(TenantModel):
             models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
             # SQLite without statistics reads the next level of a page of clients (contact
-            # counts with sub-clients) through this one, and through no expression index.
-            models.Index(fields=["account", "parent", "name"], name="client_parent_idx"),
+            # counts with sub-clients) through this one, and through no expression index. No
+            # name and only sub-clients: a lookup by parent, in the order clients arrive (below).
+            models.Index(
+                fields=["account", "parent"],
+                condition=Q(parent__isnull=False),
+                name="client_parent_idx",
+            ),
             # A level of the tree in name order, a page at a time (the navigator, whose top
             # level is `parent IS NULL`): without Lower(name) and id here, SQLite walks the
             # whole account in name order instead (283 ms at 100,000 clients, docs/speed.md).
             models.Index(
                 F("account"), F("parent"), Lower("name"), F("id"), name="client_parent_lname_idx"
             ),
-            models.Index(fields=["account", "industry", "name", "id"], name="client_industry_idx"),
-            models.Index(fields=["account", "manager", "name", "id"], name="client_manager_idx"),
+            # The industry and manager filters. No name after them: the list sorts by
+            # Lower(name), which these could not serve, and without it a new client's entry
+            # goes at the end of its industry's (its manager's) entries instead of at a random
+            # place by name: an import's batch dirties a few pages, not one per client
+            # (docs/import-speed.md, "Indexes in the order clients arrive"). Only clients that
+            # have one: SQLite, without statistics, would otherwise count a search's matches
+            # through this narrower index rather than the account's, jumping about the table.
+            models.Index(
+                fields=["account", "industry"],
+                condition=Q(industry__isnull=False),
+                name="client_industry_idx",
+            ),
+            models.Index(
+                fields=["account", "manager"],
+                condition=Q(manager__isnull=False),
+                name="client_manager_idx",
+            ),
         ]
 
     def __str__(self) -> str:
