@@ -154,7 +154,8 @@ class Client(TenantModel):
         indexes = [
             # The list sorts by Lower(name) (queries.SORTS): the index must hold that expression.
             models.Index(F("account"), Lower("name"), F("id"), name="client_account_lname_idx"),
-            models.Index(fields=["account", "status", "name", "id"], name="client_status_name_idx"),
+            # A tab's clients (few, in Onboarding) by status; no name, as below.
+            models.Index(fields=["account", "status"], name="client_status_idx"),
             # The few clients set aside (archived or deleted), for the fast tab counts.
             models.Index(
                 fields=["account", "status"],

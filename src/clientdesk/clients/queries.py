@@ -188,7 +188,7 @@ def filtered(
 ) -> QuerySet[Client]:
     """The member's clients under these filters. `status_unindexed` writes the status
     conditions as `+status IN (…)` (SQLite only), so that SQLite, which has no statistics,
-    does not take client_status_name_idx for them and sort the whole tab, but walks the index
+    does not take client_status_idx for them and sort the whole tab, but walks the index
     of the sort (another domain's kept value, `ClientColumn.sort_rows`)."""
     qs = live_clients(membership)
     archived = f.archived
