@@ -87,7 +87,7 @@ def run(rows: int, fmt: str, segment: int) -> int:
     from bench import importdata, importrun
     from clientdesk.clients.services import DEFAULT_INDUSTRIES
     from clientdesk.core.tenancy import unscoped_from_here
-    from clientdesk.transfer import engine
+    from clientdesk.transfer import engine, runtime
     from clientdesk.transfer.kinds import CLIENTS
     from clientdesk.transfer.services import import_file
 
@@ -120,7 +120,7 @@ def run(rows: int, fmt: str, segment: int) -> int:
             pace.commit += time.perf_counter() - t
 
     pragmas = [p for p in os.environ.get("PACE_PRAGMAS", "").split(";") if p]
-    settings = engine._sqlite_import_settings
+    settings = runtime.sqlite_import_settings
 
     @contextmanager
     def with_pragmas():
@@ -132,7 +132,7 @@ def run(rows: int, fmt: str, segment: int) -> int:
 
     engine._commit = counted_batch
     BaseDatabaseWrapper._commit = counted_commit
-    engine._sqlite_import_settings = with_pragmas
+    runtime.sqlite_import_settings = with_pragmas
     t = time.perf_counter()
     with connection.execute_wrapper(pace.sql_wrapper):
         job = import_file(

@@ -16,7 +16,7 @@ from clientdesk.clients.models import Client, StatusChange
 from clientdesk.contacts.models import Contact
 from clientdesk.onboarding import batch as onboarding
 from clientdesk.software.models import ClientOpportunity
-from clientdesk.transfer import engine
+from clientdesk.transfer import engine, runtime
 from clientdesk.transfer.models import ImportJob, ImportRowError, State
 from clientdesk.transfer.services import import_file
 
@@ -93,7 +93,7 @@ def test_the_pipeline_leaves_what_one_thread_leaves(cast, tmp_path, monkeypatch)
     monkeypatch.setattr(onboarding, "clients_onboard_write", spy)
 
     threaded = _import(cast.owner, path)
-    monkeypatch.setattr(engine, "PIPELINE", False)
+    monkeypatch.setattr(runtime, "PIPELINE", False)
     serial = _import(cast.outsider, path)
 
     assert writers and all(name.startswith("import-writes") for name in writers), writers
