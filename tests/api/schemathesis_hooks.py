@@ -10,8 +10,29 @@ layer ("The request is not valid.") nor as a body that cannot be parsed, because
 document failed to state a rule the server enforces.
 """
 
+import ast
+import functools
+import threading
+
 import schemathesis
 from schemathesis.specs.openapi.checks import is_unexpected_http_status_case
+
+# Python 3.11 counts the AST constructor's recursion depth per interpreter, not per thread
+# (CPython gh-106905): two threads in `ast.parse` at once can fail with "SystemError: AST
+# constructor recursion depth mismatch". Hypothesis parses a lambda's source to describe a
+# filtered strategy, and schemathesis's workers are threads: it failed a CI run that way on
+# 5 December 2026. So this process parses one source at a time.
+_parsing = threading.Lock()
+_parse = ast.parse
+
+
+@functools.wraps(_parse)
+def _parse_alone(*args, **kwargs):
+    with _parsing:
+        return _parse(*args, **kwargs)
+
+
+ast.parse = _parse_alone
 
 SCHEMA_LAYER = {
     422: "The request is not valid.",
