@@ -309,7 +309,8 @@ def date_readings(job: ImportJob, kind: Kind) -> list[dict]:
         other = MDY if order == DMY else DMY
         source = reading.get("source")
         ambiguous = int(reading.get("ambiguous") or 0)
-        if source not in (CHOSEN, FROM_FILE) and not ambiguous:
+        plain = source not in (CHOSEN, FROM_FILE) and not ambiguous
+        if plain:
             # ISO dates, month names, date cells: the order was never asked.
             why = _(
                 "each date says which part is its month, so the order of day and month did not matter."
@@ -330,7 +331,7 @@ def date_readings(job: ImportJob, kind: Kind) -> list[dict]:
                 "order_label": order_label(order),
                 "why": why,
                 "ambiguous": ambiguous,
-                "plain": source not in (CHOSEN, FROM_FILE) and not ambiguous,
+                "plain": plain,
                 "samples": [
                     {"text": raw, "day": _day_of(iso), "hung": hung}
                     for raw, iso, hung in reading.get("samples", [])
