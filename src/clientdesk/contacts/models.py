@@ -69,11 +69,13 @@ class Contact(ClientOwnedModel):
                 name="contact_not_primary_and_secondary",
             ),
         ]
+        # No index on the email alone: no read looks a contact up by it exactly (the mail-in
+        # compares it case-insensitively, which such an index cannot serve on either database),
+        # and each new contact would land on a random page of it (docs/import-speed.md).
         indexes = [
             models.Index(
                 fields=["account", "client", "last_name", "id"], name="contact_client_idx"
             ),
-            models.Index(fields=["account", "email"], name="contact_email_idx"),
         ]
 
     def __str__(self) -> str:
