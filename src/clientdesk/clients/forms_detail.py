@@ -273,7 +273,7 @@ class MoveForm(forms.Form):
         prefix = self.cleaned_data["parent"]
         if not prefix:
             return None
-        parent = self.visible.filter(prefix__upper=prefix).first()
+        parent = self.visible.filter(prefix=prefix).first()
         if parent is None:
             raise forms.ValidationError(
                 _("No client you can see has the prefix %(prefix)s.") % {"prefix": prefix}

@@ -170,6 +170,11 @@ class Client(TenantModel):
                 condition=Q(deleted_at__isnull=False),
                 name="client_deleted_idx",
             ),
+            # The prefix sort and every read by prefix (`prefix__in`: an import's batch looks up
+            # its thousands at once). Not the unique index's UPPER(prefix), though a prefix is
+            # stored upper-case: PostgreSQL then chose the search's trigram index on the same
+            # expression for a batch's `= ANY(…)`, 10 s a batch (docs/import-speed.md).
+            models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
             # SQLite without statistics reads the next level of a page of clients (contact
             # counts with sub-clients) through this one, and through no expression index. No
@@ -183,8 +188,8 @@ class Client(TenantModel):
             # level is `parent IS NULL`): without Lower(name) and id here, SQLite walks the
             # whole account in name order instead (283 ms at 100,000 clients, docs/speed.md).
             # Over every client, not only sub-clients: the top level read through the
-            # account's name index instead walks past sub-clients, 72 ms where top-level
-            # clients are 1 in 1,000 (docs/import-speed.md, "Fewer indexes in random order").
+            # account's name index instead walks past sub-clients, 72 ms where 1 client in
+            # 1,000 is at the top (docs/import-speed.md, "Fewer indexes in random order").
             models.Index(
                 F("account"), F("parent"), Lower("name"), F("id"), name="client_parent_lname_idx"
             ),
@@ -217,13 +222,6 @@ class Client(TenantModel):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-
-# A prefix is stored upper-case (PREFIX_VALIDATOR), so UPPER(prefix) is the prefix itself, and
-# `prefix__upper=…` (and `__in`) finds and sorts clients through the unique index above: a
-# second index on the plain prefix would be one more B-tree each new client lands in at random
-# (docs/import-speed.md, "Fewer indexes in random order").
-Client._meta.get_field("prefix").register_lookup(Upper)
 
 
 class ClientTag(ClientOwnedModel):

@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Lower, Upper
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 
 from clientdesk.clients.models import (
@@ -53,7 +53,7 @@ STATUS_RANK = Case(
 # Sortable columns: the expression sorted on (never NULL, so the cursor can compare it).
 SORTS = {
     "name": Lower("name"),
-    "prefix": Upper("prefix"),  # the prefix itself, in the order of its unique index
+    "prefix": F("prefix"),
     "status": STATUS_RANK,
     "engagement": F("engagement"),
     "industry": Coalesce(Lower("industry__name"), Value(""), output_field=CharField()),

@@ -46,7 +46,7 @@ def contacts_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     clients = {
         prefix: pk
         for prefix, pk in clients_visible(ctx.membership)
-        .filter(account=ctx.account, prefix__upper__in=prefixes, deleted_at=None)
+        .filter(account=ctx.account, prefix__in=prefixes, deleted_at=None)
         .values_list("prefix", "pk")
     }
     emails = {(r.data.get("email") or "").strip().lower() for r in rows}

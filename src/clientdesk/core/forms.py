@@ -183,9 +183,7 @@ class ClientAccessForm(forms.Form):
         # The client model, known through the core's own relation, not by importing its domain.
         clients = MembershipClient._meta.get_field("client").related_model._default_manager
         wanted = {p.strip().upper() for p in self.cleaned_data["prefixes"].split(",") if p.strip()}
-        found = list(
-            clients.for_account(self.account).filter(prefix__upper__in=wanted, deleted_at=None)
-        )
+        found = list(clients.for_account(self.account).filter(prefix__in=wanted, deleted_at=None))
         missing = sorted(wanted - {c.prefix for c in found})
         if missing:
             raise forms.ValidationError(

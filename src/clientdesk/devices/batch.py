@@ -49,7 +49,7 @@ def devices_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     prefixes = {(r.data.get("client_prefix") or "").strip().upper() for r in rows}
     clients = dict(
         clients_visible(ctx.membership)
-        .filter(account=ctx.account, prefix__upper__in=prefixes, deleted_at=None)
+        .filter(account=ctx.account, prefix__in=prefixes, deleted_at=None)
         .values_list("prefix", "pk")
     )
     known = _Known()

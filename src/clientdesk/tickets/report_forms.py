@@ -55,7 +55,7 @@ class ReportForm(forms.Form):
         data = super().clean()
         if self.typed:
             prefix = (data.get("prefix") or "").strip().upper()
-            self.chosen = self.visible.filter(prefix__upper=prefix).first() if prefix else None
+            self.chosen = self.visible.filter(prefix=prefix).first() if prefix else None
             if prefix and self.chosen is None:
                 self.add_error(
                     "prefix",

@@ -21,7 +21,6 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import QuerySet
-from django.db.models.functions import Upper
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
@@ -238,7 +237,7 @@ def client_rows_for_import(
     """
     qs = queryset.filter(account_id=account.pk).select_related("industry", "manager", "parent")
     if not qs.ordered:
-        qs = qs.order_by(Upper("prefix"), "id")  # the prefix's unique index (clients.models)
+        qs = qs.order_by("prefix", "id")
     return client_chunk_rows_for_import(queryset_chunks(qs), account, membership=membership)
 
 

@@ -94,7 +94,7 @@ def _existing(ctx: Context, rows: list[Row]) -> tuple[dict[str, Client], set[int
     visible = clients_visible(ctx.membership)
     found = (
         Client.objects.for_account(ctx.account)
-        .filter(prefix__upper__in=prefixes | parents)
+        .filter(prefix__in=prefixes | parents)
         .select_related("parent")
     )
     if any("tags" in r.data for r in rows):

@@ -101,7 +101,7 @@ def _parent_id(ctx: Context, prefix: str | None, known: dict[str, int]) -> int |
     if not prefix:
         return None
     if prefix not in known:  # created by an earlier batch of the file
-        known[prefix] = Client.objects.for_account(ctx.account).get(prefix__upper=prefix).pk
+        known[prefix] = Client.objects.for_account(ctx.account).get(prefix=prefix).pk
     return known[prefix]
 
 
