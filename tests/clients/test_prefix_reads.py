@@ -1,8 +1,7 @@
-"""An import finds its rows' clients by prefix through the B-tree `client_prefix_idx`,
-thousands of prefixes at once: never through a scan of the account, and on PostgreSQL never
-through the search's trigram index, which also holds UPPER(prefix) and took 10 s for a
-batch's `= ANY(…)` of 2,500 prefixes when the lookup compared UPPER(prefix) (the index and
-why: clients.models, docs/import-speed.md)."""
+"""An import looks its rows' clients up by prefix, thousands at once, never through the
+search's trigram index, which also holds UPPER(prefix) and took 10 s for a batch's
+`= ANY(…)` of 2,500 prefixes when the lookup compared UPPER(prefix); on SQLite, through the
+B-tree `client_prefix_idx` (the index and why: clients.models, docs/import-speed.md)."""
 
 import pytest
 from django.db import connection
@@ -40,8 +39,8 @@ def prefixes(cast) -> list[str]:
 
 def _plans_of_prefix_reads(captured) -> list[str]:
     """The plan of each captured read of clients that names prefixes. PostgreSQL is told to
-    avoid whole-table scans, which it rightly prefers on a few thousand rows: what is checked
-    is which index serves the lookup when the table is large."""
+    avoid whole-table scans, which it rightly prefers on a few thousand rows, so that its plan
+    shows which index it would read instead."""
     plans = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
