@@ -23,6 +23,7 @@ from clientdesk.contacts.events import CONTACT_CREATED, CONTACT_UPDATED
 from clientdesk.contacts.models import Contact, Source
 from clientdesk.contacts.services import FIELDS
 from clientdesk.core.checks import fields_check
+from clientdesk.core.sqlarrays import among, among_texts
 
 PLAIN = tuple(f for f in FIELDS if f != "source")
 
@@ -46,7 +47,7 @@ def contacts_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     clients = {
         prefix: pk
         for prefix, pk in clients_visible(ctx.membership)
-        .filter(account=ctx.account, prefix__in=prefixes, deleted_at=None)
+        .filter(among_texts("prefix", prefixes), account=ctx.account, deleted_at=None)
         .values_list("prefix", "pk")
     }
     emails = {(r.data.get("email") or "").strip().lower() for r in rows}
@@ -54,7 +55,7 @@ def contacts_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     roles: dict[int, dict[str, Contact]] = {}
     for contact in (
         Contact.objects.for_account(ctx.account)
-        .filter(client_id__in=clients.values(), deleted_at=None)
+        .filter(among("client_id", clients.values()), deleted_at=None)
         .annotate(lower_email=Lower("email"))
     ):
         if contact.lower_email in emails:

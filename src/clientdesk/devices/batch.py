@@ -17,6 +17,7 @@ from clientdesk.audit.events import Pending, events_record
 from clientdesk.clients.batch import CREATE, REJECTED, UNCHANGED, UPDATE, Context, Outcome, Row
 from clientdesk.clients.queries import clients_visible
 from clientdesk.core.checks import fields_check
+from clientdesk.core.sqlarrays import among, among_texts
 from clientdesk.devices.events import DEVICE_CREATED, DEVICE_UPDATED
 from clientdesk.devices.models import Device
 from clientdesk.devices.queries import custom_fields, settings_of
@@ -49,13 +50,13 @@ def devices_import_batch(*, ctx: Context, rows: list[Row]) -> list[Outcome]:
     prefixes = {(r.data.get("client_prefix") or "").strip().upper() for r in rows}
     clients = dict(
         clients_visible(ctx.membership)
-        .filter(account=ctx.account, prefix__in=prefixes, deleted_at=None)
+        .filter(among_texts("prefix", prefixes), account=ctx.account, deleted_at=None)
         .values_list("prefix", "pk")
     )
     known = _Known()
     for device in (
         Device.objects.for_account(ctx.account)
-        .filter(client_id__in=clients.values(), deleted_at=None)
+        .filter(among("client_id", clients.values()), deleted_at=None)
         .order_by("-id")  # the oldest of a name is kept last, so it wins
     ):
         if device.serial:

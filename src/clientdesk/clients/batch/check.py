@@ -29,7 +29,7 @@ from clientdesk.clients.models import Client, Engagement, Industry, Status
 from clientdesk.clients.queries import clients_visible
 from clientdesk.core.checks import fields_check
 from clientdesk.core.roles import can
-from clientdesk.core.sqlarrays import among
+from clientdesk.core.sqlarrays import among, among_texts
 
 
 def clients_import_batch(
@@ -94,7 +94,7 @@ def _existing(ctx: Context, rows: list[Row]) -> tuple[dict[str, Client], set[int
     visible = clients_visible(ctx.membership)
     found = (
         Client.objects.for_account(ctx.account)
-        .filter(prefix__in=prefixes | parents)
+        .filter(among_texts("prefix", prefixes | parents))
         .select_related("parent")
     )
     if any("tags" in r.data for r in rows):
