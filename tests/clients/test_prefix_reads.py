@@ -1,10 +1,12 @@
-"""An import looks its rows' clients up by prefix, thousands at once, never through the
-search's trigram index, which also holds UPPER(prefix) and took 10 s for a batch's
-`= ANY(…)` of 2,500 prefixes when the lookup compared UPPER(prefix); on SQLite, through the
-B-tree `client_prefix_idx` (the index and why: clients.models, docs/import-speed.md)."""
+"""A client's prefix has one index, the unique (account, prefix), and every read by prefix goes
+through it: an import's lookup of thousands at once (never through the search's trigram index,
+which holds UPPER(prefix) and took 10 s for a batch's `= ANY(…)` of 2,500 prefixes when the
+lookup compared UPPER(prefix)) and the list sorted by prefix. The database holds a prefix to
+upper case, so that index is unique ignoring case too (clients.models, docs/import-speed.md)."""
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
 from django.test.utils import CaptureQueriesContext
 
 from clientdesk.clients.models import Client
@@ -37,29 +39,42 @@ def prefixes(cast) -> list[str]:
     return list(Client.objects.filter(account=cast.account).values_list("prefix", flat=True))
 
 
-def _plans_of_prefix_reads(captured) -> list[str]:
-    """The plan of each captured read of clients that names prefixes. PostgreSQL is told to
-    avoid whole-table scans, which it rightly prefers on a few thousand rows, so that its plan
-    shows which index it would read instead."""
-    plans = []
+def _prefix_index() -> str:
+    """The name the plans give the unique (account, prefix): SQLite names the index of a
+    table's UNIQUE clause itself."""
+    if connection.vendor == "postgresql":
+        return "client_prefix_unique_per_account"
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET enable_seqscan = off")
+        cursor.execute("PRAGMA index_list(clients_client)")
+        for _seq, name, _unique, origin, _partial in cursor.fetchall():
+            cursor.execute(f"PRAGMA index_info({name})")
+            if origin == "u" and [r[2] for r in cursor.fetchall()] == ["account_id", "prefix"]:
+                return name
+    raise AssertionError("no unique index on (account_id, prefix)")
+
+
+def _plan(sql: str, params=()) -> str:
+    """The plan of one statement, PostgreSQL told to avoid whole-table scans, which it rightly
+    prefers on a few thousand rows, so that its plan shows which index it would read instead."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            return "\n".join(str(row[-1]) for row in cursor.fetchall())
+        cursor.execute("SET enable_seqscan = off")
         try:
-            for query in captured:
-                sql = query["sql"]
-                if not sql.startswith("SELECT") or '"clients_client"."prefix" IN (' not in sql:
-                    continue
-                if connection.vendor == "sqlite":
-                    cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
-                    plans.append("\n".join(str(row[-1]) for row in cursor.fetchall()))
-                else:
-                    cursor.execute(f"EXPLAIN {sql}")
-                    plans.append("\n".join(row[0] for row in cursor.fetchall()))
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
         finally:
-            if connection.vendor == "postgresql":
-                cursor.execute("RESET enable_seqscan")
-    return plans
+            cursor.execute("RESET enable_seqscan")
+
+
+def _plans_of_prefix_reads(captured) -> list[str]:
+    """The plan of each captured read of clients that names prefixes."""
+    return [
+        _plan(q["sql"])
+        for q in captured
+        if q["sql"].startswith("SELECT") and '"clients_client"."prefix" IN (' in q["sql"]
+    ]
 
 
 def test_an_import_finds_a_batch_of_prefixes_through_the_prefix_b_tree(cast, prefixes, tmp_path):
@@ -78,7 +93,7 @@ def test_an_import_finds_a_batch_of_prefixes_through_the_prefix_b_tree(cast, pre
     for plan in plans:
         assert "trgm" not in plan, plan
         if connection.vendor == "sqlite":  # PostgreSQL weighs its indexes by the table's size
-            assert "client_prefix_idx" in plan, plan
+            assert _prefix_index() in plan, plan
 
 
 @pytest.mark.parametrize("descending", [False, True])
@@ -96,3 +111,46 @@ def test_the_list_sorted_by_prefix_pages_in_prefix_order(cast, prefixes, descend
         seen += [c.prefix for c in page.items]
         cursor = page.next
     assert seen == sorted(prefixes, reverse=descending)[:6]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_the_list_sorted_by_prefix_reads_the_prefix_index_in_order(cast, prefixes, descending):
+    """A page sorted by prefix walks the unique index instead of sorting the account: SQLite
+    in full (its index ends with the rowid, the id), PostgreSQL with an incremental sort of
+    one row per prefix."""
+    page = client_page(
+        membership=cast.owner, filters=ClientFilters(), sort="prefix", descending=descending
+    )
+    after = client_page(
+        membership=cast.owner,
+        filters=ClientFilters(),
+        sort="prefix",
+        descending=descending,
+        cursor=page.next,
+    )
+    assert len(after.items) == 50
+    with CaptureQueriesContext(connection) as captured:
+        client_page(
+            membership=cast.owner,
+            filters=ClientFilters(),
+            sort="prefix",
+            descending=descending,
+            cursor=page.next,
+        )
+    [sql] = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]]
+    plan = _plan(sql)
+    assert _prefix_index() in plan, plan
+    if connection.vendor == "sqlite":
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        assert "Incremental Sort" in plan or "Sort" not in plan, plan
+
+
+def test_the_database_holds_a_prefix_to_upper_case(cast, prefixes):
+    """Written past the services (which upper-case it), a prefix in another case is refused:
+    "q00001" would otherwise stand beside "Q00001"."""
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Client.objects.filter(account=cast.account, prefix="Q00001").update(prefix=Lower("prefix"))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Client.objects.filter(account=cast.account, prefix="Q00002").update(prefix="Q00001")
+    assert Client.objects.filter(account=cast.account, prefix__in=["Q00001", "Q00002"]).count() == 2

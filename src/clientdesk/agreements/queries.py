@@ -75,7 +75,7 @@ def agreement_page(
         qs = qs.filter(
             Q(name__icontains=word)
             | Q(client__name__icontains=word)
-            | Q(client__prefix__iexact=word)
+            | Q(client__prefix=word.upper())  # stored upper-case
         )
     return keyset_page(qs, order=["-ends_on", "-id"], cursor=cursor, before=before, limit=limit)
 

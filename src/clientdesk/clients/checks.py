@@ -26,7 +26,7 @@ def _check_prefix(account: Account, prefix: str, exclude_pk: int | None = None) 
         PREFIX_VALIDATOR(prefix)
     except ValidationError as exc:
         raise ValidationError({"prefix": exc.messages}) from None
-    taken = Client.objects.for_account(account).filter(prefix__iexact=prefix)
+    taken = Client.objects.for_account(account).filter(prefix=prefix)
     if exclude_pk:
         taken = taken.exclude(pk=exclude_pk)
     holder = taken.only("pk", "deleted_at").first()

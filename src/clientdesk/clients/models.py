@@ -144,8 +144,21 @@ class Client(TenantModel):
 
     class Meta:
         constraints = [
+            # A prefix is stored upper-case (PREFIX_VALIDATOR admits A–Z and 0–9, and every way
+            # in normalizes it), and the database holds it to that: so the unique (account,
+            # prefix) is unique ignoring case as well, and its B-tree serves every read by
+            # prefix (`prefix__in`: an import's batch looks up its thousands at once) and the
+            # prefix sort (SQLite's index ends with the rowid; PostgreSQL adds an incremental
+            # sort of one row per prefix). One index where there were two, the unique one on
+            # UPPER(prefix) and (account, prefix, id): one less for every new client to land in
+            # (docs/import-speed.md). Reads compare the plain prefix, never UPPER(prefix): on
+            # PostgreSQL the search's trigram index holds that expression and took 10 s for a
+            # batch's `= ANY(…)` (tests/clients/test_prefix_reads.py).
             models.UniqueConstraint(
-                "account", Upper("prefix"), name="client_prefix_ci_unique_per_account"
+                fields=["account", "prefix"], name="client_prefix_unique_per_account"
+            ),
+            models.CheckConstraint(
+                condition=Q(prefix=Upper("prefix")), name="client_prefix_upper_case"
             ),
             models.CheckConstraint(
                 condition=~Q(parent=models.F("id")), name="client_not_own_parent"
@@ -170,11 +183,6 @@ class Client(TenantModel):
                 condition=Q(deleted_at__isnull=False),
                 name="client_deleted_idx",
             ),
-            # The prefix sort and every read by prefix (`prefix__in`: an import's batch looks up
-            # its thousands at once). Not the unique index's UPPER(prefix), though a prefix is
-            # stored upper-case: PostgreSQL then chose the search's trigram index on the same
-            # expression for a batch's `= ANY(…)`, 10 s a batch (docs/import-speed.md).
-            models.Index(fields=["account", "prefix", "id"], name="client_prefix_idx"),
             models.Index(fields=["account", "created_at", "id"], name="client_created_idx"),
             # SQLite without statistics reads the next level of a page of clients (contact
             # counts with sub-clients) through this one, and through no expression index. No

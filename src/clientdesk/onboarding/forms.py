@@ -106,7 +106,7 @@ class ClientCreateForm(forms.Form):
         prefix = self.cleaned_data["parent"].strip()
         if not prefix:
             return None
-        parent = queries.live_clients(self.membership).filter(prefix__iexact=prefix).first()
+        parent = queries.live_clients(self.membership).filter(prefix=prefix.upper()).first()
         if parent is None:
             raise ValidationError(
                 _("No client you can see has the prefix %(prefix)s."), params={"prefix": prefix}

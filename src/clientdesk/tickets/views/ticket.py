@@ -39,7 +39,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         q = source.get("q", "").replace("\x00", "").strip()[:100]
         found = live_clients(request.membership).order_by("name", "id")
         if q:
-            found = found.filter(name__icontains=q) | found.filter(prefix__iexact=q)
+            found = found.filter(name__icontains=q) | found.filter(prefix=q.upper())
         return render(
             request,
             "tickets/new_pick_client.html",
