@@ -1,12 +1,14 @@
 """The software API (DESIGN §7): /applications, /clients/{id}/apps, the client's
 `opportunity`, and the Clients list's filters and sorts that software adds."""
 
+from decimal import Decimal
+
 import pytest
 
 from clientdesk.software.services import client_app_add
 from tests.api.test_clients_api import Api
 from tests.clients.factories import make_client
-from tests.software.helpers import industry, worked_catalog
+from tests.software.helpers import industry, kept, worked_catalog
 
 pytestmark = pytest.mark.django_db
 
@@ -142,3 +144,23 @@ def test_a_technician_cannot_filter_or_sort_by_money(cast):
     ]
     assert tech.get("/api/v1/clients", order="-project_opportunity").status_code == 422
     assert prefixes(tech.get("/api/v1/clients", has_problematic_apps="true")) == ["MID"]
+
+
+def test_figures_too_large_to_keep_are_kept_at_the_most_and_the_app_is_saved(cast, manager):
+    """Schemathesis found it: an application at the largest price the catalog takes, missing
+    from a client with contacts, made a revenue past what the kept figures hold, and the
+    catalog's change failed with a 500. The figure is now kept at its most, in the client's
+    own row and in its parent's sums."""
+    parent = make_client(cast, prefix="BIG")
+    child = make_client(cast, prefix="BIGK", parent=parent)
+    for i in range(3):
+        manager.post(f"/api/v1/clients/{child.pk}/contacts", {"first_name": f"P{i}"})
+    most = "999999999999.99"
+    made = manager.post(
+        "/api/v1/applications",
+        {"name": "Dear", "project_value": most, "monthly_price_per_user": most, "baseline": True},
+    )
+    assert made.status_code == 201, made.content
+    seen = manager.get(f"/api/v1/clients/{child.pk}").json()["opportunity"]
+    assert seen["revenue"] == most and seen["project"] == most, seen
+    assert kept(parent).sub_revenue == kept(parent).sub_project == Decimal(most)

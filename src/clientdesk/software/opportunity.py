@@ -37,6 +37,18 @@ CHUNK = 2000
 SYNC_LIMIT = 2000
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+# The largest figure the kept columns hold (MONEY: 14 digits, 2 after the point). A price
+# each may hold, times a client's contacts and twelve months, summed over the missing apps
+# and then over sub-clients, can pass it: such a figure is kept as this much, not refused
+# (the catalog's change or the client's new contact stays saved).
+MOST = Decimal("999999999999.99")
+
+
+def held(value: Decimal) -> Decimal:
+    """`value` in cents, at most MOST."""
+    return min(value, MOST).quantize(CENT)
+
+
 FIGURES = (
     "industry_id",
     "contacts",
@@ -111,8 +123,8 @@ def figures(
         problematic=problematic,
         stack=len(stack),
         contacts=contacts,
-        project=project.quantize(CENT),
-        revenue=revenue.quantize(CENT),
+        project=held(project),
+        revenue=held(revenue),
     )
 
 
@@ -305,6 +317,7 @@ def rollups_recompute(account_id: int, client_ids: set[int] | None) -> None:
             sums[node][1] += revenue
             seen.add(node)
             node = parent_of[node]
+    sums = {pk: [held(s[0]), held(s[1])] for pk, s in sums.items()}
     changed = {
         pk: s
         for pk, s in sums.items()
