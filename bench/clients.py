@@ -308,6 +308,9 @@ def scenarios(roster, token: str) -> list[Scenario]:
     # The cursor the pages hand out after the first half of the list (asked once, whatever
     # its format).
     deep = q.client_page(membership=m, filters=F(), limit=roster.clients // 2).next
+    deep_prefix = q.client_page(
+        membership=m, filters=F(), sort="prefix", limit=roster.clients // 2
+    ).next
 
     def detail():
         client = q.get_client(membership=m, pk=roster.big_parent_id)
@@ -351,6 +354,17 @@ def scenarios(roster, token: str) -> list[Scenario]:
                 q.tab_counts(membership=m, filters=F()),
             ),
             expect='LOWER("clients_client"."name") > ',
+        ),
+        Scenario(
+            "list_deep_prefix",
+            "Clients page sorted by prefix, a page halfway down (cursor)",
+            list_url(f"sort=prefix&cursor={deep_prefix}"),
+            is_list_query,
+            lambda: (
+                q.client_page(membership=m, filters=F(), sort="prefix", cursor=deep_prefix),
+                q.tab_counts(membership=m, filters=F()),
+            ),
+            expect='"clients_client"."prefix" >= ',
         ),
         Scenario(
             "api_list",
