@@ -263,8 +263,10 @@ def client_update(
     if parent not in ("unchanged", None):
         # Moves are serialised per account, before any client row is locked: two crossing
         # moves could otherwise each pass the cycle check and together make a loop (or
-        # deadlock on PostgreSQL's foreign-key locks).
-        Account.objects.select_for_update().filter(pk=client.account_id).first()
+        # deadlock on PostgreSQL's foreign-key locks). FOR NO KEY UPDATE: a row written
+        # meanwhile that points at the account (an edit's activity) asks for KEY SHARE, which
+        # FOR UPDATE refused: the edit, holding the client this move waits for, deadlocked.
+        Account.objects.select_for_update(no_key=True).filter(pk=client.account_id).first()
     locked = _lock(client)
     if version is not None and locked.version != version:
         raise StaleVersion(locked)
