@@ -29,7 +29,7 @@ from clientdesk.clients.models import Client
 from clientdesk.contacts.models import Contact
 from clientdesk.core.bulkinsert import insert
 from clientdesk.core.sqlarrays import among
-from clientdesk.software.models import Application, ClientApp, ClientOpportunity
+from clientdesk.software.models import MONEY, Application, ClientApp, ClientOpportunity
 
 CHUNK = 2000
 # A catalog change recomputes every client: inside the change's transaction up to this many
@@ -37,11 +37,11 @@ CHUNK = 2000
 SYNC_LIMIT = 2000
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-# The largest figure the kept columns hold (MONEY: 14 digits, 2 after the point). A price
+# The largest figure the kept columns hold (MONEY's digits, in cents). A price
 # each may hold, times a client's contacts and twelve months, summed over the missing apps
 # and then over sub-clients, can pass it: such a figure is kept as this much, not refused
 # (the catalog's change or the client's new contact stays saved).
-MOST = Decimal("999999999999.99")
+MOST = Decimal(10) ** (MONEY["max_digits"] - MONEY["decimal_places"]) - CENT
 
 
 def held(value: Decimal) -> Decimal:
